@@ -1,0 +1,67 @@
+"""Continuum: create_app() wires the parts together and does nothing else."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.routing import BaseConverter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class IdConverter(BaseConverter):
+    """Positive database ids only: -1, abc or a 30-digit number are a plain 404."""
+
+    regex = r"[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)  # at most 18 digits: always inside a 64-bit integer
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.url_map.converters["id"] = IdConverter
+
+    from . import config as settings
+
+    settings.load(app, config)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "WARNING"))
+
+    from . import cli, database, errors, events, i18n, security
+    from .extensions import db, limiter, migrate, socketio
+
+    database.configure_engine(app)
+    db.init_app(app)
+    with app.app_context():
+        database.install_sqlite_hooks(db.engine)
+    events.install(db.session)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+        max_http_buffer_size=1_000_000,
+    )
+
+    from .api import bp as api_bp
+    from .web import register as register_web
+
+    app.register_blueprint(api_bp)
+    register_web(app)
+    cli.init_app(app)
+    return app

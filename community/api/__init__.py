@@ -1,0 +1,101 @@
+"""The JSON API, /api/v1: helpers shared by its modules."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import BadRequest, NotFound, PermissionDenied
+from ..extensions import db
+from ..schemas import load
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _depth(value, limit: int, level: int = 0) -> None:
+    if level > limit:
+        raise BadRequest(_("The JSON document is nested too deeply."))
+    if isinstance(value, dict):
+        for item in value.values():
+            _depth(item, limit, level + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _depth(item, limit, level + 1)
+
+
+def json_body(schema=None, *, optional: bool = False) -> dict:
+    """The request's JSON object, validated by ``schema``. Malformed JSON is a 400."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if optional:
+            data = {}
+            return load(schema, data) if schema is not None else data
+        raise BadRequest(_("A JSON body is required."))
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        # RecursionError: deeply nested arrays blow the parser's stack.
+        raise BadRequest(_("The body is not valid JSON.")) from None
+    _depth(data, current_app.config["MAX_JSON_DEPTH"])
+    if schema is None:
+        return data
+    return load(schema, data)
+
+
+def page_args() -> tuple[int, int]:
+    def number(name: str, default: int) -> int:
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadRequest(_("%(name)s must be a whole number.", name=name)) from None
+        if value < 1:
+            raise BadRequest(_("%(name)s must be at least 1.", name=name))
+        return value
+
+    page = number("page", 1)
+    per_page = min(number("per_page", current_app.config["PER_PAGE"]),
+                   current_app.config["MAX_PER_PAGE"])
+    if page > 10_000_000:
+        raise BadRequest(_("page is too large."))
+    return page, per_page
+
+
+def page_json(page, schema) -> dict:
+    return {"items": schema.dump(page.items, many=True), "page": page.page,
+            "per_page": page.per_page, "total": page.total}
+
+
+def signed_in_user():
+    """The caller, or a 401 in the error envelope."""
+    if not current_user.is_authenticated:
+        raise Unauthorized(_("Sign in or send a valid bearer token."))
+    return current_user._get_current_object()
+
+
+class Unauthorized(BadRequest):
+    status, code = 401, "unauthorized"
+
+
+def get_or_404(model, ident: int):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound(_("Nothing was found at this address."))
+    return obj
+
+
+def reply(payload, status: int = 200):
+    resp = jsonify(payload)
+    resp.status_code = status
+    return resp
+
+
+from . import accounts, content, openapi  # noqa: E402,F401  (routes register on bp)
+
+__all__ = ["PermissionDenied", "bp", "get_or_404", "json_body", "page_args", "page_json",
+           "reply", "signed_in_user"]

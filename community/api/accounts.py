@@ -1,0 +1,70 @@
+"""Accounts, tokens and users."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+
+from ..extensions import db, limiter
+from ..queries import get_user
+from ..schemas.core import MeOut, RegisterIn, TokenIn, UserOut
+from ..security import bearer_token
+from ..services import accounts
+from . import Unauthorized, bp, json_body, reply, signed_in_user
+from .openapi import doc
+from flask_babel import gettext as _
+from ..errors import NotFound
+
+
+@bp.post("/auth/register")
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"])
+@doc("Create an account", body=RegisterIn, response=UserOut, status=201)
+def register():
+    data = json_body(RegisterIn())
+    user = accounts.register_user(db.session, **data)
+    db.session.commit()
+    return reply(UserOut().dump(user), 201)
+
+
+@bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@doc("Exchange credentials for a bearer token", body=TokenIn, status=200)
+def create_token():
+    data = json_body(TokenIn())
+    user = accounts.authenticate(db.session, data["login"], data["password"])
+    if user is None:
+        db.session.commit()  # keep the failure count
+        raise Unauthorized(_("Wrong login or password."))
+    token = accounts.issue_token(db.session, user)
+    db.session.commit()
+    return reply({"token": token, "user": UserOut().dump(user)})
+
+
+@bp.delete("/auth/token")
+@doc("Revoke the bearer token used for this call", status=204, auth=True)
+def delete_token():
+    signed_in_user()
+    raw = bearer_token()
+    if raw is None:
+        raise Unauthorized(_("Send the bearer token to revoke."))
+    accounts.revoke_token(db.session, raw)
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/me")
+@doc("The caller's own account", response=MeOut, auth=True)
+def me():
+    return reply(MeOut().dump(signed_in_user()))
+
+
+@bp.get("/users/<username>")
+@doc("A user's public profile", response=UserOut)
+def user_profile(username: str):
+    user = get_user(db.session, username)
+    if user is None:
+        raise NotFound(_("This user does not exist."))
+    return reply(UserOut().dump(user))
+
+
+__all__ = ["current_user"]

@@ -1,0 +1,245 @@
+"""Spaces, threads, posts, votes, accepted answers and idea statuses."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from .. import queries
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Post, Space, Thread
+from ..schemas import load
+from ..schemas.core import (
+    AcceptIn,
+    IdeaStatusIn,
+    PostIn,
+    PostOut,
+    ScoreOut,
+    SpaceIn,
+    SpaceOut,
+    ThreadIn,
+    ThreadListArgs,
+    ThreadOut,
+    ThreadPatchIn,
+    ThreadSummaryOut,
+    VoteIn,
+)
+from ..services import spaces, threads, votes
+from . import bp, json_body, page_args, page_json, reply, signed_in_user
+from .openapi import doc
+
+
+def _thread(thread_id: int) -> Thread:
+    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
+
+
+def _post(post_id: int) -> Post:
+    return perm.require_post(current_user, db.session.get(Post, post_id))
+
+
+def _space_by_slug(slug: str) -> Space:
+    space = db.session.scalar(select(Space).where(Space.slug == slug))
+    return perm.require_space(current_user, space)
+
+
+def _thread_json(thread: Thread) -> dict:
+    posts = queries.thread_posts(db.session, current_user, thread)
+    queries.attach_my_votes(db.session, current_user, thread, posts)
+    thread.visible_posts = posts
+    return ThreadOut().dump(thread)
+
+
+def _post_json(post: Post) -> dict:
+    queries.attach_my_votes(db.session, current_user, None, [post])
+    return PostOut().dump(post)
+
+
+@bp.get("/spaces")
+@doc("Spaces the caller can read", response=SpaceOut, many=True)
+def list_spaces():
+    items = queries.readable_spaces(db.session, current_user)
+    return reply({"items": SpaceOut(many=True).dump(items)})
+
+
+@bp.post("/spaces")
+@doc("Create a space (admins)", body=SpaceIn, response=SpaceOut, status=201, auth=True)
+def create_space():
+    user = signed_in_user()
+    perm.check_admin(user)
+    data = json_body(SpaceIn())
+    space = spaces.create_space(db.session, **data)
+    db.session.commit()
+    return reply(SpaceOut().dump(space), 201)
+
+
+@bp.get("/threads")
+@doc("List threads", response=ThreadSummaryOut, paginated=True,
+     query=["space", "kind", "tag", "status", "sort"])
+def list_threads():
+    page, per_page = page_args()
+    args = load(ThreadListArgs(), request.args.to_dict())
+    space = _space_by_slug(args["space"]) if args["space"] else None
+    result = queries.list_threads(db.session, current_user, space=space, kind=args["kind"],
+                                  tag=args["tag"], status=args["status"], sort=args["sort"],
+                                  page=page, per_page=per_page)
+    return reply(page_json(result, ThreadSummaryOut()))
+
+
+@bp.post("/threads")
+@doc("Ask a question, propose an idea or start a discussion", body=ThreadIn,
+     response=ThreadOut, status=201, auth=True)
+def create_thread():
+    user = signed_in_user()
+    data = json_body(ThreadIn())
+    space = db.session.scalar(select(Space).where(Space.slug == data.pop("space")))
+    if space is None:
+        raise NotFound(_("This space does not exist."))
+    thread = threads.create_thread(db.session, space, by=user, **data)
+    db.session.commit()
+    return reply(_thread_json(thread), 201)
+
+
+@bp.get("/threads/<id:thread_id>")
+@doc("A thread with its visible posts", response=ThreadOut)
+def get_thread(thread_id: int):
+    return reply(_thread_json(_thread(thread_id)))
+
+
+@bp.patch("/threads/<id:thread_id>")
+@doc("Edit a thread (a revision is kept)", body=ThreadPatchIn, response=ThreadOut, auth=True)
+def patch_thread(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(ThreadPatchIn())
+    threads.edit_thread(db.session, thread, by=user, **data)
+    db.session.commit()
+    return reply(_thread_json(thread))
+
+
+@bp.post("/threads/<id:thread_id>/posts")
+@doc("Answer a question or reply to an idea or discussion", body=PostIn, response=PostOut,
+     status=201, auth=True)
+def create_post(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(PostIn())
+    post = threads.create_post(db.session, thread, by=user, body=data["body"])
+    db.session.commit()
+    return reply(_post_json(post), 201)
+
+
+@bp.get("/posts/<id:post_id>")
+@doc("One post", response=PostOut)
+def get_post(post_id: int):
+    return reply(_post_json(_post(post_id)))
+
+
+@bp.patch("/posts/<id:post_id>")
+@doc("Edit a post (a revision is kept)", body=PostIn, response=PostOut, auth=True)
+def patch_post(post_id: int):
+    user = signed_in_user()
+    post = _post(post_id)
+    data = json_body(PostIn())
+    threads.edit_post(db.session, post, by=user, body=data["body"])
+    db.session.commit()
+    return reply(_post_json(post))
+
+
+@bp.delete("/posts/<id:post_id>")
+@doc("Delete a post (moderators can restore it)", status=204, auth=True)
+def delete_post(post_id: int):
+    user = signed_in_user()
+    threads.delete_post(db.session, _post(post_id), by=user)
+    db.session.commit()
+    return "", 204
+
+
+@bp.post("/posts/<id:post_id>/restore")
+@doc("Restore a deleted post (moderators)", response=PostOut, auth=True)
+def restore_post(post_id: int):
+    user = signed_in_user()
+    post = _post(post_id)
+    threads.restore_post(db.session, post, by=user)
+    db.session.commit()
+    return reply(_post_json(post))
+
+
+def _vote(target, value: int | None):
+    user = signed_in_user()
+    if value is None:
+        score = votes.remove_vote(db.session, target, by=user)
+        my_vote = 0
+    else:
+        score = votes.cast_vote(db.session, target, by=user, value=value)
+        my_vote = value
+    db.session.commit()
+    return reply(ScoreOut().dump({"score": score, "my_vote": my_vote}))
+
+
+@bp.put("/threads/<id:thread_id>/vote")
+@doc("Vote on a thread", body=VoteIn, response=ScoreOut, auth=True)
+def vote_thread(thread_id: int):
+    signed_in_user()
+    thread = _thread(thread_id)
+    return _vote(thread, json_body(VoteIn())["value"])
+
+
+@bp.delete("/threads/<id:thread_id>/vote")
+@doc("Remove your vote on a thread", response=ScoreOut, auth=True)
+def unvote_thread(thread_id: int):
+    signed_in_user()
+    return _vote(_thread(thread_id), None)
+
+
+@bp.put("/posts/<id:post_id>/vote")
+@doc("Vote on a post", body=VoteIn, response=ScoreOut, auth=True)
+def vote_post(post_id: int):
+    signed_in_user()
+    post = _post(post_id)
+    return _vote(post, json_body(VoteIn())["value"])
+
+
+@bp.delete("/posts/<id:post_id>/vote")
+@doc("Remove your vote on a post", response=ScoreOut, auth=True)
+def unvote_post(post_id: int):
+    signed_in_user()
+    return _vote(_post(post_id), None)
+
+
+@bp.post("/threads/<id:thread_id>/accept")
+@doc("Accept an answer (the asker or a moderator)", body=AcceptIn, response=ThreadOut, auth=True)
+def accept(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(AcceptIn())
+    post = db.session.get(Post, data["post_id"])
+    if post is None or post.thread_id != thread.id:
+        raise NotFound(_("This answer does not exist."))
+    votes.accept_answer(db.session, thread, post, by=user)
+    db.session.commit()
+    return reply(_thread_json(thread))
+
+
+@bp.delete("/threads/<id:thread_id>/accept")
+@doc("Withdraw the accepted answer", response=ThreadOut, auth=True)
+def unaccept(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    votes.unaccept_answer(db.session, thread, by=user)
+    db.session.commit()
+    return reply(_thread_json(thread))
+
+
+@bp.put("/threads/<id:thread_id>/status")
+@doc("Set an idea's status (staff)", body=IdeaStatusIn, response=ThreadOut, auth=True)
+def idea_status(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(IdeaStatusIn())
+    threads.set_idea_status(db.session, thread, by=user, **data)
+    db.session.commit()
+    return reply(_thread_json(thread))

@@ -1,0 +1,125 @@
+"""Domain errors and the single place that turns any error into a response."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class ValidationFailed(DomainError):
+    status, code = 422, "validation_error"
+
+
+class PermissionDenied(DomainError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class InvalidTransition(Conflict):
+    pass
+
+
+class BadRequest(DomainError):
+    status, code = 400, "bad_request"
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "bad_request",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str, fields: dict | None = None, headers=None):
+    if wants_json():
+        payload = {"error": {"code": HTTP_CODES.get(status, "error"), "message": message}}
+        if fields:
+            payload["error"]["fields"] = fields
+        resp = jsonify(payload)
+    else:
+        resp = render_template("error.html", status=status, message=message, fields=fields or {})
+        resp = (resp, status)
+        from flask import make_response
+
+        resp = make_response(resp)
+    resp.status_code = status
+    for key, value in headers or []:
+        resp.headers[key] = value
+    return resp
+
+
+def _http_message(exc: HTTPException) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Sign in to do this."),
+        403: _("You are not allowed to do this."),
+        404: _("Nothing was found at this address."),
+        405: _("This method is not allowed here."),
+        413: _("The request body is too large."),
+        429: _("Too many requests: slow down and try again later."),
+    }
+    return messages.get(exc.code or 500, exc.description or exc.name)
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        return error_response(exc.status, exc.message, exc.fields)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        headers = []
+        if exc.code == 429:
+            retry = getattr(exc, "retry_after", None)
+            resp = exc.get_response()
+            value = resp.headers.get("Retry-After") or retry
+            if value:
+                headers.append(("Retry-After", str(value)))
+        elif exc.code == 405:
+            allow = exc.get_response().headers.get("Allow")
+            if allow:
+                headers.append(("Allow", allow))
+        return error_response(exc.code or 500, _http_message(exc), headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+
+        db.session.rollback()
+        return error_response(500, _("Something went wrong on our side. Nothing was saved."))

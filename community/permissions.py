@@ -1,0 +1,201 @@
+"""The only place that decides who may do what.
+
+Readers that cannot see something get a 404 (``NotFound``), never a 403, so the
+existence of hidden content does not leak. ``PermissionDenied`` is for actions on
+content the actor can see.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, select
+
+from .errors import NotFound, PermissionDenied
+from .models import Post, Space, Thread, User
+
+
+def _user(user) -> User | None:
+    """Flask-Login's anonymous user and None both mean a guest."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def readable_visibilities(user) -> tuple[str, ...]:
+    user = _user(user)
+    if user is None:
+        return ("public",)
+    if user.is_staff:
+        return ("public", "members", "staff")
+    return ("public", "members")
+
+
+def space_filter(user) -> ColumnElement[bool]:
+    """A WHERE clause on ``Space`` for every list, count and search."""
+    return Space.visibility.in_(readable_visibilities(user))
+
+
+def thread_filter(user) -> ColumnElement[bool]:
+    """Threads a user may list: readable space, not deleted (moderators see deleted)."""
+    user = _user(user)
+    clause = Thread.space_id.in_(select(Space.id).where(space_filter(user)))
+    if not (user and user.is_moderator):
+        clause = clause & Thread.deleted_at.is_(None)
+    return clause
+
+
+def can_read_space(user, space: Space) -> bool:
+    return space.visibility in readable_visibilities(user)
+
+
+def can_post_in_space(user, space: Space) -> bool:
+    user = _user(user)
+    return user is not None and can_read_space(user, space)
+
+
+def can_read_thread(user, thread: Thread) -> bool:
+    if not can_read_space(user, thread.space):
+        return False
+    if thread.deleted_at is not None:
+        user = _user(user)
+        return bool(user and user.is_moderator)
+    return True
+
+
+def can_see_post(user, post: Post) -> bool:
+    if post.deleted_at is None:
+        return True
+    user = _user(user)
+    return bool(user and (user.is_moderator))
+
+
+def require_thread(user, thread: Thread | None) -> Thread:
+    if thread is None or not can_read_thread(user, thread):
+        raise NotFound(_("This thread does not exist."))
+    return thread
+
+
+def require_post(user, post: Post | None) -> Post:
+    if post is None or not can_read_thread(user, post.thread) or not can_see_post(user, post):
+        raise NotFound(_("This post does not exist."))
+    return post
+
+
+def require_space(user, space: Space | None) -> Space:
+    if space is None or not can_read_space(user, space):
+        raise NotFound(_("This space does not exist."))
+    return space
+
+
+def has_privilege(user, name: str) -> bool:
+    user = _user(user)
+    if user is None:
+        return False
+    if user.is_staff:
+        return True
+    return user.reputation >= current_app.config["PRIVILEGES"][name]
+
+
+def _privilege_denied(name: str, message: str) -> PermissionDenied:
+    needed = current_app.config["PRIVILEGES"][name]
+    return PermissionDenied(message + " " + _("It unlocks at %(rep)s reputation.", rep=needed))
+
+
+def check_post_in_space(user, space: Space) -> None:
+    if not can_post_in_space(user, space):
+        # The caller could not read the space at all: do not confirm it exists.
+        raise NotFound(_("This space does not exist."))
+
+
+def check_reply(user, thread: Thread) -> None:
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to answer."))
+    if (thread.is_locked or thread.is_closed) and not user.is_moderator:
+        raise PermissionDenied(_("This thread is locked: no new answers or replies."))
+
+
+def check_edit_thread(user, thread: Thread) -> None:
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to edit."))
+    if user.id == thread.author_id or user.is_moderator:
+        if thread.is_locked and not user.is_moderator:
+            raise PermissionDenied(_("This thread is locked."))
+        return
+    if not has_privilege(user, "edit_others"):
+        raise _privilege_denied("edit_others", _("You cannot edit other people's posts yet."))
+
+
+def check_edit_post(user, post: Post) -> None:
+    require_post(user, post)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to edit."))
+    if user.id == post.author_id or user.is_moderator:
+        if post.thread.is_locked and not user.is_moderator:
+            raise PermissionDenied(_("This thread is locked."))
+        return
+    if not has_privilege(user, "edit_others"):
+        raise _privilege_denied("edit_others", _("You cannot edit other people's posts yet."))
+
+
+def check_delete_post(user, post: Post) -> None:
+    require_post(user, post)
+    user = _user(user)
+    if user is None or not (user.id == post.author_id or user.is_moderator):
+        raise PermissionDenied(_("Only the author or a moderator can delete this post."))
+
+
+def check_restore_post(user, post: Post) -> None:
+    require_post(user, post)
+    user = _user(user)
+    if user is None or not user.is_moderator:
+        raise PermissionDenied(_("Only moderators can restore deleted posts."))
+
+
+def check_vote(user, *, owner_id: int, value: int, thread: Thread) -> None:
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to vote."))
+    if user.id == owner_id:
+        raise PermissionDenied(_("You cannot vote on your own content."))
+    if value < 0 and not has_privilege(user, "downvote"):
+        raise _privilege_denied("downvote", _("You cannot vote down yet."))
+    if value > 0 and not has_privilege(user, "upvote"):
+        raise _privilege_denied("upvote", _("You cannot vote up yet."))
+
+
+def check_accept(user, thread: Thread) -> None:
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None or not (user.id == thread.author_id or user.is_moderator):
+        raise PermissionDenied(_("Only the asker or a moderator can accept an answer."))
+
+
+def check_set_idea_status(user, thread: Thread) -> None:
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None or not user.is_staff:
+        raise PermissionDenied(_("Only staff can change an idea's status."))
+
+
+def check_admin(user) -> None:
+    user = _user(user)
+    if user is None or not user.is_admin:
+        raise PermissionDenied(_("Only administrators can do this."))
+
+
+def can(check, *args, **kwargs) -> bool:
+    """For templates: whether a check_* passes, without raising."""
+    try:
+        check(*args, **kwargs)
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+

@@ -1,0 +1,155 @@
+"""Read-side queries shared by pages and the API: filtered, paginated, no N+1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from . import permissions as perm
+from .models import IDEA_STATUSES, QUESTION_STATUSES, Post, Space, Tag, Thread, User
+from .services.votes import my_votes
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _status_clause(status: str):
+    clauses = []
+    if status in IDEA_STATUSES:
+        clauses.append(and_(Thread.kind == "idea", func.coalesce(Thread.idea_status, "new") == status))
+    if status in QUESTION_STATUSES:
+        not_closed = Thread.is_closed.is_(False)
+        question = {
+            "closed": Thread.is_closed.is_(True),
+            "solved": and_(not_closed, Thread.accepted_post_id.is_not(None)),
+            "answered": and_(not_closed, Thread.accepted_post_id.is_(None), Thread.post_count > 0),
+            "open": and_(not_closed, Thread.accepted_post_id.is_(None), Thread.post_count == 0),
+        }[status]
+        kinds = ("question",) if status in ("solved", "answered") else ("question", "discussion")
+        if status == "open":
+            question = or_(question, and_(Thread.kind == "discussion", not_closed))
+        clauses.append(and_(Thread.kind.in_(kinds), question))
+    return or_(*clauses) if clauses else false()
+
+
+def list_threads(
+    session: Session,
+    user,
+    *,
+    space: Space | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    sort: str = "recent",
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    where = [perm.thread_filter(user)]
+    if space is not None:
+        where.append(Thread.space_id == space.id)
+    if kind:
+        where.append(Thread.kind == kind)
+    if tag:
+        where.append(Thread.tags.any(Tag.name == tag.lower()))
+    if status:
+        where.append(_status_clause(status))
+    if sort == "unanswered":
+        where.append(and_(Thread.kind == "question", Thread.post_count == 0,
+                          Thread.is_closed.is_(False)))
+    total = session.scalar(select(func.count(Thread.id)).where(*where))
+    order = {
+        "votes": (Thread.score.desc(), Thread.id.desc()),
+        "unanswered": (Thread.created_at.desc(), Thread.id.desc()),
+    }.get(sort, (Thread.last_activity_at.desc(), Thread.id.desc()))
+    if space is not None:
+        order = (Thread.is_pinned.desc(), *order)
+    items = list(
+        session.scalars(
+            select(Thread).where(*where).order_by(*order)
+            .limit(per_page).offset((page - 1) * per_page)
+        )
+    )
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def readable_spaces(session: Session, user) -> list[Space]:
+    return list(
+        session.scalars(select(Space).where(perm.space_filter(user)).order_by(Space.position, Space.name))
+    )
+
+
+def space_thread_counts(session: Session, user, spaces: list[Space]) -> dict[int, int]:
+    if not spaces:
+        return {}
+    rows = session.execute(
+        select(Thread.space_id, func.count(Thread.id))
+        .where(Thread.space_id.in_([s.id for s in spaces]), perm.thread_filter(user))
+        .group_by(Thread.space_id)
+    )
+    return dict(rows.all())
+
+
+def thread_posts(session: Session, user, thread: Thread) -> list[Post]:
+    """Posts the reader may see: accepted first, then by score, then oldest (questions);
+    oldest first for ideas and discussions."""
+    where = [Post.thread_id == thread.id]
+    show_deleted = getattr(user, "is_authenticated", False) and user.is_moderator
+    if not show_deleted:
+        where.append(Post.deleted_at.is_(None))
+    if thread.kind == "question":
+        accepted_first = case((Post.id == thread.accepted_post_id, 0), else_=1) \
+            if thread.accepted_post_id else None
+        order = [Post.score.desc(), Post.created_at, Post.id]
+        if accepted_first is not None:
+            order.insert(0, accepted_first)
+    else:
+        order = [Post.created_at, Post.id]
+    posts = list(session.scalars(select(Post).where(*where).order_by(*order)))
+    for post in posts:
+        post.thread = thread  # already loaded: no query per post
+    return posts
+
+
+def attach_my_votes(session: Session, user, thread: Thread | None, posts: list[Post]) -> None:
+    if thread is not None:
+        thread.my_vote = my_votes(session, user, "thread", [thread.id]).get(thread.id, 0)
+    votes = my_votes(session, user, "post", [p.id for p in posts])
+    for post in posts:
+        post.my_vote = votes.get(post.id, 0)
+
+
+def get_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username_lower == username.lower()))
+
+
+def user_activity(session: Session, viewer, user: User, limit: int = 10):
+    threads = list(session.scalars(
+        select(Thread).where(Thread.author_id == user.id, perm.thread_filter(viewer))
+        .order_by(Thread.created_at.desc()).limit(limit)
+    ))
+    posts = list(session.scalars(
+        select(Post).join(Post.thread).where(
+            Post.author_id == user.id, Post.deleted_at.is_(None), perm.thread_filter(viewer)
+        ).options(selectinload(Post.thread)).order_by(Post.created_at.desc()).limit(limit)
+    ))
+    return threads, posts
+
+
+def tag_counts(session: Session, user, limit: int = 30) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Tag.name, func.count(Thread.id))
+        .join(Thread.tags).where(perm.thread_filter(user))
+        .group_by(Tag.name).order_by(func.count(Thread.id).desc(), Tag.name).limit(limit)
+    )
+    return [(name, count) for name, count in rows]

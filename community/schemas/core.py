@@ -1,0 +1,184 @@
+"""Schemas for accounts, spaces, threads, posts and votes."""
+
+from __future__ import annotations
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+from ..models import IDEA_STATUSES, KINDS, VISIBILITIES
+from . import In, Text
+
+
+class RegisterIn(In):
+    username = Text(required=True, validate=validate.Length(max=30))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = Text(required=True)
+    display_name = Text(load_default=None, validate=validate.Length(max=80))
+
+
+class TokenIn(In):
+    login = Text(required=True, validate=validate.Length(max=254))
+    password = Text(required=True, validate=validate.Length(max=1000))
+
+
+class SpaceIn(In):
+    slug = Text(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    description = Text(load_default="", validate=validate.Length(max=2000))
+    visibility = Text(load_default="public", validate=validate.OneOf(VISIBILITIES))
+
+
+class ThreadIn(In):
+    space = Text(required=True)
+    kind = Text(required=True, validate=validate.OneOf(KINDS))
+    title = Text(required=True, validate=validate.Length(max=1000))
+    body = Text(required=True, validate=validate.Length(max=100_000))
+    tags = fields.List(Text(validate=validate.Length(max=100)), load_default=list,
+                       validate=validate.Length(max=20))
+
+
+class ThreadPatchIn(In):
+    title = Text(validate=validate.Length(max=1000))
+    body = Text(validate=validate.Length(max=100_000))
+    tags = fields.List(Text(validate=validate.Length(max=100)), validate=validate.Length(max=20))
+
+
+class PostIn(In):
+    body = Text(required=True, validate=validate.Length(max=100_000))
+
+
+class VoteIn(In):
+    value = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, -1]))
+
+
+class AcceptIn(In):
+    post_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**62))
+
+
+class IdeaStatusIn(In):
+    status = Text(required=True, validate=validate.OneOf(IDEA_STATUSES))
+    note = Text(load_default=None, validate=validate.Length(max=2000))
+
+
+class ThreadListArgs(In):
+    space = Text(load_default=None)
+    kind = Text(load_default=None, validate=validate.OneOf(KINDS))
+    tag = Text(load_default=None)
+    status = Text(load_default=None)
+    sort = Text(load_default="recent", validate=validate.OneOf(["recent", "votes", "unanswered"]))
+
+
+# ---- output ----
+
+class LevelOut(Schema):
+    number = fields.Integer()
+    name = fields.String()
+
+
+def level_for(reputation: int) -> dict:
+    number, name = 1, "Newcomer"
+    for n, label, minimum in current_app.config["LEVELS"]:
+        if reputation >= minimum:
+            number, name = n, label
+    return {"number": number, "name": name}
+
+
+class UserSummaryOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    level = fields.Function(lambda u: level_for(u.reputation))
+    is_staff = fields.Boolean()
+    is_ambassador = fields.Boolean()
+
+
+class BadgeOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    tier = fields.String()
+    awarded_at = fields.DateTime()
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    is_staff = fields.Boolean()
+    is_ambassador = fields.Boolean()
+    reputation = fields.Integer()
+    level = fields.Function(lambda u: level_for(u.reputation))
+    badges = fields.Function(lambda u: [])
+    created_at = fields.DateTime()
+
+
+class MeOut(UserOut):
+    email = fields.String()
+    unread_notifications = fields.Function(lambda u: 0)
+
+
+class SpaceOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    visibility = fields.String()
+
+
+class PostOut(Schema):
+    id = fields.Integer()
+    thread_id = fields.Integer()
+    author = fields.Nested(UserSummaryOut)
+    body = fields.String()
+    body_html = fields.String()
+    score = fields.Integer()
+    my_vote = fields.Integer(dump_default=0)
+    is_accepted = fields.Function(lambda p: p.thread.accepted_post_id == p.id)
+    is_official = fields.Boolean()
+    is_deleted = fields.Boolean()
+    created_at = fields.DateTime()
+    edited_at = fields.DateTime(allow_none=True)
+
+
+class ThreadSummaryOut(Schema):
+    id = fields.Integer()
+    space = fields.Function(lambda t: t.space.slug)
+    kind = fields.String()
+    title = fields.String()
+    author = fields.Nested(UserSummaryOut)
+    tags = fields.Function(lambda t: [tag.name for tag in t.tags])
+    status = fields.String()
+    score = fields.Integer()
+    answer_count = fields.Integer(attribute="post_count")
+    accepted_post_id = fields.Integer(allow_none=True)
+    is_locked = fields.Boolean()
+    is_pinned = fields.Boolean()
+    created_at = fields.DateTime()
+    last_activity_at = fields.DateTime()
+
+
+class ThreadOut(ThreadSummaryOut):
+    body = fields.String()
+    body_html = fields.String()
+    status_note = fields.String(allow_none=True)
+    duplicate_of = fields.Integer(attribute="duplicate_of_id", allow_none=True)
+    edited_at = fields.DateTime(allow_none=True)
+    is_closed = fields.Boolean()
+    my_vote = fields.Integer(dump_default=0)
+    # Set by the view: the posts this reader may see, in display order.
+    posts = fields.List(fields.Nested(PostOut), attribute="visible_posts", dump_default=list)
+
+
+class ScoreOut(Schema):
+    score = fields.Integer()
+    my_vote = fields.Integer()
+
+
+class ErrorBody(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorOut(Schema):
+    error = fields.Nested(ErrorBody)

@@ -1,0 +1,69 @@
+"""Who is asking (session cookie or bearer token), CSRF policy and response headers."""
+
+from __future__ import annotations
+
+from flask import g, request, session
+from flask_login import current_user
+
+from .extensions import csrf, db, login_manager
+from .services import accounts
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_session_user(key: str):
+        if bearer_token():
+            return None  # a bearer request is judged by its token alone
+        return accounts.load_session(db.session, key)
+
+    @login_manager.request_loader
+    def _load_token_user(req):
+        raw = bearer_token()
+        if raw is None:
+            return None
+        g.auth_via_token = True
+        user = accounts.load_token(db.session, raw)
+        g.bad_token = user is None
+        return user
+
+    @app.before_request
+    def _csrf_policy():
+        if request.method not in UNSAFE_METHODS:
+            return
+        if request.path.startswith("/api/"):
+            # Bearer calls carry no ambient authority; a cookie-authenticated call must
+            # prove it comes from our pages. Anonymous API calls (register, token) have
+            # nothing to forge.
+            if bearer_token() or "_user_id" not in session:
+                return
+        csrf.protect()
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if current_user.is_authenticated or request.path.startswith("/api/"):
+            resp.headers["Cache-Control"] = "no-store"
+        resp.headers.add("Vary", "Cookie")
+        return resp

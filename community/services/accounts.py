@@ -1,0 +1,187 @@
+"""Accounts: registration, credentials, browser sessions, API tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import ValidationFailed
+from ..events import UserRegistered, emit
+from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+# Hashing a throw-away password when the account does not exist keeps the answer
+# time the same, so sign-in is no oracle for which accounts exist.
+_DUMMY_HASH = generate_password_hash("continuum-timing-equaliser")
+
+# The most common passwords that pass the length rule (from public breach lists).
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890", "12345678910", "123456789a", "qwertyuiop", "password12",
+        "password123", "password1234", "1q2w3e4r5t", "qwerty1234", "qwerty12345",
+        "iloveyou12", "abcdefghij", "0987654321", "1111111111", "0000000000",
+        "azertyuiop", "motdepasse", "motdepasse1", "passw0rd123", "welcome123",
+        "administrator", "letmein123", "football12", "baseball12", "1234qwer!@",
+    }
+)
+
+
+def validate_password(password: str) -> list[str]:
+    errors = []
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        errors.append(
+            _("Use at least %(n)s characters.", n=current_app.config["PASSWORD_MIN_LENGTH"])
+        )
+    elif password.lower() in COMMON_PASSWORDS:
+        errors.append(_("This password is too common."))
+    if len(password) > 1000:
+        errors.append(_("Use at most 1000 characters."))
+    return errors
+
+
+def register_user(
+    session: Session,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    role: str = "member",
+) -> User:
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = [
+            _("Use 3 to 30 letters, digits, dots, dashes or underscores.")
+        ]
+    elif session.scalar(select(User.id).where(User.username_lower == username.lower())):
+        errors["username"] = [_("This username is taken.")]
+    email = email.strip()
+    if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        errors["email"] = [_("An account already uses this email.")]
+    if pw_errors := validate_password(password):
+        errors["password"] = pw_errors
+    if role not in ROLES:
+        errors["role"] = [_("Unknown role.")]
+    if errors:
+        raise ValidationFailed(_("The account could not be created."), errors)
+    user = User(
+        username=username,
+        username_lower=username.lower(),
+        email=email,
+        display_name=(display_name or "").strip() or username,
+        password_hash=generate_password_hash(password),
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    emit(session, UserRegistered(user_id=user.id))
+    return user
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The user for these credentials, or None; the same work whether or not they exist."""
+    login = (login or "").strip()
+    user = session.scalar(
+        select(User).where(
+            or_(User.username_lower == login.lower(), func.lower(User.email) == login.lower())
+        )
+    )
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    cap = current_app.config["LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR"]
+    since = utcnow() - timedelta(hours=1)
+    failures = session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.user_id == user.id, LoginFailure.created_at >= since
+        )
+    )
+    if failures >= cap:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        session.add(LoginFailure(user_id=user.id))
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if errors := validate_password(password):
+        raise ValidationFailed(_("The password was refused."), {"password": errors})
+    user.password_hash = generate_password_hash(password)
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new server-side session; the raw key goes into the signed cookie only."""
+    key = secrets.token_urlsafe(32)
+    session.add(UserSession(key_hash=token_digest(key), user_id=user.id))
+    user.session_key = key
+    return key
+
+
+def load_session(session: Session, key: str) -> User | None:
+    row = session.scalar(
+        select(UserSession).where(
+            UserSession.key_hash == token_digest(key), UserSession.revoked_at.is_(None)
+        )
+    )
+    if row is None:
+        return None
+    row.user.session_key = key
+    return row.user
+
+
+def end_session(session: Session, key: str | None) -> None:
+    if key:
+        session.execute(
+            update(UserSession)
+            .where(UserSession.key_hash == token_digest(key), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Every browser and every API token of this user stops working at once."""
+    now = utcnow()
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def issue_token(session: Session, user: User) -> str:
+    raw = secrets.token_urlsafe(32)
+    session.add(ApiToken(token_hash=token_digest(raw), user_id=user.id))
+    return raw
+
+
+def load_token(session: Session, raw: str) -> User | None:
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_digest(raw), ApiToken.revoked_at.is_(None)
+        )
+    )
+    return row.user if row else None
+
+
+def revoke_token(session: Session, raw: str) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == token_digest(raw), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+

@@ -1,0 +1,178 @@
+"""Fixtures: a real database file (or the PostgreSQL server named by
+COMMUNITY_TEST_DATABASE_URL), role clients and factories with keyword-only arguments."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from community import create_app
+from community.extensions import db as _db
+from community.extensions import limiter
+from community.models import Post, Space, Thread, User
+from community.services import accounts, spaces, threads
+
+PG_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL")
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+class ApiClient(FlaskClient):
+    """A test client that sends a bearer token with every request when it has one."""
+
+    token: str | None = None
+
+    def open(self, *args, **kwargs):
+        if self.token:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+def _reset_postgres(app) -> None:
+    with app.app_context():
+        _db.create_all()
+        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.session.commit()
+
+
+@pytest.fixture
+def app(tmp_path):
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'community.db'}",
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+    }
+    app = create_app(config)
+    app.test_client_class = ApiClient
+    if PG_URL:
+        _reset_postgres(app)
+    else:
+        with app.app_context():
+            _db.create_all()
+    limiter.reset()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*, role: str = "member", username: str | None = None, reputation: int | None = None,
+             password: str = PASSWORD, email: str | None = None) -> User:
+        username = username or f"{role}{next(_seq)}"
+        user = accounts.register_user(db.session, username=username,
+                                      email=email or f"{username}@example.test",
+                                      password=password, role=role)
+        if reputation is not None:
+            user.reputation = reputation
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_space(db):
+    def make(*, slug: str | None = None, visibility: str = "public", name: str | None = None) -> Space:
+        slug = slug or f"space-{next(_seq)}"
+        space = spaces.create_space(db.session, slug=slug, name=name or slug.title(),
+                                    visibility=visibility)
+        db.session.commit()
+        return space
+
+    return make
+
+
+@pytest.fixture
+def make_thread(db, make_user, make_space):
+    def make(*, space: Space | None = None, author: User | None = None, kind: str = "question",
+             title: str | None = None, body: str = "A body long enough to be a real question.",
+             tags: list[str] | None = None) -> Thread:
+        space = space or make_space()
+        author = author or make_user()
+        thread = threads.create_thread(db.session, space, by=author, kind=kind,
+                                       title=title or f"How do I do thing number {next(_seq)}?",
+                                       body=body, tags=tags or [])
+        db.session.commit()
+        return thread
+
+    return make
+
+
+@pytest.fixture
+def make_post(db, make_user):
+    def make(*, thread: Thread, author: User | None = None,
+             body: str = "Here is an answer that helps.") -> Post:
+        author = author or make_user()
+        post = threads.create_post(db.session, thread, by=author, body=body)
+        db.session.commit()
+        return post
+
+    return make
+
+
+@pytest.fixture
+def client_for(app, db):
+    """An API client authenticated as ``user`` with a real bearer token."""
+
+    def make(user: User | None) -> ApiClient:
+        c = app.test_client()
+        if user is not None:
+            c.token = accounts.issue_token(db.session, user)
+            db.session.commit()
+        return c
+
+    return make
+
+
+@pytest.fixture
+def login(db):
+    """Signs ``user`` in on a browser-like client through the real sign-in form."""
+
+    def do(client: FlaskClient, user: User, password: str = PASSWORD):
+        client.get("/login")
+        token = csrf_token(client)
+        resp = client.post("/login", data={"login": user.username, "password": password,
+                                           "csrf_token": token})
+        assert resp.status_code in (302, 303), resp.data[:500]
+        return client
+
+    return do
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of the client's session, as a page would embed it."""
+    resp = client.get("/csrf-token")
+    return resp.get_json()["csrf_token"]
+
+
+for _role in ("member", "employee", "moderator", "admin"):
+    def _fixture(make_user, client_for, _role=_role):
+        user = make_user(role=_role)
+        c = client_for(user)
+        c.user = user
+        return c
+
+    globals()[f"{_role}_client"] = pytest.fixture(_fixture, name=f"{_role}_client")
