@@ -1,6 +1,7 @@
 """Every model, imported so that metadata (and Alembic) sees them all."""
 
 from .base import UTCDateTime, utcnow
+from .ledger import LedgerEntry
 from .space import VISIBILITIES, Space
 from .thread import (
     IDEA_STATUSES,
@@ -17,6 +18,6 @@ from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession,
 
 __all__ = [
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
-    "ApiToken", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
+    "ApiToken", "LedgerEntry", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
     "User", "UserSession", "Vote", "thread_tag", "token_digest", "utcnow",
 ]

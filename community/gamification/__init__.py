@@ -1,0 +1,1 @@
+"""Points, levels, badges, privileges, leaderboards and ambassadors."""
