@@ -40,13 +40,21 @@ def create_user(username, email, password, role, display_name):
 
 
 @community.command("seed-demo")
+@click.option("--first-start", is_flag=True,
+              help="Seed only when the database has no account yet (what `make run` does).")
 @with_appcontext
-def seed_demo():
+def seed_demo(first_start):
     """Create the demo community (idempotent) and print the demo accounts."""
-    from .demo import seed
+    from sqlalchemy import select
 
-    accounts = seed(db.session, echo=click.echo)
-    db.session.commit()
+    from .demo import ACCOUNTS, seed
+    from .models import User
+
+    if first_start and db.session.scalar(select(User.id).limit(1)) is not None:
+        accounts = [(u, r, p) for u, r, _d, p in ACCOUNTS]
+    else:
+        accounts = seed(db.session, echo=click.echo)
+        db.session.commit()
     click.echo("Demo accounts (username / password):")
     for username, role, password in accounts:
         click.echo(f"  {username:<10} {role:<9} {password}")

@@ -1,0 +1,54 @@
+# Continuum: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-pg bench lint translations install chromium clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test,postgres,bench]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Compiled catalogues are rebuilt from the .po files so they never go stale.
+translations: $(VENV)/.installed
+	@if [ -d community/translations ]; then $(BIN)/pybabel compile -q -f -d community/translations; fi
+
+run: install
+	@$(FLASK) db upgrade >/dev/null
+	@$(FLASK) community seed-demo --first-start
+	@$(FLASK) community serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium drives the browser journeys (Playwright never downloads a browser here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "could not install chromium: run as root or install it"; exit 1; }; }
+
+test: install chromium
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The same suite against a throw-away PostgreSQL cluster (installed if missing).
+test-pg: install chromium
+	@url=$$(bash .ci/postgres.sh start) && \
+	  COMMUNITY_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); \
+	  status=$$?; bash .ci/postgres.sh stop; exit $$status
+
+bench: install
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check community tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache
