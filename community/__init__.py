@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -26,7 +27,11 @@ class IdConverter(BaseConverter):
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        instance_path=str(
+            (config or {}).get("INSTANCE_PATH")
+            or os.environ.get("COMMUNITY_INSTANCE_PATH")
+            or ROOT / "instance"
+        ),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -1,0 +1,165 @@
+"""Load scenario for the home, space and thread pages (guest and signed-in member).
+
+Generates 5,000 users, 10,000 threads and 100,000 posts into a fresh SQLite file,
+serves the app and a minimal Flask page with gunicorn's 2 sync workers, loads each
+with wrk, and records requests/s and p50/p99 in benchmarks/RESULTS.md.
+
+    python -m benchmarks.pages_bench [--duration 10] [--small]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.record import record  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which("wrk")
+
+
+def wait_up(url: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def gunicorn(app_ref: str, port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", app_ref],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(wrk: str, url: str, duration: int, cookie: str | None = None) -> dict:
+    cmd = [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{url}: {non2xx.group(1)} error responses\n{out}")
+    return {"rps": round(rps, 1), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2)}
+
+
+def member_cookie(base: str, username: str, password: str) -> str:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = json.load(opener.open(f"{base}/csrf-token"))["csrf_token"]
+    data = urllib.parse.urlencode({"login": username, "password": password,
+                                   "csrf_token": token}).encode()
+    opener.open(urllib.request.Request(f"{base}/login", data=data))
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "session=" not in cookies:
+        raise RuntimeError("could not sign in the benchmark member")
+    return cookies
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--small", action="store_true", help="1/10 of the data, for a smoke run")
+    args = parser.parse_args(argv)
+    wrk = ensure_wrk()
+    tmp = Path(tempfile.mkdtemp(prefix="continuum-bench-"))
+    env = {**os.environ, "COMMUNITY_INSTANCE_PATH": str(tmp),
+           "COMMUNITY_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
+           "COMMUNITY_SECRET_KEY": "bench", "COMMUNITY_RATELIMIT_ENABLED": "false"}
+    os.environ.update(env)
+    from community import create_app
+    from community.extensions import db
+
+    from benchmarks.generate import generate
+
+    scale = 10 if args.small else 1
+    app = create_app()
+    t0 = time.time()
+    with app.app_context():
+        db.create_all()
+        info = generate(users=5000 // scale, threads=10000 // scale, posts=100000 // scale)
+        db.engine.dispose()
+    print(f"generated data in {time.time() - t0:.1f}s")
+
+    results = {}
+    port = free_port()
+    proc = gunicorn("benchmarks.minimal_app:app", port, env)
+    try:
+        wait_up(f"http://127.0.0.1:{port}/")
+        results["minimal page"] = run_wrk(wrk, f"http://127.0.0.1:{port}/", args.duration)
+    finally:
+        stop(proc)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = gunicorn("wsgi:app", port, env)
+    try:
+        wait_up(f"{base}/healthz")
+        cookie = member_cookie(base, info["member"], info["member_password"])
+        pages = {"home": "/", "space": f"/spaces/{info['space']}",
+                 "thread (20 answers)": f"/threads/{info['thread_with_20']}"}
+        for name, path in pages.items():
+            results[f"{name}, guest"] = run_wrk(wrk, base + path, args.duration)
+            results[f"{name}, member"] = run_wrk(wrk, base + path, args.duration, cookie)
+    finally:
+        stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    floor = results["minimal page"]["rps"]
+    for figures in results.values():
+        figures["ratio"] = round(figures["rps"] / floor, 3)
+    record("pages", results, command="python -m benchmarks.pages_bench" + (" --small" if args.small else ""),
+           note="gunicorn 2 sync workers, wrk -t2 -c16; ratio = requests/s over the minimal Flask page's")
+    target = results["thread (20 answers), guest"]["ratio"] >= 1 / 8
+    print("target (thread page >= 1/8 of the minimal page):", "met" if target else "NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
