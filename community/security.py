@@ -25,6 +25,7 @@ def bearer_token() -> str | None:
 
 
 def init_app(app) -> None:
+    csrf.init_app(app)  # sets the WTF_CSRF_* defaults; checking stays with _csrf_policy below
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -44,6 +45,15 @@ def init_app(app) -> None:
         user = accounts.load_token(db.session, raw)
         g.bad_token = user is None
         return user
+
+    @app.before_request
+    def _forget_previous_caller():
+        # Flask-Login caches the caller on `g`, which lives as long as the app context:
+        # a request that reuses an outer context (CLI, tests, Socket.IO) must not
+        # inherit the previous request's user or token verdict.
+        csrf_field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        for name in ("_login_user", "auth_via_token", "bad_token", csrf_field, "csrf_valid"):
+            g.pop(name, None)
 
     @app.before_request
     def _csrf_policy():

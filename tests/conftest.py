@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from community import create_app
 from community.extensions import db as _db
-from community.extensions import limiter
 from community.models import Post, Space, Thread, User
 from community.services import accounts, spaces, threads
 
@@ -59,7 +58,6 @@ def app(tmp_path):
     else:
         with app.app_context():
             _db.create_all()
-    limiter.reset()
     yield app
     with app.app_context():
         _db.session.remove()

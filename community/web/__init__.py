@@ -1,9 +1,13 @@
-"""HTML pages."""
+"""HTML pages: server-rendered Jinja, thin views over the services and queries."""
 
 from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import health
+    from . import auth, content, health, helpers, pages
 
+    helpers.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(content.bp)

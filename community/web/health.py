@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
@@ -20,6 +18,7 @@ def healthz():
         db.session.rollback()
         status.update(status="error", database="error")
         code = 503
-    if not os.path.isdir(current_app.config["SEARCH_INDEX_DIR"]):
+    search = current_app.extensions.get("search")
+    if search is None or not search.healthy():
         status["search"] = "degraded"
     return jsonify(status), code

@@ -1,0 +1,105 @@
+"""Sign in, sign up, sign out, the CSRF token for scripts and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from ..errors import ValidationFailed
+from ..extensions import db, limiter
+from ..schemas import load
+from ..schemas.core import RegisterIn, TokenIn
+from ..services import accounts
+from .helpers import redirect_next, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _sign_in(user) -> None:
+    # A fresh session on sign-in (no fixation); the reader's language choice survives.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    accounts.start_session(db.session, user)
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect_next(next_url)
+        return render_template("auth/login.html", next=next_url, login_value="", error=None)
+    login_value = request.form.get("login", "")
+    user = None
+    try:
+        data = load(TokenIn(), {"login": login_value, "password": request.form.get("password", "")})
+    except ValidationFailed:
+        data = None
+    if data is not None:
+        user = accounts.authenticate(db.session, data["login"], data["password"])
+    if user is None:
+        db.session.commit()  # the failure counts towards the per-account cap
+        # One message whether or not the account exists: no oracle.
+        return render_template(
+            "auth/login.html", next=next_url, login_value=login_value,
+            error=_("Wrong login or password."),
+        ), 401
+    _sign_in(user)
+    db.session.commit()
+    return redirect_next(next_url)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def register():
+    next_url = request.values.get("next", "")
+    form = {k: request.form.get(k, "") for k in ("username", "email", "display_name")}
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect_next(next_url)
+        return render_template("auth/register.html", next=next_url, form=form, errors={})
+    try:
+        data = load(RegisterIn(), {**form, "password": request.form.get("password", ""),
+                                   "display_name": form["display_name"] or None})
+        user = accounts.register_user(db.session, **data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return render_template("auth/register.html", next=next_url, form=form,
+                               errors=exc.fields, message=exc.message), 422
+    _sign_in(user)
+    db.session.commit()
+    return redirect_next(next_url)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        accounts.end_session(db.session, current_user.session_key)
+        logout_user()
+        db.session.commit()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect_next(None)
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    resp = jsonify({"csrf_token": generate_csrf()})
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.post("/lang")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect_next(safe_next(request.form.get("next")))

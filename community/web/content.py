@@ -1,0 +1,243 @@
+"""Thread pages and every form that changes content: ask, answer, edit, vote, accept."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from .. import queries
+from ..errors import DomainError, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
+from ..schemas import load
+from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
+from ..services import threads, votes
+from .helpers import login_redirect, thread_url
+
+bp = Blueprint("content", __name__)
+
+
+def _thread(thread_id: int) -> Thread:
+    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
+
+
+def _post(post_id: int) -> Post:
+    return perm.require_post(current_user, db.session.get(Post, post_id))
+
+
+def _tags(raw: str) -> list[str]:
+    return [t for t in re.split(r"[,\s]+", raw or "") if t]
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > \
+        request.accept_mimetypes["text/html"]
+
+
+def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_body: str = ""):
+    posts = queries.thread_posts(db.session, current_user, thread)
+    queries.attach_my_votes(db.session, current_user, thread, posts)
+    return render_template(
+        "threads/show.html", thread=thread, posts=posts, errors=errors or {},
+        answer_body=answer_body, idea_statuses=IDEA_STATUSES,
+    ), status
+
+
+@bp.get("/threads/<id:thread_id>")
+@bp.get("/threads/<id:thread_id>/<slug>")
+def thread(thread_id: int, slug: str | None = None):
+    return _render_thread(_thread(thread_id))
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+def ask():
+    if not current_user.is_authenticated:
+        return login_redirect()
+    spaces = [s for s in queries.readable_spaces(db.session, current_user)
+              if perm.can_post_in_space(current_user, s)]
+    form = {
+        "space": request.values.get("space", ""),
+        "kind": request.values.get("kind", "question"),
+        "title": request.form.get("title", ""),
+        "body": request.form.get("body", ""),
+        "tags": request.form.get("tags", ""),
+    }
+    if form["kind"] not in KINDS:
+        form["kind"] = "question"
+    if request.method == "GET":
+        return render_template("threads/ask.html", spaces=spaces, form=form, errors={})
+    try:
+        data = load(ThreadIn(), {**form, "tags": _tags(form["tags"])})
+        space = db.session.scalar(select(Space).where(Space.slug == data.pop("space")))
+        if space is None or not perm.can_post_in_space(current_user, space):
+            raise ValidationFailed(_("Choose a space you can post in."),
+                                   {"space": [_("Choose a space you can post in.")]})
+        thread = threads.create_thread(db.session, space, by=current_user, **data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return render_template("threads/ask.html", spaces=spaces, form=form,
+                               errors=exc.fields, message=exc.message), 422
+    db.session.commit()
+    return redirect(thread_url(thread), code=303)
+
+
+@bp.post("/threads/<id:thread_id>/answer")
+def answer(thread_id: int):
+    thread = _thread(thread_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    body = request.form.get("body", "")
+    try:
+        data = load(PostIn(), {"body": body})
+        post = threads.create_post(db.session, thread, by=current_user, body=data["body"])
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _render_thread(thread, status=422, errors=exc.fields, answer_body=body)
+    db.session.commit()
+    return redirect(thread_url(thread, _anchor=f"post-{post.id}"), code=303)
+
+
+@bp.route("/threads/<id:thread_id>/edit", methods=["GET", "POST"])
+def edit_thread(thread_id: int):
+    thread = _thread(thread_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    perm.check_edit_thread(current_user, thread)
+    form = {
+        "title": request.form.get("title", thread.title),
+        "body": request.form.get("body", thread.body),
+        "tags": request.form.get("tags", " ".join(t.name for t in thread.tags)),
+    }
+    if request.method == "GET":
+        return render_template("threads/edit.html", thread=thread, form=form, errors={})
+    try:
+        data = load(ThreadPatchIn(), {**form, "tags": _tags(form["tags"])})
+        threads.edit_thread(db.session, thread, by=current_user, **data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return render_template("threads/edit.html", thread=thread, form=form,
+                               errors=exc.fields, message=exc.message), 422
+    db.session.commit()
+    return redirect(thread_url(thread), code=303)
+
+
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id: int):
+    post = _post(post_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    perm.check_edit_post(current_user, post)
+    body = request.form.get("body", post.body)
+    if request.method == "GET":
+        return render_template("threads/edit_post.html", post=post, body=body, errors={})
+    try:
+        data = load(PostIn(), {"body": body})
+        threads.edit_post(db.session, post, by=current_user, body=data["body"])
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return render_template("threads/edit_post.html", post=post, body=body,
+                               errors=exc.fields, message=exc.message), 422
+    db.session.commit()
+    return redirect(thread_url(post.thread, _anchor=f"post-{post.id}"), code=303)
+
+
+@bp.post("/posts/<id:post_id>/delete")
+def delete_post(post_id: int):
+    post = _post(post_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    threads.delete_post(db.session, post, by=current_user)
+    db.session.commit()
+    return redirect(thread_url(post.thread), code=303)
+
+
+@bp.post("/posts/<id:post_id>/restore")
+def restore_post(post_id: int):
+    post = _post(post_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    threads.restore_post(db.session, post, by=current_user)
+    db.session.commit()
+    return redirect(thread_url(post.thread, _anchor=f"post-{post.id}"), code=303)
+
+
+@bp.post("/threads/<id:thread_id>/accept")
+def accept(thread_id: int):
+    thread = _thread(thread_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    raw = request.form.get("post_id", "")
+    post = db.session.get(Post, int(raw)) if raw.isdigit() and len(raw) < 18 else None
+    if post is None or post.thread_id != thread.id:
+        raise NotFound(_("This answer does not exist."))
+    votes.accept_answer(db.session, thread, post, by=current_user)
+    db.session.commit()
+    return redirect(thread_url(thread, _anchor=f"post-{post.id}"), code=303)
+
+
+@bp.post("/threads/<id:thread_id>/unaccept")
+def unaccept(thread_id: int):
+    thread = _thread(thread_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    votes.unaccept_answer(db.session, thread, by=current_user)
+    db.session.commit()
+    return redirect(thread_url(thread), code=303)
+
+
+@bp.post("/threads/<id:thread_id>/status")
+def idea_status(thread_id: int):
+    thread = _thread(thread_id)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    data = load(IdeaStatusIn(), {"status": request.form.get("status", ""),
+                                 "note": request.form.get("note") or None})
+    threads.set_idea_status(db.session, thread, by=current_user, **data)
+    db.session.commit()
+    return redirect(thread_url(thread), code=303)
+
+
+def _vote(target, thread: Thread, anchor: str):
+    as_json = _wants_json()
+    if not current_user.is_authenticated:
+        if as_json:
+            return jsonify({"error": {"code": "unauthorized",
+                                      "message": _("Sign in to vote.")}}), 401
+        return login_redirect()
+    raw = request.form.get("value", "")
+    try:
+        if raw == "0":
+            score = votes.remove_vote(db.session, target, by=current_user)
+            my_vote = 0
+        elif raw in ("1", "-1"):
+            my_vote = int(raw)
+            score = votes.cast_vote(db.session, target, by=current_user, value=my_vote)
+        else:
+            raise ValidationFailed(_("A vote is 1 or -1."), {"value": [_("Use 1 or -1.")]})
+    except DomainError as exc:
+        db.session.rollback()
+        if as_json:
+            return jsonify({"error": {"code": exc.code, "message": exc.message}}), exc.status
+        raise
+    db.session.commit()
+    if as_json:
+        return jsonify({"score": score, "my_vote": my_vote})
+    return redirect(thread_url(thread, _anchor=anchor), code=303)
+
+
+@bp.post("/threads/<id:thread_id>/vote")
+def vote_thread(thread_id: int):
+    thread = _thread(thread_id)
+    return _vote(thread, thread, f"thread-{thread.id}")
+
+
+@bp.post("/posts/<id:post_id>/vote")
+def vote_post(post_id: int):
+    post = _post(post_id)
+    return _vote(post, post.thread, f"post-{post.id}")

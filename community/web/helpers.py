@@ -1,0 +1,132 @@
+"""What every page needs: Jinja globals, translated labels, safe redirects, form helpers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+
+from .. import permissions as perm
+from ..schemas.core import level_for
+
+KIND_LABELS = {
+    "question": _l("Question"),
+    "idea": _l("Idea"),
+    "discussion": _l("Discussion"),
+}
+STATUS_LABELS = {
+    "open": _l("Open"),
+    "answered": _l("Answered"),
+    "solved": _l("Solved"),
+    "closed": _l("Closed"),
+    "new": _l("New"),
+    "under_review": _l("Under review"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "shipped": _l("Shipped"),
+    "declined": _l("Declined"),
+    "duplicate": _l("Duplicate"),
+}
+# Level names live in config as English data; these are their translations.
+LEVEL_LABELS = {
+    "Newcomer": _l("Newcomer"),
+    "Participant": _l("Participant"),
+    "Contributor": _l("Contributor"),
+    "Expert": _l("Expert"),
+    "Champion": _l("Champion"),
+}
+ROLE_LABELS = {
+    "member": _l("Member"),
+    "employee": _l("Employee"),
+    "moderator": _l("Moderator"),
+    "admin": _l("Administrator"),
+}
+VISIBILITY_LABELS = {
+    "public": _l("Public"),
+    "members": _l("Members only"),
+    "staff": _l("Staff only"),
+}
+SORT_LABELS = {
+    "recent": _l("Recent activity"),
+    "votes": _l("Most votes"),
+    "unanswered": _l("Unanswered"),
+}
+
+
+def label(table: dict, key):
+    value = table.get(key)
+    return str(value) if value is not None else (key or "")
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "thread"
+
+
+def thread_url(thread, **kwargs) -> str:
+    return url_for("content.thread", thread_id=thread.id, slug=slugify(thread.title), **kwargs)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only a path on this site: no scheme, no host, no protocol-relative trick."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ch in target for ch in ("\\", "\r", "\n", "\t")) or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    return target if is_safe_next(target) else (default or url_for("pages.home"))
+
+
+def redirect_next(target: str | None, default: str | None = None):
+    return redirect(safe_next(target, default), code=303)
+
+
+def current_path() -> str:
+    return request.full_path.rstrip("?") if request.query_string else request.path
+
+
+def login_redirect():
+    return redirect(url_for("auth.login", next=current_path()), code=303)
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    try:
+        value = int(raw)
+    except ValueError:
+        return 1
+    return min(max(value, 1), 10_000_000)
+
+
+def form_text(name: str, default: str = "") -> str:
+    return request.form.get(name, default)
+
+
+def init_app(app) -> None:
+    env = app.jinja_env
+    env.globals.update(
+        level_for=level_for,
+        can=perm.can,
+        perm=perm,
+        csrf_token=generate_csrf,
+        thread_url=thread_url,
+        current_path=current_path,
+        kind_label=lambda k: label(KIND_LABELS, k),
+        status_label=lambda s: label(STATUS_LABELS, s),
+        level_label=lambda n: label(LEVEL_LABELS, n),
+        role_label=lambda r: label(ROLE_LABELS, r),
+        visibility_label=lambda v: label(VISIBILITY_LABELS, v),
+        sort_label=lambda s: label(SORT_LABELS, s),
+        KIND_LABELS=KIND_LABELS,
+        SORT_LABELS=SORT_LABELS,
+    )
+    env.filters["slugify"] = slugify
+    env.filters["isodate"] = lambda value: value.isoformat() if value else ""

@@ -1,0 +1,69 @@
+"""Read pages: home, a space, a profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from .. import queries
+from ..errors import NotFound
+from ..extensions import db
+from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Space
+from .helpers import page_number
+
+bp = Blueprint("pages", __name__)
+
+SORTS = ("recent", "votes", "unanswered")
+HOME_LIST_SIZE = 10
+
+
+@bp.get("/")
+def home():
+    spaces = queries.readable_spaces(db.session, current_user)
+    counts = queries.space_thread_counts(db.session, current_user, spaces)
+    recent = queries.list_threads(db.session, current_user, sort="recent",
+                                  per_page=HOME_LIST_SIZE)
+    unanswered = queries.list_threads(db.session, current_user, sort="unanswered",
+                                      per_page=HOME_LIST_SIZE)
+    return render_template("home.html", spaces=spaces, counts=counts,
+                           recent=recent.items, unanswered=unanswered.items)
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    return value if value in allowed else None
+
+
+@bp.get("/spaces/<slug>")
+def space(slug: str):
+    found = db.session.scalar(select(Space).where(Space.slug == slug))
+    space = perm.require_space(current_user, found)
+    kind = _choice("kind", KINDS)
+    status = _choice("status", QUESTION_STATUSES + IDEA_STATUSES)
+    sort = _choice("sort", SORTS) or "recent"
+    tag = (request.args.get("tag") or "").strip().lower()[:35] or None
+    page = queries.list_threads(
+        db.session, current_user, space=space, kind=kind, tag=tag, status=status,
+        sort=sort, page=page_number(), per_page=current_app.config["PER_PAGE"],
+    )
+    filters = {k: v for k, v in (("kind", kind), ("tag", tag), ("status", status),
+                                 ("sort", sort if sort != "recent" else None)) if v}
+    return render_template(
+        "spaces/show.html", space=space, page=page, filters=filters, kind=kind, tag=tag,
+        status=status, sort=sort, sorts=SORTS, kinds=KINDS,
+        question_statuses=QUESTION_STATUSES, idea_statuses=IDEA_STATUSES,
+        can_post=perm.can_post_in_space(current_user, space),
+    )
+
+
+@bp.get("/users/<username>")
+def profile(username: str):
+    user = queries.get_user(db.session, username[:30])
+    if user is None:
+        raise NotFound(_("This person does not exist."))
+    threads, posts = queries.user_activity(db.session, current_user, user)
+    return render_template("users/profile.html", profile=user, user=user, threads=threads,
+                           posts=posts)
