@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two workers: one per core of the CI machine.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test test-pg bench lint translations install chromium clean
 

@@ -15,7 +15,28 @@ from community.extensions import db as _db
 from community.models import Post, Space, Thread, User
 from community.services import accounts, spaces, threads
 
-PG_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL")
+PG_BASE_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL")
+
+
+def _worker_database(base_url: str | None) -> str | None:
+    """One PostgreSQL database per pytest-xdist worker, so parallel tests never share tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not base_url or not worker:
+        return base_url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(PG_BASE_URL)
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
 
@@ -48,6 +69,8 @@ def app(tmp_path):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
         "RATELIMIT_ENABLED": False,
+        # A cheap hash keeps hundreds of test accounts fast; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'community.db'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
     }

@@ -17,9 +17,20 @@ from ..events import UserRegistered, emit
 from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
-# Hashing a throw-away password when the account does not exist keeps the answer
-# time the same, so sign-in is no oracle for which accounts exist.
-_DUMMY_HASH = generate_password_hash("continuum-timing-equaliser")
+_dummy_hashes: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _equalise_timing(password: str) -> None:
+    """Check a throw-away hash when there is no real one, so sign-in takes as long
+    whether or not the account exists (no oracle for which accounts exist)."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("continuum-timing", method=method)
+    check_password_hash(_dummy_hashes[method], password or "")
 
 # The most common passwords that pass the length rule (from public breach lists).
 COMMON_PASSWORDS = frozenset(
@@ -76,7 +87,7 @@ def register_user(
         username_lower=username.lower(),
         email=email,
         display_name=(display_name or "").strip() or username,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
     )
     session.add(user)
@@ -94,7 +105,7 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
         )
     )
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        _equalise_timing(password)
         return None
     cap = current_app.config["LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR"]
     since = utcnow() - timedelta(hours=1)
@@ -104,7 +115,7 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
         )
     )
     if failures >= cap:
-        check_password_hash(_DUMMY_HASH, password or "")
+        _equalise_timing(password)
         return None
     if not check_password_hash(user.password_hash, password or ""):
         session.add(LoginFailure(user_id=user.id))
@@ -115,7 +126,7 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
 def set_password(user: User, password: str) -> None:
     if errors := validate_password(password):
         raise ValidationFailed(_("The password was refused."), {"password": errors})
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
 
 
 def start_session(session: Session, user: User) -> str:

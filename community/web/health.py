@@ -18,6 +18,9 @@ def healthz():
         db.session.rollback()
         status.update(status="error", database="error")
         code = 503
+    from .. import realtime
+
+    status["realtime"] = realtime.health()
     search = current_app.extensions.get("search")
     if search is None or not search.healthy():
         status["search"] = "degraded"

@@ -1,0 +1,244 @@
+"""Delivery after the commit: socket pushes now, emails soon, the digest once a day.
+
+The database row is the notification; a push is only a hint (a lost one is fetched
+on reconnect) and an email is claimed before it is sent, so two workers never send
+the same one. Emails go through SMTP when MAIL_SMTP_HOST is set, else they are
+written as .eml files to instance/outbox/.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+import uuid
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event as sa_event
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..models import DigestSent, Notification, User, utcnow
+from . import fanout, inbox
+
+log = logging.getLogger(__name__)
+_installed = False
+_wake = threading.Event()
+
+
+# ---- pushes ----
+
+def push(room: str, event: str, payload: dict) -> None:
+    from ..extensions import socketio
+
+    if getattr(socketio, "server", None) is None:
+        return
+    try:
+        socketio.emit(event, payload, to=room, namespace="/")
+    except Exception:  # Redis down: the row stays, the client refetches on reconnect
+        log.warning("push to %s failed", room, exc_info=True)
+
+
+def push_to_user(user_id: int, event: str, payload: dict) -> None:
+    push(f"user:{int(user_id)}", event, payload)
+
+
+def install(session_factory) -> None:
+    """Once per process: flush the queued pushes after each outermost commit."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+
+    @sa_event.listens_for(session_factory, "after_commit")
+    def _after_commit(session: Session):
+        queue = session.info.pop(fanout.PUSH_KEY, None)
+        if session.info.pop(fanout.MAIL_KEY, None):
+            _wake.set()
+        for room, event, payload in queue or ():
+            push(room, event, payload)
+
+    @sa_event.listens_for(session_factory, "after_soft_rollback")
+    def _drop(session: Session, previous_transaction):
+        if previous_transaction.parent is None:
+            session.info.pop(fanout.PUSH_KEY, None)
+            session.info.pop(fanout.MAIL_KEY, None)
+
+
+def wait_for_mail(timeout: float) -> bool:
+    """The worker sleeps here; a commit that queued an immediate email wakes it."""
+    woke = _wake.wait(timeout)
+    _wake.clear()
+    return woke
+
+
+# ---- email ----
+
+def _base_url() -> str:
+    return (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
+
+
+def _locale(user: User) -> str:
+    langs = current_app.config["LANGUAGES"]
+    return user.locale if user.locale in langs else current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def _message(user: User, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config.get("MAIL_FROM") or "Continuum <noreply@localhost>"
+    msg["To"] = user.email
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain="continuum.local")
+    msg.set_content(body)
+    return msg
+
+
+def send_message(msg: EmailMessage) -> None:
+    host = current_app.config.get("MAIL_SMTP_HOST")
+    if host:
+        port = int(current_app.config.get("MAIL_SMTP_PORT") or 25)
+        with smtplib.SMTP(host, port, timeout=15) as smtp:
+            if current_app.config.get("MAIL_SMTP_STARTTLS"):
+                smtp.starttls()
+            if current_app.config.get("MAIL_SMTP_USER"):
+                smtp.login(current_app.config["MAIL_SMTP_USER"],
+                           current_app.config.get("MAIL_SMTP_PASSWORD") or "")
+            smtp.send_message(msg)
+        return
+    outbox = Path(current_app.config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    tmp = outbox / (name + ".tmp")
+    tmp.write_bytes(bytes(msg))
+    tmp.rename(outbox / name)  # readers never see half a message
+
+
+def _claim(session: Session, ids: list[int], state: str) -> list[int]:
+    """Mark rows done before sending: at most one sender per row."""
+    claimed = []
+    for nid in ids:
+        done = session.execute(update(Notification).where(
+            Notification.id == nid, Notification.email_state == state)
+            .values(email_state="done")).rowcount
+        if done:
+            claimed.append(nid)
+    session.commit()
+    return claimed
+
+
+def _still_visible(session: Session, user: User, notes: list[Notification]) -> list[Notification]:
+    if not notes:
+        return []
+    ok = set(session.scalars(select(Notification.id).where(
+        Notification.id.in_([n.id for n in notes]), inbox.visible_for_email(user))))
+    return [n for n in notes if n.id in ok]
+
+
+def send_pending(session: Session, limit: int = 200) -> int:
+    """Send the 'immediately' emails; returns how many were sent."""
+    rows = session.scalars(select(Notification).where(Notification.email_state == "pending")
+                           .order_by(Notification.id).limit(limit)).all()
+    by_user: dict[int, list[Notification]] = {}
+    for note in rows:
+        by_user.setdefault(note.user_id, []).append(note)
+    sent = 0
+    for user_id, notes in by_user.items():
+        user = session.get(User, user_id)
+        visible = _still_visible(session, user, notes) if user and user.email else []
+        claimed = set(_claim(session, [n.id for n in notes], "pending"))
+        for note in visible:
+            if note.id not in claimed:
+                continue
+            with force_locale(_locale(user)):
+                text = inbox.text(note)
+                body = "\n".join([text, "", _base_url() + inbox.url(note), "",
+                                  _("Change which emails you get: %(url)s",
+                                    url=_base_url() + "/notifications/preferences")])
+                msg = _message(user, text, body)
+            try:
+                send_message(msg)
+                sent += 1
+            except Exception:
+                log.exception("email for notification %s failed; will retry", note.id)
+                session.execute(update(Notification).where(Notification.id == note.id)
+                                .values(email_state="pending"))
+                session.commit()
+    return sent
+
+
+def send_digests(session: Session, *, now: datetime | None = None) -> int:
+    """One message per user per day with the day's unread notifications."""
+    now = now or utcnow()
+    day = now.date()
+    user_ids = sorted(set(session.scalars(select(Notification.user_id).where(
+        Notification.email_state == "digest", Notification.created_at <= now))))
+    sent = 0
+    for user_id in user_ids:
+        try:
+            with session.begin_nested():
+                session.add(DigestSent(user_id=user_id, day=day))
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue  # already sent today (by us or another worker)
+        user = session.get(User, user_id)
+        notes = session.scalars(select(Notification).where(
+            Notification.user_id == user_id, Notification.email_state == "digest",
+            Notification.created_at <= now).order_by(Notification.id)).all()
+        unread = [n for n in _still_visible(session, user, notes) if n.read_at is None]
+        claimed = set(_claim(session, [n.id for n in notes], "digest"))
+        unread = [n for n in unread if n.id in claimed]
+        if not unread or not user.email:
+            continue
+        with force_locale(_locale(user)):
+            subject = _("Your Continuum digest: %(n)s unread notifications", n=len(unread))
+            lines = [subject, ""]
+            for note in unread:
+                lines += [f"- {inbox.text(note)}", f"  {_base_url()}{inbox.url(note)}"]
+            lines += ["", _("Change which emails you get: %(url)s",
+                            url=_base_url() + "/notifications/preferences")]
+            msg = _message(user, subject, "\n".join(lines))
+        try:
+            send_message(msg)
+            sent += 1
+        except Exception:
+            log.exception("digest for user %s failed", user_id)
+    return sent
+
+
+def digest_due(now: datetime) -> bool:
+    return now.hour >= int(current_app.config.get("DIGEST_HOUR", 7))
+
+
+def tick(session: Session, *, now: datetime | None = None) -> dict:
+    """One pass of the background work: pending emails, then the digest once it is due."""
+    now = now or utcnow()
+    out = {"emails": send_pending(session)}
+    if digest_due(now):
+        out["digests"] = send_digests(session, now=now)
+    return out
+
+
+def run_mailer(app, *, interval: float | None = None, once: bool = False) -> None:
+    """The background loop: emails as soon as a commit queues one, digests when due."""
+    interval = interval or float(app.config.get("SERVE_BACKGROUND_INTERVAL", 2.0))
+    while True:
+        try:
+            with app.app_context():
+                from ..extensions import db
+
+                tick(db.session)
+                db.session.remove()
+        except Exception:
+            log.exception("notification mailer pass failed")
+        if once:
+            return
+        wait_for_mail(max(interval, 5.0))

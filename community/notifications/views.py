@@ -1,0 +1,143 @@
+"""Pages: /notifications (all or unread, grouped by thread), preferences, /watches."""
+
+from __future__ import annotations
+
+from math import ceil
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import permissions as perm
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import Thread, Watch
+from ..web.helpers import login_redirect, page_number, redirect_next, safe_next
+from . import follows, inbox, preferences, watches
+
+bp = Blueprint("notifications", __name__)
+PER_PAGE = 30
+
+
+class _Page:
+    def __init__(self, page: int, per_page: int, total: int):
+        self.page, self.per_page, self.total = page, per_page, total
+        self.pages = max(1, ceil(total / per_page))
+
+
+def _groups(items) -> list[dict]:
+    """Consecutive-or-not notifications of one thread shown together, newest group first."""
+    groups: dict[object, dict] = {}
+    for note in items:
+        key = note.thread_id or f"n{note.id}"
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {"thread_id": note.thread_id,
+                                   "title": (note.data or {}).get("title"), "items": []}
+        group["items"].append({"note": note, "text": inbox.text(note), "url": inbox.url(note),
+                               "snippet": (note.data or {}).get("snippet")})
+    return list(groups.values())
+
+
+@bp.get("/notifications")
+def index():
+    if not current_user.is_authenticated:
+        return login_redirect()
+    unread_only = request.args.get("filter") == "unread"
+    page = page_number()
+    items, total = inbox.page(db.session, current_user, unread_only=unread_only, page=page,
+                              per_page=PER_PAGE)
+    resp = render_template("notifications/index.html", groups=_groups(items),
+                           unread_only=unread_only, page=_Page(page, PER_PAGE, total),
+                           unread=inbox.unread_count(db.session, current_user))
+    return resp
+
+
+@bp.post("/notifications/read")
+def mark_read():
+    if not current_user.is_authenticated:
+        return login_redirect()
+    ids = []
+    for raw in request.form.getlist("id"):
+        if raw.isdigit() and len(raw) < 19:
+            ids.append(int(raw))
+    inbox.mark_read(db.session, current_user, ids=ids, all_=request.form.get("all") == "1")
+    db.session.commit()
+    target = request.form.get("next")
+    return redirect_next(safe_next(target, url_for("notifications.index")))
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+def prefs():
+    if not current_user.is_authenticated:
+        return login_redirect()
+    errors = None
+    if request.method == "POST":
+        changes = []
+        for verb in preferences.visible_verbs(current_user):
+            changes.append({"verb": verb.name,
+                            "in_app": request.form.get(f"in_app-{verb.name}") == "1",
+                            "email": request.form.get(f"email-{verb.name}", verb.email)})
+        try:
+            preferences.update(db.session, by=current_user, changes=changes)
+            db.session.commit()
+            return redirect_next(url_for("notifications.prefs", saved=1))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.fields
+    return render_template("notifications/preferences.html",
+                           items=preferences.list_for(db.session, current_user),
+                           saved=request.args.get("saved") == "1", errors=errors)
+
+
+@bp.route("/watches", methods=["GET", "POST"])
+def watch_list():
+    if not current_user.is_authenticated:
+        return login_redirect()
+    errors, form, status = None, {"query": "", "tags": "", "spaces": ""}, 200
+    if request.method == "POST":
+        form = {k: request.form.get(k, "")[:1000] for k in form}
+        try:
+            watches.create_watch(db.session, by=current_user, query=form["query"],
+                                 tags=form["tags"], spaces=form["spaces"])
+            db.session.commit()
+            return redirect_next(url_for("notifications.watch_list"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors, status = exc.fields, 422
+    items = [{"watch": w, "spaces": watches.space_slugs(db.session, w)}
+             for w in watches.user_watches(db.session, current_user)]
+    return render_template("notifications/watches.html", items=items, errors=errors,
+                           form=form), status
+
+
+@bp.post("/watches/<id:watch_id>/delete")
+def delete_watch(watch_id: int):
+    if not current_user.is_authenticated:
+        return login_redirect()
+    watches.delete_watch(db.session, db.session.get(Watch, watch_id), by=current_user)
+    db.session.commit()
+    return redirect_next(url_for("notifications.watch_list"))
+
+
+@bp.post("/threads/<id:thread_id>/follow")
+def follow_thread(thread_id: int):
+    """The thread page's follow button (a form; the API has PUT/DELETE)."""
+    if not current_user.is_authenticated:
+        return login_redirect()
+    thread = perm.require_thread(current_user, db.session.get(Thread, thread_id))
+    if request.form.get("follow") == "0":
+        follows.unfollow_thread(db.session, thread, by=current_user)
+    else:
+        follows.follow_thread(db.session, thread, by=current_user)
+    db.session.commit()
+    return redirect_next(request.form.get("next"), f"/threads/{thread.id}")
+
+
+def is_following_thread(thread) -> bool:
+    return follows.is_following(db.session, current_user, "thread", thread.id)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"is_following_thread": is_following_thread, "notification_title": _("Notifications")}
