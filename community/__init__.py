@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,10 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 class IdConverter(BaseConverter):
     """Positive database ids only: -1, abc or a 30-digit number are a plain 404."""
 
-    regex = r"[1-9][0-9]{0,17}"
+    regex = r"[1-9][0-9]{0,9}"
 
     def to_python(self, value: str) -> int:
-        return int(value)  # at most 18 digits: always inside a 64-bit integer
+        ident = int(value)
+        if ident > 2**31 - 1:
+            # Ids are 32-bit INTEGER columns: PostgreSQL refuses a larger bind (a 500).
+            raise ValidationError()
+        return ident
 
     def to_url(self, value) -> str:
         return str(int(value))
@@ -43,7 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings.load(app, config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "WARNING"))
 
-    from . import cli, database, errors, events, i18n, security
+    from . import cli, database, errors, events, gamification, i18n, notifications, security
     from .extensions import db, limiter, migrate, socketio
 
     database.configure_engine(app)
@@ -68,5 +72,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     register_web(app)
+    gamification.init_app(app)
+    notifications.init_app(app)
+    from . import search
+
+    search.init_app(app)
+    from . import escalation
+
+    escalation.init_app(app)
+    from . import moderation
+
+    moderation.init_app(app)
     cli.init_app(app)
     return app

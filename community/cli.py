@@ -60,6 +60,40 @@ def seed_demo(first_start):
         click.echo(f"  {username:<10} {role:<9} {password}")
 
 
+@community.command("import-stackexchange")
+@click.argument("folder", type=click.Path(path_type=str))
+@click.option("--space", "space_slug", required=True, help="Space slug (created if missing).")
+@click.option("--space-name", default=None, help="Name of the space when it is created.")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--workers", default=None, type=click.IntRange(0, 64),
+              help="Processes converting bodies (default: automatic by dump size).")
+@with_appcontext
+def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
+    """Import a Stack Exchange data-dump FOLDER (Posts.xml, Users.xml, …) into a space."""
+    from .errors import ValidationFailed
+    from .importer import DumpError, after_import, import_dump
+
+    try:
+        summary = import_dump(db.session, folder, space_slug=space_slug, space_name=space_name,
+                              batch_size=batch_size, workers=workers)
+    except DumpError as exc:
+        db.session.rollback()
+        click.echo(f"import failed: {exc}", err=True)
+        click.echo("Batches committed before the failure are kept; fix the file and run "
+                   "the command again to continue.", err=True)
+        sys.exit(1)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for field, messages in exc.fields.items():
+            click.echo(f"{field}: {'; '.join(messages)}", err=True)
+        sys.exit(1)
+    after_import(current_app._get_current_object())
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for line in summary.lines():
+        click.echo(line)
+
+
 @community.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -74,8 +108,117 @@ def serve(host, port, debug):
     # Flask-SocketIO refuses to start from inside `flask` unless this is cleared
     # (SECURITY.md: the command would otherwise return silently).
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    from .search.outbox import run_indexer
+
+    socketio.start_background_task(run_indexer, app)  # the search indexer, single writer
+    from .notifications.delivery import run_mailer
+
+    socketio.start_background_task(run_mailer, app)  # notification emails and digests
+    from .escalation.sweep import run_sweeper
+
+    socketio.start_background_task(run_sweeper, app)  # escalation rules and SLA clock
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
+
+
+@community.command("recompute")
+@click.option("--check", is_flag=True, help="Only report drift; exit 1 when there is any.")
+@with_appcontext
+def recompute(check):
+    """Rebuild reputation, leaderboards, badges and counters; report (and repair) drift."""
+    from .gamification.recompute import recompute as run
+
+    report = run(db.session, check=check)
+    for line in report.lines:
+        click.echo(line)
+    for kind, count in sorted(report.drift.items()):
+        click.echo(f"drift: {count} {kind}")
+    if check:
+        db.session.rollback()
+        if report.total:
+            click.echo(f"{report.total} differences found (nothing changed).", err=True)
+            sys.exit(1)
+        click.echo("no drift")
+        return
+    db.session.commit()
+    click.echo(f"repaired {report.total} differences" if report.total else "no drift")
+
+
+@community.command("worker")
+@with_appcontext
+def worker():
+    """The background work alone: the search indexer (drains the outbox), until Ctrl+C."""
+    from .search.outbox import run_indexer
+
+    click.echo("Continuum worker running: search indexer (Ctrl+C to stop)")
+    from .extensions import socketio
+    from .notifications.delivery import run_mailer
+
+    socketio.start_background_task(run_mailer, current_app._get_current_object())
+    from .escalation.sweep import run_sweeper
+
+    socketio.start_background_task(run_sweeper, current_app._get_current_object())
+    try:
+        run_indexer(current_app._get_current_object())
+    except KeyboardInterrupt:
+        click.echo("worker stopped")
+
+
+@community.command("reindex")
+@click.option("--procs", default=None, type=click.IntRange(1, 64),
+              help="Indexing processes (default: SEARCH_REINDEX_PROCS, or 2 on a multi-core machine).")
+@with_appcontext
+def reindex(procs):
+    """Rebuild the search index from the database into a new directory, then swap it in."""
+    from .search.documents import count_threads
+    from .search.outbox import rebuild_index
+
+    app = current_app._get_current_object()
+    backend = app.extensions["search"]
+    procs = procs or max(app.config.get("SEARCH_REINDEX_PROCS", 1), min(2, os.cpu_count() or 1))
+    total = count_threads(db.session)
+    with backend.writer_lock(blocking=True), \
+            click.progressbar(length=total, label=f"Indexing {total} threads") as bar:
+        done = rebuild_index(app, procs=procs, progress=bar.update)
+    click.echo(f"search index rebuilt: {done} threads, swapped in at {backend.path}")
+
+
+@community.command("digest")
+@click.option("--now", "now_iso", default=None, help="Evaluate as if at this ISO timestamp.")
+@with_appcontext
+def digest(now_iso):
+    """Send today's notification digests now (one per user per day), and pending emails."""
+    from datetime import UTC, datetime
+
+    from .notifications import delivery
+
+    now = datetime.fromisoformat(now_iso) if now_iso else None
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    emails = delivery.send_pending(db.session)
+    sent = delivery.send_digests(db.session, now=now)
+    click.echo(f"{sent} digest(s) and {emails} email(s) sent")
+
+
+@community.command("sweep")
+@click.option("--now", "now_iso", default=None, help="Evaluate as if at this ISO timestamp.")
+@with_appcontext
+def sweep(now_iso):
+    """One escalation and SLA sweep (as if at --now), then exit."""
+    from datetime import UTC, datetime
+
+    from .escalation.sweep import sweep as run
+
+    try:
+        now = datetime.fromisoformat(now_iso) if now_iso else None
+    except ValueError:
+        click.echo(f"--now: not an ISO timestamp: {now_iso}", err=True)
+        sys.exit(2)
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    report = run(db.session, now=now)
+    db.session.commit()
+    click.echo(report.line())
 
 
 def init_app(app) -> None:

@@ -109,6 +109,23 @@ class IdeaStatusChanged(Event):
     new_status: str
 
 
+@dataclass(frozen=True)
+class LevelUp(Event):
+    user_id: int
+    old_level: int
+    new_level: int
+    reputation: int
+
+
+@dataclass(frozen=True)
+class BadgeAwarded(Event):
+    user_id: int
+    badge: str
+    award_id: int
+    thread_id: int | None = None
+    post_id: int | None = None
+
+
 def on(event_type: type[Event]):
     def register(fn: Callable):
         _in_tx[event_type].append(fn)

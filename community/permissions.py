@@ -106,6 +106,7 @@ def check_post_in_space(user, space: Space) -> None:
     if not can_post_in_space(user, space):
         # The caller could not read the space at all: do not confirm it exists.
         raise NotFound(_("This space does not exist."))
+    check_not_silenced(user)
 
 
 def check_reply(user, thread: Thread) -> None:
@@ -115,6 +116,7 @@ def check_reply(user, thread: Thread) -> None:
         raise PermissionDenied(_("Sign in to answer."))
     if (thread.is_locked or thread.is_closed) and not user.is_moderator:
         raise PermissionDenied(_("This thread is locked: no new answers or replies."))
+    check_not_silenced(user)
 
 
 def check_edit_thread(user, thread: Thread) -> None:
@@ -168,6 +170,7 @@ def check_vote(user, *, owner_id: int, value: int, thread: Thread) -> None:
         raise _privilege_denied("downvote", _("You cannot vote down yet."))
     if value > 0 and not has_privilege(user, "upvote"):
         raise _privilege_denied("upvote", _("You cannot vote up yet."))
+    check_not_silenced(user)
 
 
 def check_accept(user, thread: Thread) -> None:
@@ -199,3 +202,144 @@ def can(check, *args, **kwargs) -> bool:
     return True
 
 
+
+
+def check_manage_ambassadors(user) -> None:
+    user = _user(user)
+    if user is None or not user.is_moderator:
+        raise PermissionDenied(_("Only moderators can review ambassadors."))
+
+
+def check_reverse_votes(user, target: User) -> None:
+    user = _user(user)
+    if user is None or not user.is_moderator:
+        raise PermissionDenied(_("Only moderators can reverse someone's votes."))
+
+
+# ---- moderation (issue 8) ----
+
+def active_sanction(user, kind: str | None = None):
+    """The user's sanction in force now (silence or suspension), or None."""
+    user = _user(user)
+    if user is None:
+        return None
+    from .extensions import db
+    from .moderation.sanctions import active
+
+    return active(db.session, user.id, kind)
+
+
+def check_not_silenced(user) -> None:
+    sanction = active_sanction(user)
+    if sanction is not None:
+        from .moderation.sanctions import describe
+
+        raise PermissionDenied(describe(sanction))
+
+
+def check_can_sign_in(user) -> None:
+    """A suspended account cannot start a session or get a token."""
+    sanction = active_sanction(user, "suspend")
+    if sanction is not None:
+        from .moderation.sanctions import describe
+
+        raise PermissionDenied(describe(sanction))
+
+
+def check_moderate(user) -> None:
+    user = _user(user)
+    if user is None or not user.is_moderator:
+        raise PermissionDenied(_("Only moderators can do this."))
+
+
+def check_flag(user, thing) -> None:
+    if isinstance(thing, Post):
+        require_post(user, thing)
+    else:
+        require_thread(user, thing)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to flag."))
+    if user.id == thing.author_id:
+        raise PermissionDenied(_("You cannot flag your own content."))
+    check_not_silenced(user)
+
+
+def check_moderate_thread(user, thread: Thread, action: str) -> None:
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to do this."))
+    if user.is_moderator:
+        return
+    # Members with enough reputation may close, reopen and mark duplicates (DESIGN.md).
+    if action in ("close", "reopen", "mark_duplicate") and not user.is_staff \
+            and has_privilege(user, "close"):
+        check_not_silenced(user)
+        return
+    raise PermissionDenied(_("Only moderators can do this."))
+
+
+def check_sanction(user, target: User) -> None:
+    check_moderate(user)
+    user = _user(user)
+    if target.id == user.id:
+        raise PermissionDenied(_("You cannot sanction yourself."))
+    if target.is_staff and not user.is_admin:
+        raise PermissionDenied(_("Only administrators can sanction staff."))
+
+
+def check_manage_words(user) -> None:
+    check_admin(user)
+
+
+def check_view_audit(user) -> None:
+    check_moderate(user)
+
+
+def check_mark_official(user, post: Post) -> None:
+    require_post(user, post)
+    user = _user(user)
+    if user is None or not user.is_staff:
+        raise PermissionDenied(_("Only staff can mark an answer as official."))
+
+
+def check_promote(user, thread: Thread) -> None:
+    require_thread(user, thread)
+    check_moderate(user)
+
+
+def check_view_history(user, thing) -> None:
+    if isinstance(thing, Post):
+        require_post(user, thing)
+    else:
+        require_thread(user, thing)
+    user = _user(user)
+    if user is None or not (user.id == thing.author_id or user.is_moderator):
+        raise PermissionDenied(_("Only the author and moderators can see the edit history."))
+
+
+def check_case_access(user) -> None:
+    """Cases, the triage board and expert groups exist only for staff: anyone else a 404."""
+    user = _user(user)
+    if user is None or not user.is_staff:
+        raise NotFound(_("Nothing was found at this address."))
+
+
+def check_escalate(user, thread: Thread) -> None:
+    """Staff escalate any thread; the asker presses "ask an expert" (delay checked by escalation)."""
+    require_thread(user, thread)
+    user = _user(user)
+    if user is None:
+        raise PermissionDenied(_("Sign in to ask an expert."))
+    if not user.is_staff and user.id != thread.author_id:
+        raise PermissionDenied(_("Only the asker or staff can ask an expert."))
+
+
+def check_mark_official(user, post: Post) -> None:
+    require_post(user, post)
+    user = _user(user)
+    if user is None or not user.is_staff:
+        raise PermissionDenied(_("Only staff can mark an answer official."))
+    if not post.author.is_staff:
+        raise PermissionDenied(_("Only a staff answer can be official."))

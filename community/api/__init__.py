@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..errors import BadRequest, NotFound, PermissionDenied
 from ..extensions import db
 from ..schemas import load
+from ..security import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -82,6 +83,14 @@ class Unauthorized(BadRequest):
     status, code = 401, "unauthorized"
 
 
+@bp.before_request
+def _refuse_bad_token():
+    # A wrong, expired or revoked token is an error everywhere, even on public reads:
+    # silently treating the caller as a guest would hide a broken integration.
+    if bearer_token() is not None and not current_user.is_authenticated:
+        raise Unauthorized(_("The bearer token is not valid or has been revoked."))
+
+
 def get_or_404(model, ident: int):
     obj = db.session.get(model, ident)
     if obj is None:
@@ -95,7 +104,10 @@ def reply(payload, status: int = 200):
     return resp
 
 
-from . import accounts, content, openapi  # noqa: E402,F401  (routes register on bp)
+from . import accounts, content, gamification, notifications, openapi  # noqa: E402,F401  (routes register on bp)
+from . import search  # noqa: E402,F401
+from . import moderation  # noqa: E402,F401
+from . import cases  # noqa: E402,F401
 
 __all__ = ["PermissionDenied", "bp", "get_or_404", "json_body", "page_args", "page_json",
            "reply", "signed_in_user"]

@@ -61,7 +61,8 @@ def me():
 @bp.get("/users/<username>")
 @doc("A user's public profile", response=UserOut)
 def user_profile(username: str):
-    user = get_user(db.session, username)
+    # A name no account can have (NUL, 300 characters…) never reaches the database.
+    user = get_user(db.session, username) if accounts.USERNAME_RE.match(username) else None
     if user is None:
         raise NotFound(_("This user does not exist."))
     return reply(UserOut().dump(user))

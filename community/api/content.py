@@ -50,7 +50,12 @@ def _thread_json(thread: Thread) -> dict:
     posts = queries.thread_posts(db.session, current_user, thread)
     queries.attach_my_votes(db.session, current_user, thread, posts)
     thread.visible_posts = posts
-    return ThreadOut().dump(thread)
+    data = ThreadOut().dump(thread)
+    if getattr(current_user, "is_authenticated", False) and current_user.is_staff:
+        from ..escalation.api_helpers import thread_case_json
+
+        data["case"] = thread_case_json(db.session, thread)  # staff only: API.md
+    return data
 
 
 def _post_json(post: Post) -> dict:

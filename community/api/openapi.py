@@ -94,6 +94,7 @@ def build_spec() -> dict:
 
 
 @bp.get("/openapi.json")
+@doc("This OpenAPI 3 description of the API")
 def openapi_json():
     spec = current_app.extensions.get("community_openapi")
     if spec is None:

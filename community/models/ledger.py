@@ -18,8 +18,11 @@ class LedgerEntry(db.Model):
     # upvote_received, accepted, accepting, downvote_received, downvote_cast,
     # idea_shipped, imported, reversal…
     reason: Mapped[str] = mapped_column(String(32))
-    # One row per cause: applying a rule twice is a no-op.
+    # One row per cause: applying a rule twice is a no-op. Rules of the engine use
+    # "<cause>#<n>", n counting the rows of that cause (see gamification.engine).
     key: Mapped[str] = mapped_column(String(160), unique=True)
+    # The key without its "#n" suffix: every row of one cause, found by index.
+    cause: Mapped[str | None] = mapped_column(String(160))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id", ondelete="SET NULL"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -28,4 +31,6 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         Index("ix_ledger_user_time", "user_id", "created_at"),
         Index("ix_ledger_time_user", "created_at", "user_id"),
+        Index("ix_ledger_post", "post_id"),
+        Index("ix_ledger_cause", "cause"),
     )

@@ -29,6 +29,15 @@ class In(Schema):
         unknown = "exclude"
 
 
+def _flat(messages) -> list[str]:
+    """Nested errors (``{"tags": {0: [...]}}``) as plain sentences under the field's name."""
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    if isinstance(messages, list | tuple):
+        return [m for value in messages for m in _flat(value)]
+    return [str(messages)]
+
+
 def load(schema: Schema, data) -> dict:
     if not isinstance(data, dict):
         raise ValidationFailed("The body must be a JSON object.", {"_schema": ["Expected an object."]})
@@ -36,7 +45,7 @@ def load(schema: Schema, data) -> dict:
         return schema.load(data)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        fields_ = {k: (v if isinstance(v, list) else [str(v)]) for k, v in messages.items()}
+        fields_ = {k: _flat(v) for k, v in messages.items()}
         names = ", ".join(sorted(fields_))
         raise ValidationFailed(f"Some fields are not valid: {names}.", fields_) from exc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from ..models import IDEA_STATUSES, KINDS, VISIBILITIES
+from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, VISIBILITIES
 from . import In, Text
 
 
@@ -52,7 +52,7 @@ class VoteIn(In):
 
 
 class AcceptIn(In):
-    post_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**62))
+    post_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class IdeaStatusIn(In):
@@ -64,7 +64,8 @@ class ThreadListArgs(In):
     space = Text(load_default=None)
     kind = Text(load_default=None, validate=validate.OneOf(KINDS))
     tag = Text(load_default=None)
-    status = Text(load_default=None)
+    status = Text(load_default=None,
+                  validate=validate.OneOf(QUESTION_STATUSES + IDEA_STATUSES))
     sort = Text(load_default="recent", validate=validate.OneOf(["recent", "votes", "unanswered"]))
 
 
@@ -99,6 +100,13 @@ class BadgeOut(Schema):
     awarded_at = fields.DateTime()
 
 
+def _badges_of(user) -> list[dict]:
+    from ..extensions import db
+    from ..gamification.badges import user_badges
+
+    return BadgeOut(many=True).dump(user_badges(db.session, user.id))
+
+
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -108,13 +116,20 @@ class UserOut(Schema):
     is_ambassador = fields.Boolean()
     reputation = fields.Integer()
     level = fields.Function(lambda u: level_for(u.reputation))
-    badges = fields.Function(lambda u: [])
+    badges = fields.Function(lambda u: _badges_of(u))
     created_at = fields.DateTime()
+
+
+def _unread_notifications(user) -> int:
+    from ..extensions import db
+    from ..notifications import unread_count
+
+    return unread_count(db.session, user)
 
 
 class MeOut(UserOut):
     email = fields.String()
-    unread_notifications = fields.Function(lambda u: 0)
+    unread_notifications = fields.Function(lambda u: _unread_notifications(u))
 
 
 class SpaceOut(Schema):

@@ -1,0 +1,255 @@
+"""Moderation endpoints: flags, the review queue, thread moderation, sanctions,
+official answers, knowledge articles, edit history and the audit log."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..errors import NotFound
+from ..extensions import db
+from ..models import ModerationItem, Post, Space, Thread
+from ..moderation import audit, flags, knowledge, queue, sanctions, threads
+from ..queries import get_user
+from ..schemas import In, Text, fields, validate
+from ..schemas.core import ThreadOut, UserSummaryOut
+from ..schemas import Schema
+from . import bp, json_body, page_args, reply, signed_in_user
+from .openapi import doc
+
+
+class FlagIn(In):
+    reason = fields.String(required=True, validate=validate.OneOf(
+        ("spam", "offensive", "off_topic", "duplicate", "other")))
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class FlagOut(Schema):
+    id = fields.Integer()
+    target_type = fields.String()
+    target_id = fields.Integer()
+    reason = fields.String()
+    note = fields.String(allow_none=True)
+    weight = fields.Float()
+    state = fields.String()
+    user = fields.Nested(UserSummaryOut)
+    created_at = fields.DateTime()
+
+
+class ItemActionIn(In):
+    action = fields.String(required=True, validate=validate.OneOf(queue.ACTIONS))
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ItemOut(Schema):
+    id = fields.Integer()
+    target_type = fields.String()
+    target_id = fields.Integer()
+    thread_id = fields.Integer()
+    kind = fields.String()
+    state = fields.String()
+    hidden = fields.Boolean()
+    flag_weight = fields.Float()
+    reason = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    author = fields.Nested(UserSummaryOut)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    flags = fields.List(fields.Nested(FlagOut), attribute="flag_rows")
+    content = fields.String(attribute="content_html")
+    author_history = fields.Dict(attribute="history")
+
+
+class ModerateIn(In):
+    action = fields.String(required=True, validate=validate.OneOf(threads.ACTIONS))
+    target = fields.Raw(load_default=None, allow_none=True)
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class SanctionIn(In):
+    action = fields.String(required=True, validate=validate.OneOf(("silence", "suspend", "lift")))
+    days = fields.Integer(load_default=None, allow_none=True, strict=True)
+    reason = Text(load_default="", validate=validate.Length(max=2000))
+
+
+class SanctionOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    reason = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime(allow_none=True)
+    lifted_at = fields.DateTime(allow_none=True)
+
+
+class OfficialIn(In):
+    official = fields.Boolean(load_default=True)
+
+
+class PromoteIn(In):
+    space = fields.String(required=True)
+    title = Text(load_default=None, allow_none=True, validate=validate.Length(max=255))
+
+
+class AuditOut(Schema):
+    id = fields.Integer()
+    actor = fields.Nested(UserSummaryOut, allow_none=True)
+    action = fields.String()
+    target_type = fields.String()
+    target_id = fields.Integer(allow_none=True)
+    reason = fields.String(allow_none=True)
+    data = fields.Dict()
+    created_at = fields.DateTime()
+
+
+def _thread(thread_id: int) -> Thread:
+    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
+
+
+def _post(post_id: int) -> Post:
+    return perm.require_post(current_user, db.session.get(Post, post_id))
+
+
+def _item_json(item: ModerationItem) -> dict:
+    item.flag_rows = queue.flags_for(db.session, [item])[item.id]
+    target = queue.target_of(db.session, item)
+    item.content_html = target.body_html if target is not None else ""
+    item.history = queue.author_history(db.session, item.author_id)
+    return ItemOut().dump(item)
+
+
+@bp.post("/posts/<id:post_id>/flags")
+@doc("Flag a post (any signed-in user, once)", body=FlagIn, response=FlagOut, status=201, auth=True)
+def flag_post(post_id: int):
+    user = signed_in_user()
+    post = _post(post_id)
+    data = json_body(FlagIn())
+    row = flags.flag(db.session, post, by=user, **data)
+    db.session.commit()
+    return reply(FlagOut().dump(row), 201)
+
+
+@bp.post("/threads/<id:thread_id>/flags")
+@doc("Flag a thread (any signed-in user, once)", body=FlagIn, response=FlagOut, status=201, auth=True)
+def flag_thread(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(FlagIn())
+    row = flags.flag(db.session, thread, by=user, **data)
+    db.session.commit()
+    return reply(FlagOut().dump(row), 201)
+
+
+@bp.get("/moderation/queue")
+@doc("The review queue (moderators)", response=ItemOut, paginated=True, auth=True, query=["state"])
+def moderation_queue():
+    user = signed_in_user()
+    perm.check_moderate(user)
+    page, per_page = page_args()
+    items, total = queue.list_items(db.session, state=request.args.get("state", "open"),
+                                    page=page, per_page=per_page)
+    return reply({"items": [_item_json(i) for i in items], "page": page, "per_page": per_page,
+                  "total": total})
+
+
+@bp.post("/moderation/items/<id:item_id>")
+@doc("Act on a queue item: dismiss, hide, delete or restore (moderators)", body=ItemActionIn,
+     response=ItemOut, auth=True)
+def moderation_item(item_id: int):
+    user = signed_in_user()
+    perm.check_moderate(user)
+    item = db.session.get(ModerationItem, item_id)
+    if item is None:
+        raise NotFound(_("This item does not exist."))
+    data = json_body(ItemActionIn())
+    queue.act(db.session, item, by=user, **data)
+    db.session.commit()
+    return reply(_item_json(item))
+
+
+@bp.get("/moderation/audit")
+@doc("The audit log (moderators)", response=AuditOut, paginated=True, auth=True,
+     query=["action", "actor", "target_type", "target_id"])
+def moderation_audit():
+    user = signed_in_user()
+    perm.check_view_audit(user)
+    page, per_page = page_args()
+    raw_id = request.args.get("target_id", "")
+    entries, total = audit.browse(
+        db.session, action=request.args.get("action") or None,
+        actor=(request.args.get("actor") or "")[:30] or None,
+        target_type=request.args.get("target_type") or None,
+        target_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None,
+        page=page, per_page=per_page)
+    return reply({"items": AuditOut(many=True).dump(entries), "page": page,
+                  "per_page": per_page, "total": total})
+
+
+@bp.post("/threads/<id:thread_id>/moderate")
+@doc("Lock, pin, close, move, mark duplicate or merge a thread", body=ModerateIn,
+     response=ThreadOut, auth=True)
+def moderate_thread(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(ModerateIn())
+    threads.moderate(db.session, thread, by=user, **data)
+    db.session.commit()
+    if data["action"] == "merge":
+        thread = db.session.get(Thread, threads.redirect_target(db.session, thread_id))
+    from .content import _thread_json
+
+    return reply(_thread_json(thread))
+
+
+@bp.post("/users/<username>/sanction")
+@doc("Silence, suspend or lift (moderators)", body=SanctionIn, response=SanctionOut, auth=True)
+def sanction_user(username: str):
+    user = signed_in_user()
+    perm.check_moderate(user)
+    target = get_user(db.session, username[:30])
+    if target is None:
+        raise NotFound(_("This person does not exist."))
+    data = json_body(SanctionIn())
+    row = sanctions.sanction(db.session, target, by=user, **data)
+    db.session.commit()
+    return reply(SanctionOut().dump(row) if row else {"lifted": True})
+
+
+@bp.post("/posts/<id:post_id>/official")
+@doc("Mark an answer as official (staff)", body=OfficialIn, auth=True)
+def official_post(post_id: int):
+    user = signed_in_user()
+    post = _post(post_id)
+    data = json_body(OfficialIn(), optional=True)
+    knowledge.mark_official(db.session, post, by=user, official=data["official"])
+    db.session.commit()
+    return reply({"id": post.id, "is_official": post.is_official})
+
+
+@bp.post("/threads/<id:thread_id>/promote")
+@doc("Promote a solved thread to a knowledge article (moderators)", body=PromoteIn,
+     response=ThreadOut, status=201, auth=True)
+def promote_thread(thread_id: int):
+    user = signed_in_user()
+    thread = _thread(thread_id)
+    data = json_body(PromoteIn())
+    space = db.session.scalar(select(Space).where(Space.slug == data["space"]))
+    space = perm.require_space(user, space)
+    article = knowledge.promote(db.session, thread, by=user, space=space, title=data["title"])
+    db.session.commit()
+    from .content import _thread_json
+
+    return reply(_thread_json(article), 201)
+
+
+@bp.get("/posts/<id:post_id>/revisions")
+@doc("A post's edit history with diffs (its author and moderators)", auth=True)
+def post_revisions(post_id: int):
+    user = signed_in_user()
+    versions = knowledge.history(db.session, _post(post_id), by=user)
+    return reply({"items": [{"version": v["version"], "diff": v["diff"],
+                             "editor": UserSummaryOut().dump(v["editor"]) if v["editor"] else None,
+                             "created_at": v["created_at"].isoformat() if v["created_at"] else None}
+                            for v in versions]})

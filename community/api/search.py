@@ -1,0 +1,56 @@
+"""GET /search and /search/similar: see community.search.service for the rules."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+from marshmallow import Schema, fields
+
+from ..extensions import db, limiter
+from ..search import service
+from . import bp, page_args, reply
+from .openapi import doc
+
+
+class SearchHitOut(Schema):
+    thread_id = fields.Integer()
+    post_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    snippet = fields.String(metadata={"description": "HTML: matches in <mark>, the rest escaped"})
+    kind = fields.String()
+    space = fields.String()
+    status = fields.String()
+    score = fields.Integer()
+    created_at = fields.String()
+
+
+def _guest_limit() -> str:
+    return current_app.config["SEARCH_GUEST_RATE_LIMIT"]
+
+
+def _signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+@bp.get("/search")
+@limiter.limit(_guest_limit, exempt_when=_signed_in)
+@doc("Full-text search over the threads the caller can read (also returns did_you_mean)",
+     response=SearchHitOut, paginated=True,
+     query=["q", "space", "kind", "tag", "status", "sort"])
+def search():
+    text = service.clean_query(request.args.get("q"))
+    page, per_page = page_args()
+    filters = service.parse_filters(db.session, current_user, request.args)
+    result, suggestion = service.search(db.session, current_user, text, filters,
+                                        page=page, per_page=per_page)
+    return reply({"items": result.items, "page": result.page, "per_page": result.per_page,
+                  "total": result.total, "did_you_mean": suggestion})
+
+
+@bp.get("/search/similar")
+@limiter.limit(_guest_limit, exempt_when=_signed_in)
+@doc("Up to 5 threads like the title being written", response=SearchHitOut, many=True,
+     query=["title"])
+def search_similar():
+    items = service.similar(db.session, current_user, request.args.get("title", ""))
+    return reply({"items": items})

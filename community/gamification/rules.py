@@ -1,0 +1,53 @@
+"""The points table, as data. Override any number with config ``REPUTATION_RULES``.
+
+Each rule names the ledger ``reason`` its rows carry and the points it gives; the
+engine never hard-codes a number.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+DEFAULT_RULES: dict[str, int] = {
+    "answer_upvoted": 10,       # reason upvote_received, on a post of a question
+    "question_upvoted": 5,      # reason upvote_received, on a question or an idea
+    "reply_upvoted": 5,         # a reply in an idea or a discussion
+    "thread_upvoted": 5,        # a discussion thread
+    "answer_accepted": 15,      # reason accepted, to the answer's author
+    "accepting": 2,             # reason accepting, to the asker who accepted
+    "downvote_received": -2,
+    "downvote_cast": -1,
+    "idea_shipped": 20,         # reason idea_shipped, to the idea's author
+}
+DEFAULT_DAILY_VOTE_CAP = 200
+REPUTATION_FLOOR = 1
+
+# Reasons whose gains count against the daily cap ("from votes"; accepts are exempt).
+CAPPED_REASONS = ("upvote_received",)
+
+# What a reader sees for each reason (translated in the templates' label table).
+REASONS = (
+    "upvote_received", "downvote_received", "downvote_cast", "accepted", "accepting",
+    "idea_shipped", "imported", "reversal", "adjustment",
+)
+
+
+def points(rule: str) -> int:
+    overrides = current_app.config.get("REPUTATION_RULES") or {}
+    return int(overrides.get(rule, DEFAULT_RULES[rule]))
+
+
+def daily_vote_cap() -> int | None:
+    """None means no cap."""
+    value = current_app.config.get("REPUTATION_DAILY_VOTE_CAP", DEFAULT_DAILY_VOTE_CAP)
+    return None if value is None else int(value)
+
+
+def upvote_rule(target_type: str, thread_kind: str) -> str:
+    if target_type == "post":
+        return "answer_upvoted" if thread_kind == "question" else "reply_upvoted"
+    return "thread_upvoted" if thread_kind == "discussion" else "question_upvoted"
+
+
+def all_rules() -> dict[str, int]:
+    return {name: points(name) for name in DEFAULT_RULES}

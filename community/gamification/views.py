@@ -1,0 +1,164 @@
+"""Pages: /leaderboard, /badges, the moderators' ambassadors page, the profile panel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Space
+from ..queries import get_user, readable_spaces
+from . import ambassadors, badges, history
+from .leaderboard import PERIODS, TRACKS, leaderboard
+from .levels import level_for, next_level
+
+bp = Blueprint("gamification", __name__)
+
+REASON_LABELS = {
+    "upvote_received": _l("Upvote received"),
+    "downvote_received": _l("Downvote received"),
+    "downvote_cast": _l("Downvote cast"),
+    "accepted": _l("Answer accepted"),
+    "accepting": _l("Accepted an answer"),
+    "idea_shipped": _l("Idea shipped"),
+    "imported": _l("Imported"),
+    "reversal": _l("Reversal"),
+    "adjustment": _l("Adjustment"),
+}
+CAUSE_LABELS = {
+    "vote": _l("a vote"),
+    "downvote": _l("a downvote you cast"),
+    "accepted": _l("an accepted answer"),
+    "accepting": _l("accepting an answer"),
+    "idea_shipped": _l("a shipped idea"),
+}
+PERIOD_LABELS = {"week": _l("This week"), "month": _l("This month"), "all": _l("All time")}
+TRACK_LABELS = {"members": _l("Members"), "staff": _l("Staff")}
+TIER_LABELS = {"bronze": _l("Bronze"), "silver": _l("Silver"), "gold": _l("Gold")}
+
+
+def _page() -> int:
+    try:
+        return min(max(int(request.args.get("page", "1")), 1), 10_000_000)
+    except ValueError:
+        return 1
+
+
+def _choice(name: str, allowed, default: str) -> str:
+    value = request.args.get(name)
+    return value if value in allowed else default
+
+
+@bp.get("/leaderboard")
+def leaderboard_page():
+    period = _choice("period", PERIODS, "week")
+    track = _choice("track", TRACKS, "members")
+    slug = (request.args.get("space") or "").strip()[:50]
+    space = None
+    if slug:
+        space = perm.require_space(current_user,
+                                   db.session.scalar(select(Space).where(Space.slug == slug)))
+    page = leaderboard(db.session, period=period, track=track, space=space, page=_page(),
+                       per_page=current_app.config["PER_PAGE"])
+    return render_template(
+        "gamification/leaderboard.html", page=page, period=period, track=track, space=space,
+        spaces=readable_spaces(db.session, current_user), periods=PERIODS, tracks=TRACKS,
+        PERIOD_LABELS=PERIOD_LABELS, TRACK_LABELS=TRACK_LABELS,
+    )
+
+
+@bp.get("/badges")
+def badges_page():
+    counts = badges.holders(db.session)
+    by_tier = {tier: [b for b in badges.BADGES if b.tier == tier] for tier in badges.TIERS}
+    return render_template("gamification/badges.html", by_tier=by_tier, counts=counts,
+                           TIER_LABELS=TIER_LABELS)
+
+
+def _moderator():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), code=303)
+    if not current_user.is_moderator:
+        raise NotFound(_("Nothing was found at this address."))
+    return None
+
+
+@bp.get("/moderation/ambassadors")
+def ambassadors_page():
+    denied = _moderator()
+    if denied:
+        return denied
+    return render_template(
+        "gamification/ambassadors.html",
+        proposals=ambassadors.proposals(db.session),
+        current=ambassadors.ambassadors(db.session),
+        due={u.id for u, _d in ambassadors.due_for_review(db.session)},
+        split=ambassadors.participation(db.session),
+        window_days=ambassadors.window().days,
+    )
+
+
+@bp.post("/moderation/ambassadors/<username>")
+def ambassador_action(username: str):
+    denied = _moderator()
+    if denied:
+        return denied
+    user = get_user(db.session, username[:30])
+    if user is None:
+        raise NotFound(_("This person does not exist."))
+    action = request.form.get("action")
+    note = (request.form.get("note") or "")[:500]
+    if action == "decline":
+        ambassadors.decline(db.session, user, by=current_user, note=note)
+        message = _("%(name)s was not confirmed this time.", name=user.display_name)
+    elif action in ("confirm", "renew"):
+        ambassadors.confirm(db.session, user, by=current_user, note=note)
+        message = _("%(name)s is an ambassador.", name=user.display_name)
+    else:
+        abort(400)
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("gamification.ambassadors_page"), code=303)
+
+
+@bp.post("/moderation/ambassadors-review")
+def ambassadors_review():
+    denied = _moderator()
+    if denied:
+        return denied
+    result = ambassadors.review(db.session)
+    db.session.commit()
+    flash(_("Review done: %(renewed)s renewed, %(lapsed)s lapsed.",
+            renewed=len(result["renewed"]), lapsed=len(result["lapsed"])))
+    return redirect(url_for("gamification.ambassadors_page"), code=303)
+
+
+def profile_panel(user, viewer, per_page: int = 20) -> dict:
+    """What templates/users/_gamification.html shows for ``user`` to ``viewer``."""
+    return {
+        "badges": badges.user_badges(db.session, user.id),
+        "history": history.reputation_history(db.session, viewer, user, page=1, per_page=per_page),
+        "level": level_for(user.reputation),
+        "next_level": next_level(user.reputation),
+    }
+
+
+def reason_text(line) -> str:
+    label = str(REASON_LABELS.get(line.reason, line.reason))
+    if line.reason == "reversal" and line.cause_kind in CAUSE_LABELS:
+        return _("%(reason)s of %(cause)s", reason=label, cause=str(CAUSE_LABELS[line.cause_kind]))
+    return label
+
+
+def init_jinja(app) -> None:
+    app.jinja_env.globals.update(
+        gamification_profile=profile_panel,
+        reputation_reason=reason_text,
+        tier_label=lambda t: str(TIER_LABELS.get(t, t)),
+        badge_table=badges.BY_SLUG,
+    )

@@ -1,0 +1,33 @@
+"""Full-text search: a backend behind a small interface, fed by an outbox.
+
+``init_app`` binds the Whoosh backend (the default) to the app and registers the
+/search page; the API routes live in ``community.api.search``. Importing
+``outbox`` subscribes it to the content events.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from .base import SearchBackend, SearchUnavailable
+
+
+def init_app(app) -> None:
+    from . import outbox  # noqa: F401  (subscribes to the content events)
+    from .views import bp
+    from .whoosh_backend import WhooshBackend
+
+    app.config.setdefault("SEARCH_BATCH_SIZE", 500)
+    app.config.setdefault("SEARCH_INDEXER_INTERVAL", 0.5)
+    app.config.setdefault("SEARCH_REINDEX_PROCS", 1)
+    app.config.setdefault("SEARCH_SUGGEST_BELOW", 3)
+    app.config.setdefault("SEARCH_GUEST_RATE_LIMIT", "15 per minute")
+    app.extensions["search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+    app.register_blueprint(bp)
+
+
+def backend() -> SearchBackend:
+    return current_app.extensions["search"]
+
+
+__all__ = ["SearchBackend", "SearchUnavailable", "backend", "init_app"]

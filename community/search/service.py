@@ -1,0 +1,254 @@
+"""The request path shared by the page and the API: check, search, re-check, snippet.
+
+Access control never enters the query string: the backend gets the caller's
+readable space ids as a filter, and every hit is re-read from the database
+(deleted, moved, space visibility) before it is shown, so a lagging index cannot
+leak. Snippets are cut from the database's current text, never from the index.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import highlight
+
+from .. import permissions as perm
+from ..errors import BadRequest
+from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Post, SearchMiss, Space, Thread
+from ..queries import Page
+from .analysis import detect_language, language_analyzer, strip_controls
+from .base import IndexUnavailable, SearchRequest, SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY = 256
+SORTS = ("relevance", "recent", "votes")
+STATUSES = ("solved", "unsolved", *QUESTION_STATUSES, *IDEA_STATUSES)
+_ANALYZERS = {}
+
+
+def _analyzer(lang: str):
+    if lang not in _ANALYZERS:
+        _ANALYZERS[lang] = language_analyzer(lang)
+    return _ANALYZERS[lang]
+
+
+@dataclass
+class Filters:
+    space: Space | None = None
+    kind: str | None = None
+    tag: str | None = None
+    status: str | None = None
+    sort: str = "relevance"
+
+
+def clean_query(raw: str | None) -> str:
+    """The user's words, or a 400 before any parsing (the parser is quadratic)."""
+    raw = raw or ""
+    if len(raw) > MAX_QUERY:
+        raise BadRequest(_("The search is too long: at most %(n)s characters.", n=MAX_QUERY),
+                         {"q": [_("At most %(n)s characters.", n=MAX_QUERY)]})
+    text = " ".join(strip_controls(raw).split())
+    if not text:
+        raise BadRequest(_("Type something to search for."), {"q": [_("Type something to search for.")]})
+    return text
+
+
+def parse_filters(session: Session, user, args) -> Filters:
+    def choice(name, allowed):
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        if value not in allowed:
+            raise BadRequest(_("%(name)s must be one of: %(values)s.", name=name,
+                               values=", ".join(allowed)),
+                             {name: [_("Not a valid choice.")]})
+        return value
+
+    f = Filters(kind=choice("kind", KINDS), status=choice("status", STATUSES),
+                sort=choice("sort", SORTS + ("newest",)) or "relevance")
+    if f.sort == "newest":
+        f.sort = "recent"
+    slug = (args.get("space") or "").strip()
+    if slug:
+        space = session.scalar(select(Space).where(Space.slug == slug[:50]))
+        f.space = perm.require_space(user, space)
+    tag = strip_controls(args.get("tag") or "").strip().lower()
+    f.tag = tag[:35] or None
+    return f
+
+
+def readable_space_ids(session: Session, user) -> frozenset[int]:
+    return frozenset(session.scalars(select(Space.id).where(perm.space_filter(user))))
+
+
+class _Mark(highlight.Formatter):
+    """Matches in <mark>, every other character escaped."""
+
+    between = " … "
+
+    def _text(self, text):
+        return str(escape(text))
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=60)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain(body_html: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", body_html)).split())
+
+
+def _fragment(text: str, terms: dict[str, set[str]]) -> str | None:
+    lang = detect_language(text)
+    words = terms.get(lang) or set().union(*terms.values()) if terms else set()
+    if not words:
+        return None
+    out = highlight.highlight(text, frozenset(words), _analyzer(lang), _FRAGMENTER, _Mark(),
+                              top=2)
+    return out or None
+
+
+def _snippet(thread: Thread, posts: list[Post], terms) -> tuple[str, int | None]:
+    body = plain(thread.body_html)
+    found = _fragment(body, terms)
+    if found:
+        return found, None
+    for post in posts:
+        found = _fragment(plain(post.body_html), terms)
+        if found:
+            return found, post.id
+    return str(escape(body[:200] + ("…" if len(body) > 200 else ""))), None
+
+
+def _answers(session: Session, thread_ids: list[int]) -> dict[int, list[Post]]:
+    """Visible posts, accepted first then by score: the answer a snippet is cut from."""
+    out: dict[int, list[Post]] = {tid: [] for tid in thread_ids}
+    if not thread_ids:
+        return out
+    for post in session.scalars(select(Post).where(Post.thread_id.in_(thread_ids),
+                                                   Post.deleted_at.is_(None))
+                                .order_by(Post.score.desc(), Post.id)):
+        out[post.thread_id].append(post)
+    return out
+
+
+def result_item(thread: Thread, snippet: str, post_id: int | None) -> dict:
+    return {"thread_id": thread.id, "post_id": post_id, "title": thread.title,
+            "snippet": snippet, "kind": thread.kind, "space": thread.space.slug,
+            "status": thread.status, "score": thread.score,
+            "created_at": thread.created_at.isoformat()}
+
+
+def _recheck(session: Session, user, ids: list[int], f: Filters) -> dict[int, Thread]:
+    if not ids:
+        return {}
+    where = [Thread.id.in_(ids), perm.thread_filter(user), Thread.deleted_at.is_(None)]
+    if f.space is not None:
+        where.append(Thread.space_id == f.space.id)
+    if f.kind:
+        where.append(Thread.kind == f.kind)
+    return {t.id: t for t in session.scalars(select(Thread).where(*where))}
+
+
+def _backend():
+    return current_app.extensions["search"]
+
+
+def _run(backend, req: SearchRequest):
+    try:
+        return backend.search(req)
+    except IndexUnavailable as exc:
+        log.warning("search index unavailable: %s", exc)
+        from .outbox import request_rebuild
+
+        request_rebuild()
+        raise SearchUnavailable() from None
+
+
+def search(session: Session, user, text: str, f: Filters, *, page: int, per_page: int):
+    """A page of result dicts plus the "did you mean" text, if any."""
+    backend = _backend()
+    req = SearchRequest(text=text, allowed_spaces=readable_space_ids(session, user),
+                        space=f.space.id if f.space else None, kind=f.kind, tag=f.tag,
+                        status=f.status, sort=f.sort, offset=(page - 1) * per_page,
+                        limit=per_page)
+    result = _run(backend, req)
+    if result.total == 0 and " " in text and " OR " not in text:
+        # Every word required found nothing: rank the threads that have most of them.
+        req.any_word = True
+        result = _run(backend, req)
+    ids = [h.thread_id for h in result.hits]
+    threads = _recheck(session, user, ids, f)
+    posts = _answers(session, list(threads))
+    items = []
+    for tid in ids:
+        thread = threads.get(tid)
+        if thread is None:
+            continue  # moved, deleted or hidden since it was indexed
+        visible = sorted(posts[tid], key=lambda p: p.id != thread.accepted_post_id)
+        snippet, post_id = _snippet(thread, visible, result.terms)
+        items.append(result_item(thread, snippet, post_id))
+    total = max(0, result.total - (len(ids) - len(items)))
+    suggestion = None
+    if total < current_app.config.get("SEARCH_SUGGEST_BELOW", 3) and page == 1:
+        suggestion = _did_you_mean(backend, req, total)
+    if total == 0 and page == 1:
+        _record_miss(session, text, f.space)
+    return Page(items=items, page=page, per_page=per_page, total=total), suggestion
+
+
+def _did_you_mean(backend, req: SearchRequest, total: int) -> str | None:
+    try:
+        fixed = backend.suggest(req.text)
+        if not fixed:
+            return None
+        alt = SearchRequest(**{**req.__dict__, "text": fixed, "offset": 0, "limit": 1,
+                               "any_word": False})
+        return fixed if backend.search(alt).total > total else None
+    except IndexUnavailable:
+        return None
+
+
+def _record_miss(session: Session, text: str, space: Space | None) -> None:
+    # Best effort: the log must never turn a search into an error.
+    try:
+        session.rollback()  # a fresh transaction that starts with the write: no lock upgrade
+        session.add(SearchMiss(query=text[:MAX_QUERY], space_id=space.id if space else None))
+        session.commit()
+    except Exception:
+        log.warning("could not record a search that found nothing", exc_info=True)
+        session.rollback()
+
+
+def similar(session: Session, user, title: str, limit: int = 5) -> list[dict]:
+    """Threads whose titles share words with the one being written."""
+    text = " ".join(strip_controls(title or "").split())
+    if len(title or "") > MAX_QUERY:
+        raise BadRequest(_("The title is too long: at most %(n)s characters.", n=MAX_QUERY),
+                         {"title": [_("At most %(n)s characters.", n=MAX_QUERY)]})
+    if len(text) < 3:
+        return []
+    req = SearchRequest(text=text.replace('"', " "), allowed_spaces=readable_space_ids(session, user),
+                        limit=limit * 2, any_word=True, title_only=True)
+    result = _run(_backend(), req)
+    ids = [h.thread_id for h in result.hits]
+    threads = _recheck(session, user, ids, Filters())
+    items = []
+    for tid in ids:
+        if tid in threads and len(items) < limit:
+            t = threads[tid]
+            items.append(result_item(t, "", t.accepted_post_id))
+    return items
+

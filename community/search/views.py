@@ -1,0 +1,56 @@
+"""The /search results page: the same service as the API, rendered."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import BadRequest
+from ..extensions import db, limiter
+from ..queries import readable_spaces
+from ..web.helpers import slugify
+from . import service
+
+bp = Blueprint("search", __name__)
+
+
+def _guest_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["SEARCH_GUEST_RATE_LIMIT"]
+
+
+def _signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+def _url(item: dict) -> str:
+    url = url_for("content.thread", thread_id=item["thread_id"], slug=slugify(item["title"]))
+    return f"{url}#post-{item['post_id']}" if item["post_id"] else url
+
+
+@bp.get("/search")
+@limiter.limit(_guest_limit, exempt_when=_signed_in)
+def results():
+    from ..api import page_args
+
+    spaces = readable_spaces(db.session, current_user)
+    args = {k: request.args.get(k, "") for k in ("q", "space", "kind", "tag", "status", "sort")}
+    context = {"args": args, "spaces": spaces, "page": None, "suggestion": None,
+               "message": None, "statuses": service.STATUSES}
+    if "q" not in request.args:
+        return render_template("search/results.html", **context)
+    try:
+        text = service.clean_query(args["q"])
+        page, per_page = page_args()
+        filters = service.parse_filters(db.session, current_user, request.args)
+    except BadRequest as exc:
+        return render_template("search/results.html", **{**context, "message": exc.message}), 400
+    result, suggestion = service.search(db.session, current_user, text, filters,
+                                        page=page, per_page=per_page)
+    for item in result.items:
+        item["url"] = _url(item)
+    link_args = {k: v for k, v in args.items() if v}
+    return render_template("search/results.html", **{**context, "page": result,
+                                                     "suggestion": suggestion,
+                                                     "link_args": link_args})
