@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,4 +106,25 @@ def seed(session: Session, echo=print) -> list[tuple[str, str, str]]:
                                     note="On the roadmap for the next quarter.")
     if created:
         echo(f"seeded {created} demo threads")
+    seed_coffee(session, echo=echo, position=len(SPACES))
     return [(u, r, p) for u, r, _d, p in ACCOUNTS]
+
+
+COFFEE_DUMP = Path(__file__).resolve().parent / "demo_data" / "coffee.stackexchange.com"
+
+
+def seed_coffee(session: Session, echo=print, position: int = 0) -> None:
+    """The real Coffee Stack Exchange posts in a public "Coffee" space (idempotent)."""
+    from .importer import after_import, import_dump
+
+    summary = import_dump(session, COFFEE_DUMP, space_slug="coffee", space_name="Coffee",
+                          echo=lambda *_a, **_k: None, tty=False)
+    space = session.scalar(select(Space).where(Space.slug == "coffee"))
+    if space.position == 0 and position:
+        space.position = position
+    session.commit()
+    if summary.changed_anything:
+        echo("imported the Coffee Stack Exchange demo: "
+             + ", ".join(f"{n:,} {kind}" for kind, n in sorted(summary.imported.items())))
+        if has_app_context():
+            after_import(current_app._get_current_object(), echo=echo)

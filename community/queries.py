@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import permissions as perm
-from .models import IDEA_STATUSES, QUESTION_STATUSES, Post, Space, Tag, Thread, User
+from .models import IDEA_STATUSES, Comment, QUESTION_STATUSES, Post, Space, Tag, Thread, User
 from .services.votes import my_votes
 
 
@@ -153,3 +153,17 @@ def tag_counts(session: Session, user, limit: int = 30) -> list[tuple[str, int]]
         .group_by(Tag.name).order_by(func.count(Thread.id).desc(), Tag.name).limit(limit)
     )
     return [(name, count) for name, count in rows]
+
+
+def thread_comments(session: Session, thread: Thread, post_ids: list[int]) -> dict:
+    """Comments of the thread (key None) and of the listed posts, oldest first, in one query."""
+    rows = session.scalars(
+        select(Comment).where(
+            Comment.thread_id == thread.id,
+            or_(Comment.post_id.is_(None), Comment.post_id.in_(post_ids or [0])),
+        ).order_by(Comment.created_at, Comment.id)
+    )
+    grouped: dict[int | None, list[Comment]] = {}
+    for comment in rows:
+        grouped.setdefault(comment.post_id, []).append(comment)
+    return grouped

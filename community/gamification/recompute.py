@@ -79,8 +79,8 @@ def _counters(session: Session, report: Report, check: bool) -> None:
     )
     checks = (
         ("post_count", Thread, Thread.post_count, visible_posts),
-        ("thread score", Thread, Thread.score, thread_votes),
-        ("post score", Post, Post.score, post_votes),
+        ("thread score", Thread, Thread.score, Thread.score_offset + thread_votes),
+        ("post score", Post, Post.score, Post.score_offset + post_votes),
     )
     for kind, model, column, want in checks:
         rows = session.execute(

@@ -1,7 +1,21 @@
 """Every model, imported so that metadata (and Alembic) sees them all."""
 
 from .base import UTCDateTime, utcnow
+from .comment import Comment
+from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, ThreadResolution
+from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
 from .ledger import LedgerEntry
+from .moderation import (
+    AuditEntry,
+    Flag,
+    KnowledgeLink,
+    ModerationItem,
+    Sanction,
+    ThreadRedirect,
+    WatchedWord,
+)
+from .notification import DigestSent, Follow, Notification, NotificationPreference, Watch
+from .search import SearchMiss, SearchOutbox
 from .space import VISIBILITIES, Space
 from .thread import (
     IDEA_STATUSES,
@@ -18,6 +32,8 @@ from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession,
 
 __all__ = [
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
-    "ApiToken", "LedgerEntry", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
-    "User", "UserSession", "Vote", "thread_tag", "token_digest", "utcnow",
+    "AmbassadorDecision", "ApiToken", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
+    "User", "UserSession", "Vote",
+    "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
+    "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
 ]

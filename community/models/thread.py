@@ -48,6 +48,9 @@ class Thread(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     score: Mapped[int] = mapped_column(default=0)
+    # Votes counted in ``score`` with no Vote row (an imported dump's anonymous votes),
+    # so `recompute` can check score == score_offset + sum(votes).
+    score_offset: Mapped[int] = mapped_column(default=0, server_default="0")
     # Visible answers or replies; kept by the services, rebuilt by `recompute`.
     post_count: Mapped[int] = mapped_column(default=0)
     idea_status: Mapped[str | None] = mapped_column(String(16))
@@ -106,6 +109,7 @@ class Post(db.Model):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     score: Mapped[int] = mapped_column(default=0)
+    score_offset: Mapped[int] = mapped_column(default=0, server_default="0")
     is_official: Mapped[bool] = mapped_column(default=False)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -43,8 +43,9 @@ def _wants_json() -> bool:
 def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_body: str = ""):
     posts = queries.thread_posts(db.session, current_user, thread)
     queries.attach_my_votes(db.session, current_user, thread, posts)
+    comments = queries.thread_comments(db.session, thread, [p.id for p in posts])
     return render_template(
-        "threads/show.html", thread=thread, posts=posts, errors=errors or {},
+        "threads/show.html", thread=thread, posts=posts, comments=comments, errors=errors or {},
         answer_body=answer_body, idea_statuses=IDEA_STATUSES,
     ), status
 
