@@ -23,7 +23,7 @@ install: $(VENV)/.installed translations
 
 # Compiled catalogues are rebuilt from the .po files so they never go stale.
 translations: $(VENV)/.installed
-	@if [ -d community/translations ]; then $(BIN)/pybabel compile -q -f -d community/translations; fi
+	@if [ -d community/translations ]; then $(BIN)/pybabel compile -f -d community/translations >/dev/null; fi
 
 run: install
 	@$(FLASK) db upgrade >/dev/null

@@ -113,10 +113,9 @@ def main(argv=None) -> int:
            "COMMUNITY_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
            "COMMUNITY_SECRET_KEY": "bench", "COMMUNITY_RATELIMIT_ENABLED": "false"}
     os.environ.update(env)
+    from benchmarks.generate import generate
     from community import create_app
     from community.extensions import db
-
-    from benchmarks.generate import generate
 
     scale = 10 if args.small else 1
     app = create_app()

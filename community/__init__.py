@@ -47,7 +47,19 @@ def create_app(config: dict | None = None) -> Flask:
     settings.load(app, config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "WARNING"))
 
-    from . import cli, database, errors, events, gamification, i18n, notifications, security
+    from . import (
+        cli,
+        database,
+        errors,
+        escalation,
+        events,
+        gamification,
+        i18n,
+        moderation,
+        notifications,
+        search,
+        security,
+    )
     from .extensions import db, limiter, migrate, socketio
 
     database.configure_engine(app)
@@ -72,16 +84,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     register_web(app)
-    gamification.init_app(app)
-    notifications.init_app(app)
-    from . import search
-
-    search.init_app(app)
-    from . import escalation
-
-    escalation.init_app(app)
-    from . import moderation
-
-    moderation.init_app(app)
+    # Each feature registers its blueprints and subscribes to the domain events.
+    for feature in (gamification, notifications, search, escalation, moderation):
+        feature.init_app(app)
     cli.init_app(app)
     return app

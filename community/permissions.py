@@ -334,12 +334,3 @@ def check_escalate(user, thread: Thread) -> None:
         raise PermissionDenied(_("Sign in to ask an expert."))
     if not user.is_staff and user.id != thread.author_id:
         raise PermissionDenied(_("Only the asker or staff can ask an expert."))
-
-
-def check_mark_official(user, post: Post) -> None:
-    require_post(user, post)
-    user = _user(user)
-    if user is None or not user.is_staff:
-        raise PermissionDenied(_("Only staff can mark an answer official."))
-    if not post.author.is_staff:
-        raise PermissionDenied(_("Only a staff answer can be official."))

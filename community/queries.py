@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import permissions as perm
-from .models import IDEA_STATUSES, Comment, QUESTION_STATUSES, Post, Space, Tag, Thread, User
+from .models import IDEA_STATUSES, QUESTION_STATUSES, Comment, Post, Space, Tag, Thread, User
 from .services.votes import my_votes
 
 

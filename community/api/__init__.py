@@ -104,10 +104,16 @@ def reply(payload, status: int = 200):
     return resp
 
 
-from . import accounts, content, gamification, notifications, openapi  # noqa: E402,F401  (routes register on bp)
-from . import search  # noqa: E402,F401
-from . import moderation  # noqa: E402,F401
-from . import cases  # noqa: E402,F401
+from . import (  # noqa: E402,F401  (routes register on bp)
+    accounts,
+    cases,  # noqa: E402,F401
+    content,
+    gamification,
+    moderation,  # noqa: E402,F401
+    notifications,
+    openapi,
+    search,  # noqa: E402,F401
+)
 
 __all__ = ["PermissionDenied", "bp", "get_or_404", "json_body", "page_args", "page_json",
            "reply", "signed_in_user"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..errors import NotFound
 from ..extensions import db, limiter
 from ..queries import get_user
 from ..schemas.core import MeOut, RegisterIn, TokenIn, UserOut
@@ -12,8 +14,6 @@ from ..security import bearer_token
 from ..services import accounts
 from . import Unauthorized, bp, json_body, reply, signed_in_user
 from .openapi import doc
-from flask_babel import gettext as _
-from ..errors import NotFound
 
 
 @bp.post("/auth/register")

@@ -23,10 +23,9 @@ from ..escalation.schemas import (
     TransitionIn,
 )
 from ..extensions import db
-from ..models import Post, Thread, User
+from ..models import Thread, User
 from ..models.escalation import ExpertGroup
 from ..schemas import load
-from ..schemas.core import PostOut
 from . import bp, json_body, page_args, reply, signed_in_user
 from .openapi import doc
 
@@ -142,22 +141,3 @@ def create_group():
     db.session.commit()
     return reply(GroupOut().dump(group), 201)
 
-
-@bp.post("/posts/<id:post_id>/official")
-@doc("Mark a staff answer official (staff)", response=PostOut, auth=True)
-def mark_official(post_id: int):
-    user = signed_in_user()
-    post = perm.require_post(user, db.session.get(Post, post_id))
-    service.set_official(db.session, post, by=user, official=True)
-    db.session.commit()
-    return reply(PostOut().dump(post))
-
-
-@bp.delete("/posts/<id:post_id>/official")
-@doc("Withdraw the official mark (staff)", response=PostOut, auth=True)
-def unmark_official(post_id: int):
-    user = signed_in_user()
-    post = perm.require_post(user, db.session.get(Post, post_id))
-    service.set_official(db.session, post, by=user, official=False)
-    db.session.commit()
-    return reply(PostOut().dump(post))

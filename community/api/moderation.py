@@ -14,9 +14,8 @@ from ..extensions import db
 from ..models import ModerationItem, Post, Space, Thread
 from ..moderation import audit, flags, knowledge, queue, sanctions, threads
 from ..queries import get_user
-from ..schemas import In, Text, fields, validate
+from ..schemas import In, Schema, Text, fields, validate
 from ..schemas.core import ThreadOut, UserSummaryOut
-from ..schemas import Schema
 from . import bp, json_body, page_args, reply, signed_in_user
 from .openapi import doc
 

@@ -8,9 +8,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
-from . import bp
-
 from ..schemas.core import ErrorOut
+from . import bp
 
 _DOCS: dict[str, dict] = {}
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")

@@ -31,6 +31,7 @@ from .thread import (
 from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession, token_digest
 
 __all__ = [
+    "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
     "AmbassadorDecision", "ApiToken", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
     "User", "UserSession", "Vote",

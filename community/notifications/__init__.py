@@ -9,14 +9,8 @@
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-
 from . import registry
 from .registry import register
-
-log = logging.getLogger(__name__)
-HERE = Path(__file__).resolve().parent
 
 DEFAULTS = {
     "NOTIFY_MAX_MENTIONS": 10,  # people notified per post; more @names are ignored
@@ -46,26 +40,6 @@ def unread_count(session, user) -> int:
     return _count(session, user)
 
 
-def _compile_catalogues() -> None:
-    """The French texts of this package, compiled when the .po is newer than the .mo."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    for po in (HERE / "translations").glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        try:
-            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-                continue
-            with po.open("rb") as fh:
-                catalog = read_po(fh)
-            tmp = mo.with_suffix(".mo.tmp")
-            with tmp.open("wb") as fh:
-                write_mo(fh, catalog)
-            tmp.replace(mo)
-        except OSError:
-            log.warning("could not compile %s", po, exc_info=True)
-
-
 def init_app(app) -> None:
     from .. import realtime
     from ..extensions import db
@@ -73,10 +47,6 @@ def init_app(app) -> None:
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    _compile_catalogues()
-    babel_cfg = app.extensions.get("babel")
-    if babel_cfg is not None and str(HERE / "translations") not in babel_cfg.translation_directories:
-        babel_cfg.translation_directories.append(str(HERE / "translations"))
     delivery.install(db.session)
     realtime.init_app(app)
     app.register_blueprint(views.bp)

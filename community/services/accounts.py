@@ -120,6 +120,9 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password or ""):
         session.add(LoginFailure(user_id=user.id))
         return None
+    from .. import permissions
+
+    permissions.check_can_sign_in(user)  # a suspended account is told why, after the password
     return user
 
 

@@ -94,6 +94,9 @@ def create_thread(
     _check_tags(errors, tags)
     if errors:
         raise ValidationFailed(_("The thread could not be posted."), errors)
+    from .. import moderation
+
+    screening = moderation.screen(session, by=by, title=title, body=body)
     thread = Thread(
         space=space,
         kind=kind,
@@ -106,6 +109,8 @@ def create_thread(
     )
     session.add(thread)
     session.flush()
+    if moderation.apply(session, thread, screening, by=by):
+        return thread  # held for approval: published (and announced) once approved
     emit(session, ThreadCreated(thread_id=thread.id, author_id=by.id, kind=kind))
     return thread
 
@@ -130,6 +135,11 @@ def edit_thread(
         _check_tags(errors, tags)
     if errors:
         raise ValidationFailed(_("The thread could not be saved."), errors)
+    from .. import moderation
+
+    screening = moderation.screen(session, by=by, editing=True,
+                                  title=title if title is not None else thread.title,
+                                  body=body if body is not None else thread.body)
     old_tags = [t.name for t in thread.tags]
     changed = (
         (title is not None and title.strip() != thread.title)
@@ -156,6 +166,7 @@ def edit_thread(
         thread.tags = get_or_create_tags(session, tags)
     thread.edited_at = utcnow()
     session.flush()
+    moderation.apply(session, thread, screening, by=by)
     emit(session, ThreadEdited(thread_id=thread.id, editor_id=by.id))
     return thread
 
@@ -166,10 +177,15 @@ def create_post(session: Session, thread: Thread, *, by: User, body: str) -> Pos
     _check_text(errors, "body", body, current_app.config["POST_LENGTH"])
     if errors:
         raise ValidationFailed(_("The answer could not be posted."), errors)
+    from .. import moderation
+
+    screening = moderation.screen(session, by=by, body=body)
     now = utcnow()
     post = Post(thread=thread, author=by, body=body, body_html=render_markdown(body), created_at=now)
     session.add(post)
     session.flush()
+    if moderation.apply(session, post, screening, by=by):
+        return post  # held for approval: counted and announced once approved
     # Counters move in SQL so concurrent answers never lose an increment.
     session.execute(
         update(Thread)
@@ -189,11 +205,15 @@ def edit_post(session: Session, post: Post, *, by: User, body: str) -> Post:
         raise ValidationFailed(_("The post could not be saved."), errors)
     if body == post.body:
         return post
+    from .. import moderation
+
+    screening = moderation.screen(session, by=by, body=body, editing=True)
     session.add(Revision(thread_id=post.thread_id, post_id=post.id, editor_id=by.id, body=post.body))
     post.body = body
     post.body_html = render_markdown(body)
     post.edited_at = utcnow()
     session.flush()
+    moderation.apply(session, post, screening, by=by)
     emit(session, PostEdited(post_id=post.id, thread_id=post.thread_id, editor_id=by.id))
     return post
 

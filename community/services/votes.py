@@ -23,14 +23,16 @@ def _target(target: Thread | Post) -> tuple[str, type, Thread]:
     return "post", Post, target.thread
 
 
-def _insert_vote(session: Session, **values):
+def _insert_vote(session: Session, **values) -> bool:
+    """Whether the vote row was inserted (False: the user already had one)."""
     dialect = session.get_bind().dialect.name
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: an ORM-entity insert reports rowcount -1 on PostgreSQL.
     return session.execute(
         ins(Vote).values(**values).on_conflict_do_nothing(
             index_elements=["user_id", "target_type", "target_id"]
-        )
-    )
+        ).returning(Vote.id)
+    ).first() is not None
 
 
 def cast_vote(session: Session, target: Thread | Post, *, by: User, value: int) -> int:
@@ -44,7 +46,7 @@ def cast_vote(session: Session, target: Thread | Post, *, by: User, value: int) 
 
     old = 0
     if _insert_vote(session, user_id=by.id, target_type=kind, target_id=target.id,
-                    value=value, created_at=utcnow()).rowcount:
+                    value=value, created_at=utcnow()):
         delta = value
     elif session.execute(
         update(Vote)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def csrf_token(client) -> str:
     return client.get("/csrf-token").get_json()["csrf_token"]
 

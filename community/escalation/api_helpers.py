@@ -1,0 +1,11 @@
+"""The `case` field of GET /threads/{id}, for staff only (the caller checks the role)."""
+
+from __future__ import annotations
+
+from .cases import latest_case
+from .schemas import CaseOut
+
+
+def thread_case_json(session, thread) -> dict | None:
+    case = latest_case(session, thread.id)
+    return CaseOut().dump(case) if case is not None else None

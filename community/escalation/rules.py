@@ -1,0 +1,91 @@
+"""Escalation rules and SLA targets as data: defaults here (DESIGN.md), overrides in
+configuration (``ESCALATION``), per space in ``ESCALATION_SPACES``.
+
+    ESCALATION = {"no_answer_hours": 12}
+    ESCALATION_SPACES = {"billing": {"no_answer_hours": 4}, "lounge": {"enabled": False}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from flask import current_app
+
+DEFAULTS = {
+    "enabled": True,
+    # A question with no answer at all after this many hours becomes a case.
+    "no_answer_hours": 24.0,
+    # A question with no accepted answer and no staff reply after this many hours.
+    "no_staff_reply_hours": 72.0,
+    # The asker's "ask an expert" button appears after this many hours.
+    "ask_expert_after_hours": 2.0,
+    # Only spaces customers can see are watched (public and members).
+    "visibilities": ("public", "members"),
+}
+SLA_DEFAULTS = {
+    # First staff response due within this many business hours, per priority.
+    "first_response_hours": {"urgent": 2, "high": 4, "normal": 8, "low": 16},
+    "warn_ratio": 0.75,
+    # How long after a resolution the asker may reopen the case.
+    "reopen_days": 7,
+}
+CALENDAR_DEFAULTS = {
+    "timezone": "UTC",
+    "workdays": [0, 1, 2, 3, 4],  # Monday = 0
+    "hours": ["09:00", "17:00"],
+    "holidays": [],  # ISO dates, local to the calendar's time zone
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    enabled: bool
+    no_answer_hours: float
+    no_staff_reply_hours: float
+    ask_expert_after_hours: float
+    visibilities: tuple
+
+    def applies_to(self, space) -> bool:
+        return self.enabled and space.visibility in self.visibilities
+
+
+def init_app(app) -> None:
+    app.config.setdefault("ESCALATION", {})
+    app.config.setdefault("ESCALATION_SPACES", {})
+    app.config.setdefault("ESCALATION_SLA", {})
+    app.config.setdefault("ESCALATION_CALENDAR", {})
+    app.config.setdefault("ESCALATION_SWEEP_INTERVAL", 60.0)
+
+
+def default_rules() -> Rules:
+    merged = {**DEFAULTS, **(current_app.config.get("ESCALATION") or {})}
+    merged["visibilities"] = tuple(merged["visibilities"])
+    names = {f.name for f in fields(Rules)}
+    return Rules(**{k: v for k, v in merged.items() if k in names})
+
+
+def rules_for(space) -> Rules:
+    base = default_rules()
+    override = (current_app.config.get("ESCALATION_SPACES") or {}).get(space.slug)
+    if not override:
+        return base
+    names = {f.name for f in fields(Rules)}
+    return replace(base, **{k: v for k, v in override.items() if k in names})
+
+
+def space_overrides() -> dict[str, Rules]:
+    base = default_rules()
+    names = {f.name for f in fields(Rules)}
+    return {slug: replace(base, **{k: v for k, v in o.items() if k in names})
+            for slug, o in (current_app.config.get("ESCALATION_SPACES") or {}).items()}
+
+
+def sla() -> dict:
+    merged = {**SLA_DEFAULTS, **(current_app.config.get("ESCALATION_SLA") or {})}
+    merged["first_response_hours"] = {**SLA_DEFAULTS["first_response_hours"],
+                                      **merged["first_response_hours"]}
+    return merged
+
+
+def calendar_settings() -> dict:
+    return {**CALENDAR_DEFAULTS, **(current_app.config.get("ESCALATION_CALENDAR") or {})}

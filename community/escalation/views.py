@@ -1,0 +1,251 @@
+"""Pages: /cases (mine and my groups' queue), /cases/<id>, /triage, /admin/groups, and
+the forms of the thread page (ask an expert, reopen, the staff case panel)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Thread, User
+from ..models.escalation import CASE_STATES, PRIORITIES, ExpertGroup
+from ..web.helpers import login_redirect, page_number, thread_url
+from . import cases, groups, routing, service
+
+bp = Blueprint("escalation", __name__)
+
+STATE_LABELS = {
+    "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
+    "waiting_customer": _l("Waiting for the customer"), "resolved": _l("Resolved"),
+}
+ACTION_LABELS = {
+    "start": _l("Start working"), "wait_customer": _l("Wait for the customer"),
+    "resolve": _l("Resolve"), "reopen": _l("Reopen"),
+}
+PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
+                   "urgent": _l("Urgent")}
+EVENT_LABELS = {
+    "opened": _l("opened the case"), "assigned": _l("changed the assignment"),
+    "start": _l("started working"), "wait_customer": _l("is waiting for the customer"),
+    "resolve": _l("resolved the case"), "reopen": _l("reopened the case"),
+    "note": _l("added an internal note"), "first_response": _l("answered in the thread"),
+    "sla_warning": _l("SLA warning sent"), "sla_breached": _l("SLA breached"),
+}
+PER_PAGE = 25
+
+
+def _staff():
+    """Signed-out visitors are sent to sign in; members get the same 404 as a missing page."""
+    if not current_user.is_authenticated:
+        return None
+    perm.check_case_access(current_user)
+    return current_user._get_current_object()
+
+
+def _labels() -> dict:
+    return {"state_labels": STATE_LABELS, "action_labels": ACTION_LABELS,
+            "priority_labels": PRIORITY_LABELS, "event_labels": EVENT_LABELS,
+            "states": CASE_STATES, "priorities": PRIORITIES}
+
+
+@bp.get("/cases")
+def my_cases():
+    user = _staff()
+    if user is None:
+        return login_redirect()
+    page = page_number()
+    items, total = service.list_cases(db.session, user, mine_or_groups=True, page=page,
+                                      per_page=PER_PAGE)
+    return render_template("cases/index.html", cases=items, total=total, page=page,
+                           per_page=PER_PAGE, **_labels())
+
+
+@bp.get("/triage")
+def triage():
+    user = _staff()
+    if user is None:
+        return login_redirect()
+    group = request.args.get("group") or None
+    state = request.args.get("state") or None
+    state = state if state in CASE_STATES else None
+    sort = "opened" if request.args.get("sort") == "opened" else "due"
+    page = page_number()
+    items, total = service.list_cases(db.session, user, state=state, group=group, sort=sort,
+                                      page=page, per_page=PER_PAGE)
+    all_groups = list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name)))
+    return render_template("cases/triage.html", cases=items, total=total, page=page,
+                           per_page=PER_PAGE, groups=all_groups, group=group, state=state,
+                           sort=sort, **_labels())
+
+
+@bp.get("/cases/<id:case_id>")
+def case_page(case_id: int):
+    user = _staff()
+    if user is None:
+        return login_redirect()
+    case = service.load_detail(db.session, service.get_case(db.session, user, case_id))
+    return render_template("cases/show.html", case=case,
+                           suggestions=routing.suggested_experts(db.session, case),
+                           groups=list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name))),
+                           allowed=[a for a in cases.ACTIONS if case.state in cases.TRANSITIONS[a]],
+                           **_labels())
+
+
+def _back(case):
+    target = request.form.get("next") or ""
+    if target == "thread":
+        return redirect(thread_url(case.thread), code=303)
+    return redirect(url_for("escalation.case_page", case_id=case.id), code=303)
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@bp.post("/cases/<id:case_id>/assign")
+def assign(case_id: int):
+    user = _staff() or _not_found()
+    case = service.get_case(db.session, user, case_id)
+    name = (request.form.get("assignee") or "").strip()
+    assignee = None
+    if name:
+        assignee = db.session.scalar(select(User).where(User.username_lower == name.lower()[:30]))
+        if assignee is None:
+            raise NotFound(_("This user does not exist."))
+    group = service.group_by_slug(db.session, (request.form.get("group") or "").strip()[:50] or None)
+    priority = request.form.get("priority") or None
+    if priority == case.priority:
+        priority = None
+    cases.assign(db.session, case, by=user, assignee=assignee, group=group, priority=priority,
+                 version=_version())
+    db.session.commit()
+    return _back(case)
+
+
+@bp.post("/cases/<id:case_id>/transition")
+def transition(case_id: int):
+    user = _staff() or _not_found()
+    case = service.get_case(db.session, user, case_id)
+    cases.transition(db.session, case, request.form.get("action", ""), by=user, version=_version())
+    db.session.commit()
+    return _back(case)
+
+
+@bp.post("/cases/<id:case_id>/notes")
+def add_note(case_id: int):
+    user = _staff() or _not_found()
+    case = service.get_case(db.session, user, case_id)
+    cases.add_note(db.session, case, by=user, body=request.form.get("body", ""))
+    db.session.commit()
+    return _back(case)
+
+
+def _not_found():
+    raise NotFound(_("Nothing was found at this address."))
+
+
+@bp.post("/threads/<id:thread_id>/escalate")
+def escalate(thread_id: int):
+    if not current_user.is_authenticated:
+        return login_redirect()
+    user = current_user._get_current_object()
+    thread = perm.require_thread(user, db.session.get(Thread, thread_id))
+    service.escalate(db.session, thread, by=user,
+                     reason=(request.form.get("reason") or "")[:500] or None,
+                     group=(request.form.get("group") or None) if user.is_staff else None)
+    db.session.commit()
+    return redirect(thread_url(thread), code=303)
+
+
+@bp.post("/threads/<id:thread_id>/reopen-case")
+def reopen(thread_id: int):
+    if not current_user.is_authenticated:
+        return login_redirect()
+    user = current_user._get_current_object()
+    thread = perm.require_thread(user, db.session.get(Thread, thread_id))
+    case = cases.latest_case(db.session, thread.id)
+    if case is None:
+        raise NotFound(_("This case does not exist."))
+    cases.transition(db.session, case, "reopen", by=user)
+    db.session.commit()
+    return redirect(thread_url(thread), code=303)
+
+
+# --- admin: expert groups -----------------------------------------------------------------
+
+def _admin():
+    if not current_user.is_authenticated:
+        return None
+    if not current_user.is_admin:
+        _not_found()
+    return current_user._get_current_object()
+
+
+def _names(raw: str) -> list[str]:
+    return [n for n in re.split(r"[,\s]+", raw or "") if n][:200]
+
+
+@bp.route("/admin/groups", methods=["GET", "POST"])
+def admin_groups():
+    user = _admin()
+    if user is None:
+        return login_redirect()
+    form, errors, status = {}, {}, 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        status = _save(user, form, None, errors)
+        if status == 303:
+            return redirect(url_for("escalation.admin_groups"), code=303)
+    items = list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name)))
+    return render_template("escalation/groups.html", groups=items, form=form,
+                           errors=errors), status
+
+
+@bp.route("/admin/groups/<slug>", methods=["GET", "POST"])
+def admin_group(slug: str):
+    user = _admin()
+    if user is None:
+        return login_redirect()
+    group = service.group_by_slug(db.session, slug[:50])
+    errors, status = {}, 200
+    form = {"slug": group.slug, "name": group.name, "tags": " ".join(group.tags),
+            "spaces": " ".join(group.spaces),
+            "members": " ".join(m.user.username for m in group.members),
+            "leads": " ".join(m.user.username for m in group.members if m.is_lead),
+            "out_of_office": " ".join(m.user.username for m in group.members if m.out_of_office)}
+    if request.method == "POST":
+        form = {**request.form.to_dict(), "slug": group.slug}
+        status = _save(user, form, group, errors)
+        if status == 303:
+            return redirect(url_for("escalation.admin_group", slug=group.slug), code=303)
+    return render_template("escalation/group_edit.html", group=group, form=form,
+                           errors=errors), status
+
+
+def _save(user, form: dict, group, errors: dict) -> int:
+    from ..errors import ValidationFailed
+    from ..schemas import load
+    from .schemas import GroupIn
+
+    try:
+        data = load(GroupIn(), {"slug": form.get("slug", ""), "name": form.get("name", ""),
+                                "tags": _names(form.get("tags", "")),
+                                "spaces": _names(form.get("spaces", "")),
+                                "members": _names(form.get("members", "")),
+                                "leads": _names(form.get("leads", ""))})
+        groups.save_group(db.session, by=user, group=group,
+                          out_of_office=_names(form.get("out_of_office", "")), **data)
+        db.session.commit()
+        return 303
+    except ValidationFailed as exc:
+        db.session.rollback()
+        errors.update(exc.fields or {"_": [exc.message]})
+        return 422

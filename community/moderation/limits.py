@@ -1,0 +1,118 @@
+"""Flood control on Flask-Limiter's storage: per user and per IP, stricter for new
+members, staff exempt. Checked before the view runs, so a refused request stores nothing."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from datetime import timedelta
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse_many
+from sqlalchemy import func, select
+
+from ..errors import DomainError, ValidationFailed
+from ..extensions import db, limiter
+from ..models import Post, Thread, utcnow
+
+# Endpoint -> category. Web forms and API routes share a category.
+ENDPOINTS = {
+    "api.create_thread": "thread", "content.ask": "thread",
+    "api.create_post": "post", "content.answer": "post",
+    "api.vote_thread": "vote", "api.vote_post": "vote",
+    "content.vote_thread": "vote", "content.vote_post": "vote",
+    "api.flag_post": "flag", "api.flag_thread": "flag",
+    "moderation.flag_post": "flag", "moderation.flag_thread": "flag",
+    "api.search": "search", "search.results": "search",
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
+MENTION_RE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_.-]{3,30}")
+
+
+class RateLimited(DomainError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def is_new_member(user) -> bool:
+    cfg = current_app.config
+    if user.is_staff:
+        return False
+    if user.created_at > utcnow() - timedelta(hours=cfg["NEW_MEMBER_HOURS"]):
+        return True
+    threads = db.session.scalar(select(func.count(Thread.id)).where(
+        Thread.author_id == user.id, Thread.deleted_at.is_(None))) or 0
+    posts = db.session.scalar(select(func.count(Post.id)).where(
+        Post.author_id == user.id, Post.deleted_at.is_(None))) or 0
+    return threads + posts < cfg["NEW_MEMBER_POSTS"]
+
+
+def _limits_for(category: str, user) -> list[tuple[str, str]]:
+    """(limit string, key) pairs for this request."""
+    cfg = current_app.config
+    ip = request.remote_addr or "unknown"
+    out = []
+    per_ip = cfg["FLOOD_LIMITS_PER_IP"].get(category)
+    if per_ip:
+        out.append((per_ip, f"flood:{category}:ip:{ip}"))
+    if user is not None:
+        per_user = cfg["FLOOD_LIMITS"].get(category)
+        if per_user:
+            out.append((per_user, f"flood:{category}:user:{user.id}"))
+        if category in cfg["NEW_MEMBER_LIMITS"] and is_new_member(user):
+            out.append((cfg["NEW_MEMBER_LIMITS"][category], f"flood:{category}:new:{user.id}"))
+    return out
+
+
+def check_request() -> None:
+    endpoint = request.endpoint or ""
+    category = ENDPOINTS.get(endpoint)
+    if category is None or not limiter.enabled or not current_app.config.get("RATELIMIT_ENABLED"):
+        return
+    if category != "search" and request.method not in WRITE_METHODS:
+        return
+    user = current_user if current_user.is_authenticated else None
+    if user is not None and user.is_staff:
+        return  # staff are exempt
+    if category == "search" and user is None:
+        return  # guests have the search view's own limit
+    strategy = limiter.limiter
+    pairs = [(item, key) for text, key in _limits_for(category, user) for item in parse_many(text)]
+    waits = []
+    for item, key in pairs:
+        if not strategy.test(item, key):
+            reset, _remaining = strategy.get_window_stats(item, key)
+            waits.append(max(1, math.ceil(reset - time.time())))
+    if waits:
+        wait = max(waits)  # the longest wait is the one that frees the caller
+        raise RateLimited(_("You are doing this too often: try again in %(n)s seconds.",
+                            n=wait), wait)
+    for item, key in pairs:
+        strategy.hit(item, key)
+
+
+def check_content(user, text: str) -> bool:
+    """Link and mention caps for new members; True when links send the post to approval."""
+    if user is None or user.is_staff or not is_new_member(user):
+        return False
+    cfg = current_app.config
+    links = len(LINK_RE.findall(text or ""))
+    mentions = len(MENTION_RE.findall(text or ""))
+    errors = {}
+    if links > cfg["NEW_MEMBER_MAX_LINKS"]:
+        errors["body"] = [_("New members can include at most %(n)s links in a post.",
+                            n=cfg["NEW_MEMBER_MAX_LINKS"])]
+    if mentions > cfg["NEW_MEMBER_MAX_MENTIONS"]:
+        errors.setdefault("body", []).append(
+            _("New members can mention at most %(n)s people in a post.",
+              n=cfg["NEW_MEMBER_MAX_MENTIONS"]))
+    if errors:
+        raise ValidationFailed(_("The post could not be published."), errors)
+    return links > 0 and cfg["NEW_MEMBER_LINKS_NEED_APPROVAL"]

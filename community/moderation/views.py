@@ -1,0 +1,266 @@
+"""Moderation pages: the review queue, the audit log, watched words, admin, and the
+forms on thread pages (flag, moderate, official answer, promote, sanction, history)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..models import ModerationItem, Post, Space, Thread, WatchedWord
+from ..queries import get_user
+from . import audit, flags, knowledge, queue, sanctions, threads, words
+
+bp = Blueprint("moderation", __name__)
+
+
+def _signed_in():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), code=303)
+    return None
+
+
+def _moderator():
+    if (denied := _signed_in()) is not None:
+        return denied
+    if not current_user.is_moderator:
+        raise NotFound(_("Nothing was found at this address."))
+    return None
+
+
+def _admin():
+    if (denied := _signed_in()) is not None:
+        return denied
+    if not current_user.is_admin:
+        raise NotFound(_("Nothing was found at this address."))
+    return None
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _back(thread_id: int | None = None):
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = f"/threads/{thread_id}" if thread_id else url_for("moderation.queue_page")
+    return redirect(target, code=303)
+
+
+@bp.get("/moderation")
+def queue_page():
+    if (denied := _moderator()) is not None:
+        return denied
+    state = request.args.get("state", "open")
+    items, total = queue.list_items(db.session, state=state, page=_page(), per_page=20)
+    rows = []
+    item_flags = queue.flags_for(db.session, items)
+    for item in items:
+        rows.append({"item": item, "target": queue.target_of(db.session, item),
+                     "thread": db.session.get(Thread, item.thread_id),
+                     "flags": item_flags[item.id],
+                     "history": queue.author_history(db.session, item.author_id)})
+    return render_template("moderation/queue.html", rows=rows, total=total, state=state,
+                           page=_page())
+
+
+@bp.post("/moderation/items/<id:item_id>")
+def item_action(item_id: int):
+    if (denied := _moderator()) is not None:
+        return denied
+    item = db.session.get(ModerationItem, item_id)
+    if item is None:
+        raise NotFound(_("This item does not exist."))
+    queue.act(db.session, item, by=current_user, action=request.form.get("action", ""),
+              reason=(request.form.get("reason") or "")[:1000] or None)
+    db.session.commit()
+    flash(_("Done."))
+    return redirect(url_for("moderation.queue_page"), code=303)
+
+
+@bp.get("/moderation/audit")
+def audit_page():
+    if (denied := _moderator()) is not None:
+        return denied
+    since = None
+    raw_since = request.args.get("since", "")
+    if raw_since:
+        try:
+            from datetime import UTC
+
+            since = datetime.fromisoformat(raw_since).replace(tzinfo=UTC)
+        except ValueError:
+            since = None
+    target_id = request.args.get("target_id", "")
+    entries, total = audit.browse(
+        db.session, action=request.args.get("action") or None,
+        actor=(request.args.get("actor") or "")[:30] or None,
+        target_type=request.args.get("target_type") or None,
+        target_id=int(target_id) if target_id.isdigit() and len(target_id) < 10 else None,
+        since=since, page=_page())
+    return render_template("moderation/audit.html", entries=entries, total=total,
+                           actions=audit.actions(db.session), args=request.args, page=_page())
+
+
+@bp.route("/moderation/words", methods=["GET", "POST"])
+def words_page():
+    if (denied := _admin()) is not None:
+        return denied
+    error = None
+    if request.method == "POST":
+        try:
+            if request.form.get("delete"):
+                row = db.session.get(WatchedWord, int(request.form["delete"])) \
+                    if request.form["delete"].isdigit() else None
+                if row is not None:
+                    words.remove_word(db.session, row, by_id=current_user.id)
+            elif "csv" in request.files or request.form.get("csv_text"):
+                upload = request.files.get("csv")
+                text = upload.read().decode("utf-8-sig", "replace") if upload else \
+                    request.form.get("csv_text", "")
+                n = words.import_csv(db.session, text, by_id=current_user.id)
+                flash(_("%(n)s words imported.", n=n))
+            else:
+                words.add_word(db.session, word=request.form.get("word", ""),
+                               action=request.form.get("action", ""),
+                               replacement=request.form.get("replacement"),
+                               by_id=current_user.id)
+            db.session.commit()
+            return redirect(url_for("moderation.words_page"), code=303)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+    return render_template("moderation/words.html", words=words.all_words(db.session),
+                           error=error), 422 if error else 200
+
+
+@bp.get("/moderation/words.csv")
+def words_export():
+    if (denied := _admin()) is not None:
+        return denied
+    return Response(words.export_csv(db.session), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=watched-words.csv"})
+
+
+@bp.get("/admin")
+def admin_page():
+    if (denied := _admin()) is not None:
+        return denied
+    return render_template("moderation/admin.html")
+
+
+# ---- forms on thread pages ----
+
+def _thread(thread_id: int) -> Thread:
+    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
+
+
+def _post(post_id: int) -> Post:
+    return perm.require_post(current_user, db.session.get(Post, post_id))
+
+
+@bp.post("/threads/<id:thread_id>/flag")
+def flag_thread(thread_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    thread = _thread(thread_id)
+    flags.flag(db.session, thread, by=current_user, reason=request.form.get("reason", ""),
+               note=(request.form.get("note") or None))
+    db.session.commit()
+    flash(_("Thank you: moderators will look at it."))
+    return _back(thread.id)
+
+
+@bp.post("/posts/<id:post_id>/flag")
+def flag_post(post_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    post = _post(post_id)
+    thread_id = post.thread_id
+    flags.flag(db.session, post, by=current_user, reason=request.form.get("reason", ""),
+               note=(request.form.get("note") or None))
+    db.session.commit()
+    flash(_("Thank you: moderators will look at it."))
+    return _back(thread_id)
+
+
+@bp.post("/threads/<id:thread_id>/moderate")
+def moderate_thread(thread_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    thread = _thread(thread_id)
+    action = request.form.get("action", "")
+    threads.moderate(db.session, thread, by=current_user, action=action,
+                     target=request.form.get("target") or None,
+                     reason=(request.form.get("reason") or None))
+    db.session.commit()
+    if action == "merge":
+        return redirect(f"/threads/{threads.redirect_target(db.session, thread_id)}", code=303)
+    return _back(thread_id)
+
+
+@bp.post("/posts/<id:post_id>/official")
+def official(post_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    post = _post(post_id)
+    thread_id = post.thread_id
+    knowledge.mark_official(db.session, post, by=current_user,
+                            official=request.form.get("official", "1") == "1")
+    db.session.commit()
+    return _back(thread_id)
+
+
+@bp.post("/threads/<id:thread_id>/promote")
+def promote(thread_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    thread = _thread(thread_id)
+    space = db.session.scalar(select(Space).where(Space.slug == request.form.get("space", "")))
+    if space is None:
+        raise NotFound(_("This space does not exist."))
+    article = knowledge.promote(db.session, thread, by=current_user, space=space)
+    db.session.commit()
+    return redirect(f"/threads/{article.id}", code=303)
+
+
+@bp.get("/posts/<id:post_id>/history")
+def post_history(post_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    post = _post(post_id)
+    versions = knowledge.history(db.session, post, by=current_user)
+    return render_template("moderation/history.html", versions=versions, thread=post.thread,
+                           post=post)
+
+
+@bp.get("/threads/<id:thread_id>/history")
+def thread_history(thread_id: int):
+    if (denied := _signed_in()) is not None:
+        return denied
+    thread = _thread(thread_id)
+    versions = knowledge.history(db.session, thread, by=current_user)
+    return render_template("moderation/history.html", versions=versions, thread=thread, post=None)
+
+
+@bp.post("/users/<username>/sanction")
+def sanction_user(username: str):
+    if (denied := _moderator()) is not None:
+        return denied
+    target = get_user(db.session, username[:30])
+    if target is None:
+        raise NotFound(_("This person does not exist."))
+    raw_days = request.form.get("days", "")
+    sanctions.sanction(db.session, target, by=current_user, action=request.form.get("action", ""),
+                       reason=request.form.get("reason", ""),
+                       days=int(raw_days) if raw_days.isdigit() and len(raw_days) < 6 else None)
+    db.session.commit()
+    flash(_("Done."))
+    return redirect(url_for("pages.profile", username=target.username), code=303)
