@@ -12,12 +12,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def configure_engine(app) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        connect_args = options.setdefault("connect_args", {})
+        # Copies: the defaults' dict is shared by every app created in this process.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("timeout", 15)
         # Let SQLAlchemy, not the driver, emit BEGIN (see _begin below).
         connect_args["isolation_level"] = None
         connect_args.setdefault("check_same_thread", False)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def install_sqlite_hooks(engine: Engine) -> None:

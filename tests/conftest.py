@@ -7,6 +7,7 @@ import itertools
 import os
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -85,6 +86,31 @@ def app(tmp_path):
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def fresh_context_per_request(app):
+    """Each request gets its own application context, as in production.
+
+    The ``db`` fixture keeps an app context pushed for the whole test, and Flask reuses
+    a pushed context for requests: ``g`` (Flask-Login's cached user, Flask-WTF's CSRF
+    token) and the SQLAlchemy session would then leak from one browser to the next.
+    Suites that drive pages as several people use it (autouse in their conftest).
+    """
+    base = app.test_client_class
+
+    class FreshContextClient(base):
+        def open(self, *args, **kwargs):
+            if has_app_context():
+                # End the test's own transaction: outside a request it holds SQLite's
+                # write lock, and it expires what the test holds so it reads fresh rows.
+                _db.session.commit()
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+
+    app.test_client_class = FreshContextClient
+    yield
+    app.test_client_class = base
 
 
 @pytest.fixture

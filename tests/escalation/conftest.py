@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from flask import has_app_context
 
 from community.extensions import db as _db
 from community.models import Thread
@@ -20,20 +19,8 @@ from escalation_clock import T0  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def fresh_context_per_request(app):
-    """Each request in its own application context, as in production (see tests/web)."""
-    base = app.test_client_class
-
-    class FreshContextClient(base):
-        def open(self, *args, **kwargs):
-            if has_app_context():
-                _db.session.commit()
-            with self.application.app_context():
-                return super().open(*args, **kwargs)
-
-    app.test_client_class = FreshContextClient
-    yield
-    app.test_client_class = base
+def _fresh_contexts(fresh_context_per_request):
+    """Every request here runs in its own app context (tests/conftest.py)."""
 
 
 @pytest.fixture
