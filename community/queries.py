@@ -54,6 +54,7 @@ def list_threads(
     sort: str = "recent",
     page: int = 1,
     per_page: int = 20,
+    with_total: bool = True,
 ) -> Page:
     where = [perm.thread_filter(user)]
     if space is not None:
@@ -67,20 +68,23 @@ def list_threads(
     if sort == "unanswered":
         where.append(and_(Thread.kind == "question", Thread.post_count == 0,
                           Thread.is_closed.is_(False)))
-    total = session.scalar(select(func.count(Thread.id)).where(*where))
+    total = session.scalar(select(func.count(Thread.id)).where(*where)) if with_total else None
     order = {
         "votes": (Thread.score.desc(), Thread.id.desc()),
         "unanswered": (Thread.created_at.desc(), Thread.id.desc()),
     }.get(sort, (Thread.last_activity_at.desc(), Thread.id.desc()))
     if space is not None:
         order = (Thread.is_pinned.desc(), *order)
-    items = list(
-        session.scalars(
-            select(Thread).where(*where).order_by(*order)
-            .limit(per_page).offset((page - 1) * per_page)
-        )
-    )
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    # Sort and page over ids alone, then load the page's rows: sorting whole rows
+    # (bodies included) costs tens of milliseconds once a space has thousands.
+    ids = list(session.scalars(
+        select(Thread.id).where(*where).order_by(*order)
+        .limit(per_page).offset((page - 1) * per_page)
+    ))
+    rows = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))} if ids else {}
+    items = [rows[i] for i in ids if i in rows]
+    return Page(items=items, page=page, per_page=per_page,
+                total=total if total is not None else len(items))
 
 
 def readable_spaces(session: Session, user) -> list[Space]:

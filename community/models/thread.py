@@ -81,6 +81,8 @@ class Thread(db.Model):
         Index("ix_thread_space_activity", "space_id", "last_activity_at"),
         Index("ix_thread_space_score", "space_id", "score"),
         Index("ix_thread_activity", "last_activity_at"),
+        # Lists and counts filter on (space, not deleted): index-only counts and sorts.
+        Index("ix_thread_space_listing", "space_id", "deleted_at", "is_pinned", "last_activity_at", "id"),
     )
 
     @property

@@ -24,9 +24,9 @@ HOME_LIST_SIZE = 10
 def home():
     spaces = queries.readable_spaces(db.session, current_user)
     counts = queries.space_thread_counts(db.session, current_user, spaces)
-    recent = queries.list_threads(db.session, current_user, sort="recent",
+    recent = queries.list_threads(db.session, current_user, sort="recent", with_total=False,
                                   per_page=HOME_LIST_SIZE)
-    unanswered = queries.list_threads(db.session, current_user, sort="unanswered",
+    unanswered = queries.list_threads(db.session, current_user, sort="unanswered", with_total=False,
                                       per_page=HOME_LIST_SIZE)
     return render_template("home.html", spaces=spaces, counts=counts,
                            recent=recent.items, unanswered=unanswered.items)

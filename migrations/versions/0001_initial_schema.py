@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-24 02:25:28.434933
+Create Date: 2026-11-24 02:38:04.402457
 
 """
 from alembic import op
@@ -279,6 +279,7 @@ def upgrade():
         batch_op.create_index('ix_thread_activity', ['last_activity_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_thread_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_thread_space_activity', ['space_id', 'last_activity_at'], unique=False)
+        batch_op.create_index('ix_thread_space_listing', ['space_id', 'deleted_at', 'is_pinned', 'last_activity_at', 'id'], unique=False)
         batch_op.create_index('ix_thread_space_score', ['space_id', 'score'], unique=False)
 
     op.create_table('user_session',
@@ -691,6 +692,7 @@ def downgrade():
     op.drop_table('user_session')
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.drop_index('ix_thread_space_score')
+        batch_op.drop_index('ix_thread_space_listing')
         batch_op.drop_index('ix_thread_space_activity')
         batch_op.drop_index(batch_op.f('ix_thread_author_id'))
         batch_op.drop_index('ix_thread_activity')
