@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["pages", "import", "search", "gamification", "realtime"]
+BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation"]
 
 
 def main(argv: list[str]) -> int:
