@@ -108,15 +108,9 @@ def serve(host, port, debug):
     # Flask-SocketIO refuses to start from inside `flask` unless this is cleared
     # (SECURITY.md: the command would otherwise return silently).
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    from .search.outbox import run_indexer
+    from . import background
 
-    socketio.start_background_task(run_indexer, app)  # the search indexer, single writer
-    from .notifications.delivery import run_mailer
-
-    socketio.start_background_task(run_mailer, app)  # notification emails and digests
-    from .escalation.sweep import run_sweeper
-
-    socketio.start_background_task(run_sweeper, app)  # escalation rules and SLA clock
+    background.start(app)
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
 
@@ -147,19 +141,16 @@ def recompute(check):
 @community.command("worker")
 @with_appcontext
 def worker():
-    """The background work alone: the search indexer (drains the outbox), until Ctrl+C."""
+    """The background work alone (search indexer, emails and digests, escalation sweep,
+    ambassador reviews), until Ctrl+C."""
+    from . import background
     from .search.outbox import run_indexer
 
-    click.echo("Continuum worker running: search indexer (Ctrl+C to stop)")
-    from .extensions import socketio
-    from .notifications.delivery import run_mailer
-
-    socketio.start_background_task(run_mailer, current_app._get_current_object())
-    from .escalation.sweep import run_sweeper
-
-    socketio.start_background_task(run_sweeper, current_app._get_current_object())
+    app = current_app._get_current_object()
+    click.echo("Continuum worker running: search indexer, mailer, sweeps (Ctrl+C to stop)")
+    background.start(app, with_indexer=False)
     try:
-        run_indexer(current_app._get_current_object())
+        run_indexer(app)
     except KeyboardInterrupt:
         click.echo("worker stopped")
 

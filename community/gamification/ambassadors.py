@@ -9,6 +9,7 @@ unless a moderator renewed it first.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,8 +21,11 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import ValidationFailed
+from ..extensions import db
 from ..models import AmbassadorDecision, LedgerEntry, Post, Thread, User, utcnow
 from . import badges
+
+log = logging.getLogger(__name__)
 
 ACTIVE = ("confirmed", "renewed")
 
@@ -179,3 +183,28 @@ def participation(session: Session, *, now: datetime | None = None) -> dict:
     return {"members": members, "readers": readers, "contributors": some, "heavy": many,
             "readers_pct": share(readers), "contributors_pct": share(some),
             "heavy_pct": share(many), "since": since}
+
+
+def run_reviewer(app, *, interval: float | None = None, rounds: int | None = None) -> None:
+    """The background loop of `serve` and `worker`: the 90-day reviews, once a day.
+
+    A review only touches decisions that are due, so running it often is harmless."""
+    from ..extensions import socketio
+
+    interval = interval or app.config.get("AMBASSADOR_REVIEW_INTERVAL", 24 * 3600)
+    done = 0
+    while rounds is None or done < rounds:
+        with app.app_context():
+            try:
+                out = review(db.session)
+                db.session.commit()
+                if out["renewed"] or out["lapsed"]:
+                    log.info("ambassador review: %s", out)
+            except Exception:
+                db.session.rollback()
+                log.exception("ambassador review failed")
+            finally:
+                db.session.remove()
+        done += 1
+        if rounds is None or done < rounds:
+            socketio.sleep(interval)

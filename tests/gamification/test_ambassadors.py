@@ -160,3 +160,19 @@ def test_the_api_lets_moderators_decide_and_refuses_members(
     assert "ambassador" in [b["slug"] for b in resp.json["badges"]]
     assert member_client.post("/api/v1/ambassadors/apiamb", json={"action": "decline"}).status_code == 403
 
+
+
+def test_the_background_reviewer_lapses_a_due_ambassador(app, db, make_user):
+    """`serve` and `worker` run the review daily: nobody has to press the button."""
+    member, moderator = make_user(username="longago"), make_user(role="moderator")
+    then = datetime.now(UTC) - timedelta(days=200)
+    _earn(db, member, 300, when=then)
+    ambassadors.confirm(db.session, member, by=moderator, now=then)
+    db.session.commit()
+    assert db.session.get(User, member.id).is_ambassador
+    db.session.commit()  # end the test's transaction: the loop writes from its own session
+
+    ambassadors.run_reviewer(app, rounds=1)
+
+    db.session.expire_all()
+    assert not db.session.get(User, member.id).is_ambassador
