@@ -8,8 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import BadRequest, NotFound, PermissionDenied
-from ..extensions import db
+from ..errors import BadRequest
 from ..schemas import load
 from ..security import bearer_token
 
@@ -72,15 +71,15 @@ def page_json(page, schema) -> dict:
             "per_page": page.per_page, "total": page.total}
 
 
+class Unauthorized(BadRequest):
+    status, code = 401, "unauthorized"
+
+
 def signed_in_user():
     """The caller, or a 401 in the error envelope."""
     if not current_user.is_authenticated:
         raise Unauthorized(_("Sign in or send a valid bearer token."))
     return current_user._get_current_object()
-
-
-class Unauthorized(BadRequest):
-    status, code = 401, "unauthorized"
 
 
 @bp.before_request
@@ -89,13 +88,6 @@ def _refuse_bad_token():
     # silently treating the caller as a guest would hide a broken integration.
     if bearer_token() is not None and not current_user.is_authenticated:
         raise Unauthorized(_("The bearer token is not valid or has been revoked."))
-
-
-def get_or_404(model, ident: int):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        raise NotFound(_("Nothing was found at this address."))
-    return obj
 
 
 def reply(payload, status: int = 200):
@@ -115,5 +107,4 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     search,  # noqa: E402,F401
 )
 
-__all__ = ["PermissionDenied", "bp", "get_or_404", "json_body", "page_args", "page_json",
-           "reply", "signed_in_user"]
+__all__ = ["Unauthorized", "bp", "json_body", "page_args", "page_json", "reply", "signed_in_user"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..errors import NotFound
 from ..extensions import db, limiter
@@ -67,5 +66,3 @@ def user_profile(username: str):
         raise NotFound(_("This user does not exist."))
     return reply(UserOut().dump(user))
 
-
-__all__ = ["current_user"]

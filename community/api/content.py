@@ -11,6 +11,7 @@ from .. import permissions as perm
 from .. import queries
 from ..errors import NotFound
 from ..extensions import db
+from ..lookups import post_or_404, space_or_404, thread_or_404
 from ..models import Post, Space, Thread
 from ..schemas import load
 from ..schemas.core import (
@@ -31,19 +32,6 @@ from ..schemas.core import (
 from ..services import spaces, threads, votes
 from . import bp, json_body, page_args, page_json, reply, signed_in_user
 from .openapi import doc
-
-
-def _thread(thread_id: int) -> Thread:
-    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
-
-
-def _post(post_id: int) -> Post:
-    return perm.require_post(current_user, db.session.get(Post, post_id))
-
-
-def _space_by_slug(slug: str) -> Space:
-    space = db.session.scalar(select(Space).where(Space.slug == slug))
-    return perm.require_space(current_user, space)
 
 
 def _thread_json(thread: Thread) -> dict:
@@ -87,7 +75,7 @@ def create_space():
 def list_threads():
     page, per_page = page_args()
     args = load(ThreadListArgs(), request.args.to_dict())
-    space = _space_by_slug(args["space"]) if args["space"] else None
+    space = space_or_404(args["space"]) if args["space"] else None
     result = queries.list_threads(db.session, current_user, space=space, kind=args["kind"],
                                   tag=args["tag"], status=args["status"], sort=args["sort"],
                                   page=page, per_page=per_page)
@@ -111,14 +99,14 @@ def create_thread():
 @bp.get("/threads/<id:thread_id>")
 @doc("A thread with its visible posts", response=ThreadOut)
 def get_thread(thread_id: int):
-    return reply(_thread_json(_thread(thread_id)))
+    return reply(_thread_json(thread_or_404(thread_id)))
 
 
 @bp.patch("/threads/<id:thread_id>")
 @doc("Edit a thread (a revision is kept)", body=ThreadPatchIn, response=ThreadOut, auth=True)
 def patch_thread(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(ThreadPatchIn())
     threads.edit_thread(db.session, thread, by=user, **data)
     db.session.commit()
@@ -130,7 +118,7 @@ def patch_thread(thread_id: int):
      status=201, auth=True)
 def create_post(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(PostIn())
     post = threads.create_post(db.session, thread, by=user, body=data["body"])
     db.session.commit()
@@ -140,14 +128,14 @@ def create_post(thread_id: int):
 @bp.get("/posts/<id:post_id>")
 @doc("One post", response=PostOut)
 def get_post(post_id: int):
-    return reply(_post_json(_post(post_id)))
+    return reply(_post_json(post_or_404(post_id)))
 
 
 @bp.patch("/posts/<id:post_id>")
 @doc("Edit a post (a revision is kept)", body=PostIn, response=PostOut, auth=True)
 def patch_post(post_id: int):
     user = signed_in_user()
-    post = _post(post_id)
+    post = post_or_404(post_id)
     data = json_body(PostIn())
     threads.edit_post(db.session, post, by=user, body=data["body"])
     db.session.commit()
@@ -158,7 +146,7 @@ def patch_post(post_id: int):
 @doc("Delete a post (moderators can restore it)", status=204, auth=True)
 def delete_post(post_id: int):
     user = signed_in_user()
-    threads.delete_post(db.session, _post(post_id), by=user)
+    threads.delete_post(db.session, post_or_404(post_id), by=user)
     db.session.commit()
     return "", 204
 
@@ -167,7 +155,7 @@ def delete_post(post_id: int):
 @doc("Restore a deleted post (moderators)", response=PostOut, auth=True)
 def restore_post(post_id: int):
     user = signed_in_user()
-    post = _post(post_id)
+    post = post_or_404(post_id)
     threads.restore_post(db.session, post, by=user)
     db.session.commit()
     return reply(_post_json(post))
@@ -189,7 +177,7 @@ def _vote(target, value: int | None):
 @doc("Vote on a thread", body=VoteIn, response=ScoreOut, auth=True)
 def vote_thread(thread_id: int):
     signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     return _vote(thread, json_body(VoteIn())["value"])
 
 
@@ -197,14 +185,14 @@ def vote_thread(thread_id: int):
 @doc("Remove your vote on a thread", response=ScoreOut, auth=True)
 def unvote_thread(thread_id: int):
     signed_in_user()
-    return _vote(_thread(thread_id), None)
+    return _vote(thread_or_404(thread_id), None)
 
 
 @bp.put("/posts/<id:post_id>/vote")
 @doc("Vote on a post", body=VoteIn, response=ScoreOut, auth=True)
 def vote_post(post_id: int):
     signed_in_user()
-    post = _post(post_id)
+    post = post_or_404(post_id)
     return _vote(post, json_body(VoteIn())["value"])
 
 
@@ -212,14 +200,14 @@ def vote_post(post_id: int):
 @doc("Remove your vote on a post", response=ScoreOut, auth=True)
 def unvote_post(post_id: int):
     signed_in_user()
-    return _vote(_post(post_id), None)
+    return _vote(post_or_404(post_id), None)
 
 
 @bp.post("/threads/<id:thread_id>/accept")
 @doc("Accept an answer (the asker or a moderator)", body=AcceptIn, response=ThreadOut, auth=True)
 def accept(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(AcceptIn())
     post = db.session.get(Post, data["post_id"])
     if post is None or post.thread_id != thread.id:
@@ -233,7 +221,7 @@ def accept(thread_id: int):
 @doc("Withdraw the accepted answer", response=ThreadOut, auth=True)
 def unaccept(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     votes.unaccept_answer(db.session, thread, by=user)
     db.session.commit()
     return reply(_thread_json(thread))
@@ -243,7 +231,7 @@ def unaccept(thread_id: int):
 @doc("Set an idea's status (staff)", body=IdeaStatusIn, response=ThreadOut, auth=True)
 def idea_status(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(IdeaStatusIn())
     threads.set_idea_status(db.session, thread, by=user, **data)
     db.session.commit()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db
-from ..models import ModerationItem, Post, Space, Thread
+from ..lookups import post_or_404, thread_or_404
+from ..models import ModerationItem, Space, Thread
 from ..moderation import audit, flags, knowledge, queue, sanctions, threads
 from ..queries import get_user
 from ..schemas import In, Schema, Text, fields, validate
@@ -103,14 +103,6 @@ class AuditOut(Schema):
     created_at = fields.DateTime()
 
 
-def _thread(thread_id: int) -> Thread:
-    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
-
-
-def _post(post_id: int) -> Post:
-    return perm.require_post(current_user, db.session.get(Post, post_id))
-
-
 def _item_json(item: ModerationItem) -> dict:
     item.flag_rows = queue.flags_for(db.session, [item])[item.id]
     target = queue.target_of(db.session, item)
@@ -123,7 +115,7 @@ def _item_json(item: ModerationItem) -> dict:
 @doc("Flag a post (any signed-in user, once)", body=FlagIn, response=FlagOut, status=201, auth=True)
 def flag_post(post_id: int):
     user = signed_in_user()
-    post = _post(post_id)
+    post = post_or_404(post_id)
     data = json_body(FlagIn())
     row = flags.flag(db.session, post, by=user, **data)
     db.session.commit()
@@ -134,7 +126,7 @@ def flag_post(post_id: int):
 @doc("Flag a thread (any signed-in user, once)", body=FlagIn, response=FlagOut, status=201, auth=True)
 def flag_thread(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(FlagIn())
     row = flags.flag(db.session, thread, by=user, **data)
     db.session.commit()
@@ -191,7 +183,7 @@ def moderation_audit():
      response=ThreadOut, auth=True)
 def moderate_thread(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(ModerateIn())
     threads.moderate(db.session, thread, by=user, **data)
     db.session.commit()
@@ -220,7 +212,7 @@ def sanction_user(username: str):
 @doc("Mark an answer as official (staff)", body=OfficialIn, auth=True)
 def official_post(post_id: int):
     user = signed_in_user()
-    post = _post(post_id)
+    post = post_or_404(post_id)
     data = json_body(OfficialIn(), optional=True)
     knowledge.mark_official(db.session, post, by=user, official=data["official"])
     db.session.commit()
@@ -232,7 +224,7 @@ def official_post(post_id: int):
      response=ThreadOut, status=201, auth=True)
 def promote_thread(thread_id: int):
     user = signed_in_user()
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     data = json_body(PromoteIn())
     space = db.session.scalar(select(Space).where(Space.slug == data["space"]))
     space = perm.require_space(user, space)
@@ -247,7 +239,7 @@ def promote_thread(thread_id: int):
 @doc("A post's edit history with diffs (its author and moderators)", auth=True)
 def post_revisions(post_id: int):
     user = signed_in_user()
-    versions = knowledge.history(db.session, _post(post_id), by=user)
+    versions = knowledge.history(db.session, post_or_404(post_id), by=user)
     return reply({"items": [{"version": v["version"], "diff": v["diff"],
                              "editor": UserSummaryOut().dump(v["editor"]) if v["editor"] else None,
                              "created_at": v["created_at"].isoformat() if v["created_at"] else None}

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from .. import permissions as perm
 from ..errors import BadRequest, NotFound
 from ..extensions import db
-from ..models import Space, Tag, Thread, Watch
+from ..lookups import space_or_404, thread_or_404
+from ..models import Tag, Watch
 from ..notifications import follows, inbox, preferences, watches
 from ..notifications.schemas import (
     FollowItemOut,
@@ -107,15 +106,11 @@ def delete_watch(watch_id: int):
     return "", 204
 
 
-def _thread(thread_id: int) -> Thread:
-    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
-
-
 @bp.put("/threads/<id:thread_id>/follow")
 @doc("Follow a thread: its new answers and replies notify you", response=FollowOut, auth=True)
 def follow_thread(thread_id: int):
     user = signed_in_user()
-    following = follows.follow_thread(db.session, _thread(thread_id), by=user)
+    following = follows.follow_thread(db.session, thread_or_404(thread_id), by=user)
     db.session.commit()
     return reply({"thread_id": thread_id, "following": following})
 
@@ -124,20 +119,16 @@ def follow_thread(thread_id: int):
 @doc("Stop following a thread (also for its asker)", response=FollowOut, auth=True)
 def unfollow_thread(thread_id: int):
     user = signed_in_user()
-    following = follows.unfollow_thread(db.session, _thread(thread_id), by=user)
+    following = follows.unfollow_thread(db.session, thread_or_404(thread_id), by=user)
     db.session.commit()
     return reply({"thread_id": thread_id, "following": following})
-
-
-def _space(slug: str) -> Space:
-    return perm.require_space(current_user, db.session.scalar(select(Space).where(Space.slug == slug)))
 
 
 @bp.put("/spaces/<slug>/follow")
 @doc("Follow a space: its new threads notify you (thread_created)", response=FollowOut, auth=True)
 def follow_space(slug: str):
     user = signed_in_user()
-    following = follows.follow_space(db.session, _space(slug), by=user)
+    following = follows.follow_space(db.session, space_or_404(slug), by=user)
     db.session.commit()
     return reply({"space": slug, "following": following})
 
@@ -146,7 +137,7 @@ def follow_space(slug: str):
 @doc("Stop following a space", response=FollowOut, auth=True)
 def unfollow_space(slug: str):
     user = signed_in_user()
-    following = follows.unfollow_space(db.session, _space(slug), by=user)
+    following = follows.unfollow_space(db.session, space_or_404(slug), by=user)
     db.session.commit()
     return reply({"space": slug, "following": following})
 

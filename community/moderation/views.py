@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import permissions as perm
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..models import ModerationItem, Post, Space, Thread, WatchedWord
+from ..lookups import post_or_404, thread_or_404
+from ..models import ModerationItem, Space, Thread, WatchedWord
 from ..queries import get_user
 from . import audit, flags, knowledge, queue, sanctions, threads, words
 
@@ -158,19 +158,11 @@ def admin_page():
 
 # ---- forms on thread pages ----
 
-def _thread(thread_id: int) -> Thread:
-    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
-
-
-def _post(post_id: int) -> Post:
-    return perm.require_post(current_user, db.session.get(Post, post_id))
-
-
 @bp.post("/threads/<id:thread_id>/flag")
 def flag_thread(thread_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     flags.flag(db.session, thread, by=current_user, reason=request.form.get("reason", ""),
                note=(request.form.get("note") or None))
     db.session.commit()
@@ -182,7 +174,7 @@ def flag_thread(thread_id: int):
 def flag_post(post_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    post = _post(post_id)
+    post = post_or_404(post_id)
     thread_id = post.thread_id
     flags.flag(db.session, post, by=current_user, reason=request.form.get("reason", ""),
                note=(request.form.get("note") or None))
@@ -195,7 +187,7 @@ def flag_post(post_id: int):
 def moderate_thread(thread_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     action = request.form.get("action", "")
     threads.moderate(db.session, thread, by=current_user, action=action,
                      target=request.form.get("target") or None,
@@ -210,7 +202,7 @@ def moderate_thread(thread_id: int):
 def official(post_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    post = _post(post_id)
+    post = post_or_404(post_id)
     thread_id = post.thread_id
     knowledge.mark_official(db.session, post, by=current_user,
                             official=request.form.get("official", "1") == "1")
@@ -222,7 +214,7 @@ def official(post_id: int):
 def promote(thread_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     space = db.session.scalar(select(Space).where(Space.slug == request.form.get("space", "")))
     if space is None:
         raise NotFound(_("This space does not exist."))
@@ -235,7 +227,7 @@ def promote(thread_id: int):
 def post_history(post_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    post = _post(post_id)
+    post = post_or_404(post_id)
     versions = knowledge.history(db.session, post, by=current_user)
     return render_template("moderation/history.html", versions=versions, thread=post.thread,
                            post=post)
@@ -245,7 +237,7 @@ def post_history(post_id: int):
 def thread_history(thread_id: int):
     if (denied := _signed_in()) is not None:
         return denied
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     versions = knowledge.history(db.session, thread, by=current_user)
     return render_template("moderation/history.html", versions=versions, thread=thread, post=None)
 

@@ -13,6 +13,7 @@ from .. import permissions as perm
 from .. import queries
 from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
+from ..lookups import post_or_404, thread_or_404
 from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..schemas import load
 from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
@@ -20,14 +21,6 @@ from ..services import threads, votes
 from .helpers import login_redirect, thread_url
 
 bp = Blueprint("content", __name__)
-
-
-def _thread(thread_id: int) -> Thread:
-    return perm.require_thread(current_user, db.session.get(Thread, thread_id))
-
-
-def _post(post_id: int) -> Post:
-    return perm.require_post(current_user, db.session.get(Post, post_id))
 
 
 def _tags(raw: str) -> list[str]:
@@ -53,7 +46,7 @@ def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_bod
 @bp.get("/threads/<id:thread_id>")
 @bp.get("/threads/<id:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None = None):
-    return _render_thread(_thread(thread_id))
+    return _render_thread(thread_or_404(thread_id))
 
 
 @bp.route("/ask", methods=["GET", "POST"])
@@ -90,7 +83,7 @@ def ask():
 
 @bp.post("/threads/<id:thread_id>/answer")
 def answer(thread_id: int):
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     if not current_user.is_authenticated:
         return login_redirect()
     body = request.form.get("body", "")
@@ -106,7 +99,7 @@ def answer(thread_id: int):
 
 @bp.route("/threads/<id:thread_id>/edit", methods=["GET", "POST"])
 def edit_thread(thread_id: int):
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     if not current_user.is_authenticated:
         return login_redirect()
     perm.check_edit_thread(current_user, thread)
@@ -130,7 +123,7 @@ def edit_thread(thread_id: int):
 
 @bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id: int):
-    post = _post(post_id)
+    post = post_or_404(post_id)
     if not current_user.is_authenticated:
         return login_redirect()
     perm.check_edit_post(current_user, post)
@@ -150,7 +143,7 @@ def edit_post(post_id: int):
 
 @bp.post("/posts/<id:post_id>/delete")
 def delete_post(post_id: int):
-    post = _post(post_id)
+    post = post_or_404(post_id)
     if not current_user.is_authenticated:
         return login_redirect()
     threads.delete_post(db.session, post, by=current_user)
@@ -160,7 +153,7 @@ def delete_post(post_id: int):
 
 @bp.post("/posts/<id:post_id>/restore")
 def restore_post(post_id: int):
-    post = _post(post_id)
+    post = post_or_404(post_id)
     if not current_user.is_authenticated:
         return login_redirect()
     threads.restore_post(db.session, post, by=current_user)
@@ -170,7 +163,7 @@ def restore_post(post_id: int):
 
 @bp.post("/threads/<id:thread_id>/accept")
 def accept(thread_id: int):
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     if not current_user.is_authenticated:
         return login_redirect()
     raw = request.form.get("post_id", "")
@@ -184,7 +177,7 @@ def accept(thread_id: int):
 
 @bp.post("/threads/<id:thread_id>/unaccept")
 def unaccept(thread_id: int):
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     if not current_user.is_authenticated:
         return login_redirect()
     votes.unaccept_answer(db.session, thread, by=current_user)
@@ -194,7 +187,7 @@ def unaccept(thread_id: int):
 
 @bp.post("/threads/<id:thread_id>/status")
 def idea_status(thread_id: int):
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     if not current_user.is_authenticated:
         return login_redirect()
     data = load(IdeaStatusIn(), {"status": request.form.get("status", ""),
@@ -234,11 +227,11 @@ def _vote(target, thread: Thread, anchor: str):
 
 @bp.post("/threads/<id:thread_id>/vote")
 def vote_thread(thread_id: int):
-    thread = _thread(thread_id)
+    thread = thread_or_404(thread_id)
     return _vote(thread, thread, f"thread-{thread.id}")
 
 
 @bp.post("/posts/<id:post_id>/vote")
 def vote_post(post_id: int):
-    post = _post(post_id)
+    post = post_or_404(post_id)
     return _vote(post, post.thread, f"post-{post.id}")
