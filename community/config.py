@@ -55,6 +55,12 @@ class Defaults:
     # Reputation needed by members for gated actions; staff have them all.
     PRIVILEGES = {"upvote": 1, "downvote": 125, "edit_others": 1000, "close": 2000}
 
+    # Rendered thread content per process (community/web/page_cache.py): entries kept
+    # (0 turns the cache off) and the longest an entry lives, which bounds only
+    # clock-driven text such as a case's "expected by"; data changes show at once.
+    PAGE_CACHE_ENTRIES = 512
+    PAGE_CACHE_TTL = 120
+
     DEMO_IMPORT_DIR: str | None = None  # set by `make run` to ship the coffee dump
     SERVE_BACKGROUND_INTERVAL = 2.0
 

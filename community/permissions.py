@@ -54,13 +54,18 @@ def can_post_in_space(user, space: Space) -> bool:
     return user is not None and can_read_space(user, space)
 
 
-def can_read_thread(user, thread: Thread) -> bool:
-    if not can_read_space(user, thread.space):
+def can_read(user, visibility: str, deleted_at) -> bool:
+    """A thread in a space of this visibility, deleted or not (also for plain rows)."""
+    if visibility not in readable_visibilities(user):
         return False
-    if thread.deleted_at is not None:
+    if deleted_at is not None:
         user = _user(user)
         return bool(user and user.is_moderator)
     return True
+
+
+def can_read_thread(user, thread: Thread) -> bool:
+    return can_read(user, thread.space.visibility, thread.deleted_at)
 
 
 def can_see_post(user, post: Post) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -19,13 +19,20 @@ from . import audit
 MAX_DAYS = 3650
 
 
+_NOW = bindparam("now")
+_ACTIVE = (select(Sanction).where(
+    Sanction.user_id == bindparam("uid"), Sanction.lifted_at.is_(None), Sanction.starts_at <= _NOW,
+    or_(Sanction.ends_at.is_(None), Sanction.ends_at > _NOW))
+    .order_by(Sanction.id.desc()).limit(1))
+_ACTIVE_OF_KIND = _ACTIVE.where(Sanction.kind == bindparam("kind"))
+
+
 def active(session: Session, user_id: int, kind: str | None = None) -> Sanction | None:
-    now = utcnow()
-    where = [Sanction.user_id == user_id, Sanction.lifted_at.is_(None), Sanction.starts_at <= now,
-             or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)]
+    # Asked on every signed-in page: prebuilt statements, not a new clause each time.
+    params = {"uid": user_id, "now": utcnow()}
     if kind:
-        where.append(Sanction.kind == kind)
-    return session.scalar(select(Sanction).where(*where).order_by(Sanction.id.desc()).limit(1))
+        return session.scalar(_ACTIVE_OF_KIND, {**params, "kind": kind})
+    return session.scalar(_ACTIVE, params)
 
 
 def sanction(session: Session, target: User, *, by: User, action: str, reason: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -125,9 +125,12 @@ def merge(session: Session, source: Thread, into: Thread, *, by: User) -> dict:
     return {"into": into.id, "posts": moved_posts + 1, "votes": moved_votes}
 
 
+_REDIRECT = select(ThreadRedirect.new_thread_id).where(
+    ThreadRedirect.old_thread_id == bindparam("tid"))
+
+
 def redirect_target(session: Session, thread_id: int) -> int | None:
-    return session.scalar(select(ThreadRedirect.new_thread_id)
-                          .where(ThreadRedirect.old_thread_id == thread_id))
+    return session.scalar(_REDIRECT, {"tid": thread_id})
 
 
 def require_thread_by_id(session: Session, by: User, thread_id: int) -> Thread:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -140,16 +140,17 @@ def start_session(session: Session, user: User) -> str:
     return key
 
 
+_SESSION_USER = select(User).join(UserSession, UserSession.user_id == User.id).where(
+    UserSession.key_hash == bindparam("digest"), UserSession.revoked_at.is_(None))
+
+
 def load_session(session: Session, key: str) -> User | None:
-    row = session.scalar(
-        select(UserSession).where(
-            UserSession.key_hash == token_digest(key), UserSession.revoked_at.is_(None)
-        )
-    )
-    if row is None:
+    # Every signed-in request: one prebuilt query for the session and its user.
+    user = session.scalar(_SESSION_USER, {"digest": token_digest(key)})
+    if user is None:
         return None
-    row.user.session_key = key
-    return row.user
+    user.session_key = key
+    return user
 
 
 def end_session(session: Session, key: str | None) -> None:

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import permissions as perm
@@ -18,6 +19,7 @@ from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..schemas import load
 from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
 from ..services import threads, votes
+from . import page_cache
 from .helpers import login_redirect, thread_url
 
 bp = Blueprint("content", __name__)
@@ -33,20 +35,40 @@ def _wants_json() -> bool:
         request.accept_mimetypes["text/html"]
 
 
-def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_body: str = ""):
+def _thread_content(thread: Thread, *, errors=None, answer_body: str = "") -> str:
     posts = queries.thread_posts(db.session, current_user, thread)
     queries.attach_my_votes(db.session, current_user, thread, posts)
     comments = queries.thread_comments(db.session, thread, [p.id for p in posts])
     return render_template(
-        "threads/show.html", thread=thread, posts=posts, comments=comments, errors=errors or {},
-        answer_body=answer_body, idea_statuses=IDEA_STATUSES,
-    ), status
+        "threads/_thread.html", thread=thread, posts=posts, comments=comments,
+        errors=errors or {}, answer_body=answer_body, idea_statuses=IDEA_STATUSES,
+    )
+
+
+def _canonical(thread) -> Markup:
+    return Markup('<link rel="canonical" href="%s">') % thread_url(thread)
+
+
+def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_body: str = ""):
+    content = _thread_content(thread, errors=errors, answer_body=answer_body)
+    return render_template("_shell.html", title=thread.title, head=_canonical(thread),
+                           content=Markup(content)), status
 
 
 @bp.get("/threads/<id:thread_id>")
 @bp.get("/threads/<id:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None = None):
-    return _render_thread(thread_or_404(thread_id))
+    row = page_cache.thread_row(thread_id)
+    if row is None:
+        raise NotFound(_("This thread does not exist."))
+    content, key = page_cache.lookup(row)
+    if content is None:
+        content = page_cache.render_with_placeholder(
+            lambda: _thread_content(thread_or_404(thread_id)))
+        page_cache.store_if_unchanged(key, row, content)
+    return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
+                           title=row.title, head=str(_canonical(row)), path=thread_url(row),
+                           content=content)
 
 
 @bp.route("/ask", methods=["GET", "POST"])

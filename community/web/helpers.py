@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import generate_csrf
 
 from .. import permissions as perm
 from ..schemas.core import level_for
+from . import page_cache
 
 KIND_LABELS = {
     "question": _l("Question"),
@@ -116,9 +116,9 @@ def init_app(app) -> None:
         level_for=level_for,
         can=perm.can,
         perm=perm,
-        csrf_token=generate_csrf,
+        csrf_token=page_cache.csrf_token,
         thread_url=thread_url,
-        current_path=current_path,
+        current_path=lambda: page_cache.current_path(current_path()),
         kind_label=lambda k: label(KIND_LABELS, k),
         status_label=lambda s: label(STATUS_LABELS, s),
         level_label=lambda n: label(LEVEL_LABELS, n),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from community.extensions import db as _db
@@ -44,8 +45,11 @@ def _queries(client, url: str) -> int:
     return len(statements)
 
 
-def test_thread_page_queries_do_not_grow_with_answers(db, make_space, make_thread, make_user,
-                                                      make_post, browser):
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "rendered"])
+def test_thread_page_queries_do_not_grow_with_answers(app, db, make_space, make_thread, make_user,
+                                                      make_post, browser, cached):
+    if not cached:
+        app.config["PAGE_CACHE_ENTRIES"] = 0  # every request renders the page
     space = make_space()
     thread = make_thread(space=space, tags=["alpha", "beta"])
     moderator = make_user(role="moderator")
@@ -57,7 +61,7 @@ def test_thread_page_queries_do_not_grow_with_answers(db, make_space, make_threa
         make_post(thread=thread, author=cheap_user(db))
     large = {name: _queries(c, f"/threads/{thread.id}") for name, c in readers.items()}
     assert small == large
-    assert max(large.values()) <= 16
+    assert max(large.values()) <= (16 if cached else 36)  # PostgreSQL re-reads the key after a render
 
 
 def test_space_page_queries_do_not_grow_with_threads(app, db, make_space, make_thread,

@@ -1,0 +1,254 @@
+"""Rendered thread content, cached by what it shows and by what the reader may do.
+
+The thread page's content is a pure function of a few rows (the thread, its space,
+tags, posts, comments, their authors, the latest case, knowledge links) and of the
+reader's *audience*: guest, or a member's role, privileges, sanction, own votes,
+follow state and whether they wrote any of it. Each request reads those rows
+fresh with a handful of prebuilt Core queries (tuples, no ORM objects) and uses
+them, whole, as the cache key. So an entry is never stale by construction (any
+change to what it shows changes its key) and never shown to someone who may not
+see it (permission is checked on the fresh row first; everything a reader's
+rights change is in the audience). Members with the same audience share entries.
+
+Only two things are not in the key: the per-session CSRF token, rendered as a
+per-process secret placeholder and substituted on the way out, and the clock
+(the case status line's "expected by"), which ``PAGE_CACHE_TTL`` bounds.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+
+from flask import current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, desc, or_, select
+
+from .. import permissions as perm
+from ..extensions import db
+from ..models import (
+    Case,
+    Comment,
+    ExpertGroup,
+    Follow,
+    KnowledgeLink,
+    Post,
+    Space,
+    Tag,
+    Thread,
+    User,
+    Vote,
+    thread_tag,
+)
+
+# Never in user content: it is secret and substituted before any byte leaves.
+CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
+
+_T, _S, _P, _U, _C = (Thread.__table__, Space.__table__, Post.__table__, User.__table__,
+                      Comment.__table__)
+_AUTHOR = (_U.c.id, _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role,
+           _U.c.is_ambassador)
+_TID = bindparam("tid")
+THREAD_ROW = (select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"))
+              .join(_S, _S.c.id == _T.c.space_id).where(_T.c.id == _TID))
+_THREAD_AUTHOR = select(*_AUTHOR).where(_U.c.id == bindparam("uid"))
+_POSTS = (select(_P, *_AUTHOR).join(_U, _U.c.id == _P.c.author_id)
+          .where(_P.c.thread_id == _TID).order_by(_P.c.id))
+_COMMENTS = (select(_C.c.id, _C.c.post_id, _C.c.body_html, _C.c.created_at, *_AUTHOR)
+             .join(_U, _U.c.id == _C.c.author_id).where(_C.c.thread_id == _TID)
+             .order_by(_C.c.id))
+_TAGS = (select(Tag.__table__.c.name).join(thread_tag, thread_tag.c.tag_id == Tag.__table__.c.id)
+         .where(thread_tag.c.thread_id == _TID).order_by(Tag.__table__.c.name))
+_CA = User.__table__.alias("assignee")
+_CASE = (select(Case.__table__, ExpertGroup.__table__.c.name, _CA.c.display_name)
+         .outerjoin(ExpertGroup.__table__, ExpertGroup.__table__.c.id == Case.__table__.c.group_id)
+         .outerjoin(_CA, _CA.c.id == Case.__table__.c.assignee_id)
+         .where(Case.__table__.c.thread_id == _TID).order_by(desc(Case.__table__.c.id)).limit(1))
+_KL = KnowledgeLink.__table__
+_LINKS = select(_KL.c.article_id, _KL.c.source_id).where(
+    or_(_KL.c.article_id == _TID, _KL.c.source_id == _TID))
+_DUPLICATE = select(_T.c.title).where(_T.c.id == bindparam("did"))
+_V = Vote.__table__
+_MY_VOTES = select(_V.c.target_type, _V.c.target_id, _V.c.value).where(
+    _V.c.user_id == bindparam("uid"),
+    or_((_V.c.target_type == "thread") & (_V.c.target_id == _TID),
+        (_V.c.target_type == "post") & _V.c.target_id.in_(
+            select(_P.c.id).where(_P.c.thread_id == _TID).scalar_subquery())))
+_F = Follow.__table__
+_POST_AUTHOR = list(_P.c.keys()).index("author_id")
+_FOLLOW = select(_F.c.active).where(_F.c.user_id == bindparam("uid"),
+                                    _F.c.target_type == "thread", _F.c.target_id == _TID)
+
+
+class LRU:
+    """A small per-process LRU with an age limit; threads of one process share it."""
+
+    def __init__(self, size: int, ttl: float):
+        self.size, self.ttl = size, ttl
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if time.monotonic() - item[0] > self.ttl:
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _cache() -> LRU:
+    cache = current_app.extensions.get("page_cache")
+    if cache is None:
+        cache = current_app.extensions["page_cache"] = LRU(
+            current_app.config["PAGE_CACHE_ENTRIES"], current_app.config["PAGE_CACHE_TTL"])
+    return cache
+
+
+def thread_row(thread_id: int):
+    """The thread with its space's visibility, or None when the reader may not see it."""
+    row = db.session.connection().execute(THREAD_ROW, {"tid": thread_id}).first()
+    if row is None or not perm.can_read(current_user, row.visibility, row.deleted_at):
+        return None
+    return row
+
+
+def _fingerprint(conn, row) -> tuple:
+    tid = {"tid": row.id}
+    posts = tuple(map(tuple, conn.execute(_POSTS, tid)))
+    return (
+        tuple(row),
+        tuple(conn.execute(_THREAD_AUTHOR, {"uid": row.author_id}).first() or ()),
+        tuple(r[0] for r in conn.execute(_TAGS, tid)),
+        posts,
+        tuple(map(tuple, conn.execute(_COMMENTS, tid))),
+        tuple(conn.execute(_CASE, tid).first() or ()),
+        tuple(map(tuple, conn.execute(_LINKS, tid))),
+        tuple(conn.execute(_DUPLICATE, {"did": row.duplicate_of_id}).first() or ())
+        if row.duplicate_of_id else (),
+    )
+
+
+def _audience(conn, row, post_authors: set[int]) -> tuple:
+    user = current_user
+    if not user.is_authenticated:
+        return ("guest",)
+    params = {"tid": row.id, "uid": user.id}
+    votes = tuple(sorted(tuple(v) for v in conn.execute(_MY_VOTES, params)))
+    follow = conn.execute(_FOLLOW, params).scalar()
+    following = bool(follow) if follow is not None else row.author_id == user.id
+    # Every comparison the templates make with the reader's id is against an author.
+    wrote = user.id if user.id == row.author_id or user.id in post_authors else 0
+    privileges = tuple(perm.has_privilege(user, name)
+                       for name in sorted(current_app.config["PRIVILEGES"]))
+    return (user.role, privileges, perm.active_sanction(user) is not None, wrote, votes,
+            following)
+
+
+def lookup(row) -> tuple[str | None, tuple]:
+    """(cached content or None, the key to store a fresh render under)."""
+    conn = db.session.connection()
+    fingerprint = _fingerprint(conn, row)
+    authors = {p[_POST_AUTHOR] for p in fingerprint[3]}
+    key = (str(get_locale()), fingerprint, _audience(conn, row, authors))
+    return _cache().get(key), key
+
+
+def store_if_unchanged(key: tuple, row, html: str) -> None:
+    """Store a fresh render under the key read before it.
+
+    SQLite reads a whole transaction from one snapshot, so the render saw exactly
+    the keyed rows. PostgreSQL (READ COMMITTED) reads each statement afresh: the
+    rows are read again and a render that raced a write is not kept."""
+    if db.engine.dialect.name != "sqlite":
+        fresh = db.session.connection().execute(THREAD_ROW, {"tid": row.id}).first()
+        if fresh is None or lookup(fresh)[1] != key:
+            return
+    _cache().put(key, html)
+
+
+def render_with_placeholder(render) -> str:
+    """Run a render whose CSRF tokens come out as the placeholder."""
+    g.csrf_placeholder = True
+    try:
+        return render()
+    finally:
+        g.pop("csrf_placeholder", None)
+
+
+def csrf_token() -> str:
+    """The Jinja global: the placeholder inside a cached render, else the real token."""
+    if g.get("csrf_placeholder"):
+        return CSRF_PLACEHOLDER
+    return generate_csrf()
+
+
+# ---- the page around the content ---------------------------------------------------
+
+# Each with its own secret: one showing up somewhere would give nothing else away.
+_TITLE, _HEAD, _CONTENT, _PATH = (f"{name}{secrets.token_hex(16)}"
+                                  for name in ("title", "head", "content", "path"))
+
+
+def current_path(real: str) -> str:
+    return _PATH if g.get("csrf_placeholder") else real
+
+
+def _shell_key() -> tuple | None:
+    if session_has_flashes():
+        return None  # a one-off message: rendered for this response only
+    user = current_user
+    page = (str(get_locale()), request.endpoint)
+    if not user.is_authenticated:
+        return (*page, "guest")
+    from ..notifications import unread_count
+
+    return (*page, user.id, user.username, user.display_name, user.role,
+            unread_count(db.session, user))
+
+
+def session_has_flashes() -> bool:
+    return bool(session.get("_flashes"))
+
+
+def page(render_shell, *, title: str, head: str, path: str, content: str) -> str:
+    """The whole page: the reader's cached shell (header, footer) around ``content``.
+
+    ``path`` goes into the shell's sign-in and language links unencoded, so it must
+    be a canonical path of safe characters (``thread_url``)."""
+    key = _shell_key()
+    shell = _cache().get(("shell", key)) if key is not None else None
+    if shell is None:
+        shell = render_with_placeholder(lambda: render_shell(
+            title=Markup(_TITLE), head=Markup(_HEAD), content=Markup(_CONTENT)))
+        if key is not None:
+            _cache().put(("shell", key), shell)
+    token = generate_csrf()
+    out = shell.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path).replace(_HEAD, head)
+    # User text goes in last, so nothing in it is ever taken for a placeholder.
+    out = out.replace(_TITLE, str(escape(title)), 1)
+    return out.replace(_CONTENT, content.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path), 1)
