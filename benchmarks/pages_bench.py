@@ -75,8 +75,13 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
+# One browser: the member signs in and then browses with the same User-Agent, as a
+# real one does (Flask-Login's session protection re-issues the cookie otherwise).
+USER_AGENT = "Mozilla/5.0 (continuum-bench)"
+
+
 def run_wrk(wrk: str, url: str, duration: int, cookie: str | None = None) -> dict:
-    cmd = [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", url]
+    cmd = [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", "-H", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -92,6 +97,7 @@ def run_wrk(wrk: str, url: str, duration: int, cookie: str | None = None) -> dic
 def member_cookie(base: str, username: str, password: str) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     token = json.load(opener.open(f"{base}/csrf-token"))["csrf_token"]
     data = urllib.parse.urlencode({"login": username, "password": password,
                                    "csrf_token": token}).encode()

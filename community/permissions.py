@@ -102,6 +102,15 @@ def has_privilege(user, name: str) -> bool:
     return user.reputation >= current_app.config["PRIVILEGES"][name]
 
 
+def privileges(user) -> tuple[bool, ...]:
+    """Every privilege's verdict, in name order: part of what a page shows the user."""
+    user = _user(user)
+    needed = current_app.config["PRIVILEGES"]
+    if user is None:
+        return tuple(False for _ in needed)
+    return tuple(user.is_staff or user.reputation >= needed[name] for name in sorted(needed))
+
+
 def _privilege_denied(name: str, message: str) -> PermissionDenied:
     needed = current_app.config["PRIVILEGES"][name]
     return PermissionDenied(message + " " + _("It unlocks at %(rep)s reputation.", rep=needed))

@@ -52,7 +52,8 @@ def init_app(app) -> None:
         # a request that reuses an outer context (CLI, tests, Socket.IO) must not
         # inherit the previous request's user or token verdict.
         csrf_field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        for name in ("_login_user", "auth_via_token", "bad_token", csrf_field, "csrf_valid"):
+        for name in ("_login_user", "auth_via_token", "bad_token", csrf_field, "csrf_valid",
+                     "unread_notifications"):
             g.pop(name, None)
 
     @app.before_request

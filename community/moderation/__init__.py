@@ -188,8 +188,9 @@ def init_app(app) -> None:
 
     @app.before_request
     def _merged_thread_redirect():
-        # A merged thread's old address (page or API) sends readers to the target.
-        if request.endpoint not in ("content.thread", "api.get_thread") or request.method != "GET":
+        # A merged thread's old API address sends clients to the target (the page
+        # reads the same with its thread row: community/web/page_cache.py).
+        if request.endpoint != "api.get_thread" or request.method != "GET":
             return None
         from ..extensions import db
         from .threads import redirect_target
@@ -198,9 +199,7 @@ def init_app(app) -> None:
         target = redirect_target(db.session, thread_id) if thread_id else None
         if target is None:
             return None
-        path = f"/api/v1/threads/{target}" if request.endpoint == "api.get_thread" \
-            else f"/threads/{target}"
-        return redirect(path, code=301)
+        return redirect(f"/api/v1/threads/{target}", code=301)
 
     app.register_blueprint(views.bp)
     app.jinja_env.globals.setdefault("moderation_links", _links_for_template)

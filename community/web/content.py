@@ -59,7 +59,9 @@ def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_bod
 @bp.get("/threads/<id:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None = None):
     row = page_cache.thread_row(thread_id)
-    if row is None:
+    if row is not None and row.merged_into:
+        return redirect(f"/threads/{row.merged_into}", code=301)
+    if not page_cache.readable(row):
         raise NotFound(_("This thread does not exist."))
     content, key = page_cache.lookup(row)
     if content is None:

@@ -21,13 +21,14 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from functools import cache
 
 from flask import current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, desc, or_, select
+from sqlalchemy import bindparam, case, desc, func, literal, or_, select, union_all
 
 from .. import permissions as perm
 from ..extensions import db
@@ -41,9 +42,11 @@ from ..models import (
     Space,
     Tag,
     Thread,
+    ThreadRedirect,
     User,
     Vote,
     thread_tag,
+    utcnow,
 )
 
 # Never in user content: it is secret and substituted before any byte leaves.
@@ -54,25 +57,40 @@ _T, _S, _P, _U, _C = (Thread.__table__, Space.__table__, Post.__table__, User.__
 _AUTHOR = (_U.c.id, _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role,
            _U.c.is_ambassador)
 _TID = bindparam("tid")
-THREAD_ROW = (select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"))
-              .join(_S, _S.c.id == _T.c.space_id).where(_T.c.id == _TID))
-_THREAD_AUTHOR = select(*_AUTHOR).where(_U.c.id == bindparam("uid"))
+_TAG, _KL, _TR = Tag.__table__, KnowledgeLink.__table__, ThreadRedirect.__table__
+_DUP = _T.alias("duplicate")
+_TA = _U.alias("thread_author")
+# One row for everything the page shows once: the thread, its space, its author,
+# tags, knowledge links, the title of the thread it duplicates, and where it was
+# merged into (the page then redirects).
+THREAD_ROW = (
+    select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"),
+           *(c.label(f"author_{c.name}") for c in (_TA.c.username, _TA.c.display_name,
+                                                     _TA.c.reputation, _TA.c.role,
+                                                     _TA.c.is_ambassador)),
+           select(func.aggregate_strings(_TAG.c.name, "\x1f"))
+           .select_from(_TAG.join(thread_tag, thread_tag.c.tag_id == _TAG.c.id))
+           .where(thread_tag.c.thread_id == _T.c.id).scalar_subquery().label("tag_names"),
+           select(_KL.c.article_id).where(_KL.c.source_id == _T.c.id)
+           .scalar_subquery().label("article_id"),
+           select(_KL.c.source_id).where(_KL.c.article_id == _T.c.id)
+           .scalar_subquery().label("source_id"),
+           select(_DUP.c.title).where(_DUP.c.id == _T.c.duplicate_of_id)
+           .scalar_subquery().label("duplicate_title"),
+           select(_TR.c.new_thread_id).where(_TR.c.old_thread_id == _T.c.id)
+           .scalar_subquery().label("merged_into"))
+    .join(_S, _S.c.id == _T.c.space_id).join(_TA, _TA.c.id == _T.c.author_id)
+    .where(_T.c.id == _TID))
 _POSTS = (select(_P, *_AUTHOR).join(_U, _U.c.id == _P.c.author_id)
           .where(_P.c.thread_id == _TID).order_by(_P.c.id))
 _COMMENTS = (select(_C.c.id, _C.c.post_id, _C.c.body_html, _C.c.created_at, *_AUTHOR)
              .join(_U, _U.c.id == _C.c.author_id).where(_C.c.thread_id == _TID)
              .order_by(_C.c.id))
-_TAGS = (select(Tag.__table__.c.name).join(thread_tag, thread_tag.c.tag_id == Tag.__table__.c.id)
-         .where(thread_tag.c.thread_id == _TID).order_by(Tag.__table__.c.name))
 _CA = User.__table__.alias("assignee")
 _CASE = (select(Case.__table__, ExpertGroup.__table__.c.name, _CA.c.display_name)
          .outerjoin(ExpertGroup.__table__, ExpertGroup.__table__.c.id == Case.__table__.c.group_id)
          .outerjoin(_CA, _CA.c.id == Case.__table__.c.assignee_id)
          .where(Case.__table__.c.thread_id == _TID).order_by(desc(Case.__table__.c.id)).limit(1))
-_KL = KnowledgeLink.__table__
-_LINKS = select(_KL.c.article_id, _KL.c.source_id).where(
-    or_(_KL.c.article_id == _TID, _KL.c.source_id == _TID))
-_DUPLICATE = select(_T.c.title).where(_T.c.id == bindparam("did"))
 _V = Vote.__table__
 _MY_VOTES = select(_V.c.target_type, _V.c.target_id, _V.c.value).where(
     _V.c.user_id == bindparam("uid"),
@@ -81,8 +99,22 @@ _MY_VOTES = select(_V.c.target_type, _V.c.target_id, _V.c.value).where(
             select(_P.c.id).where(_P.c.thread_id == _TID).scalar_subquery())))
 _F = Follow.__table__
 _POST_AUTHOR = list(_P.c.keys()).index("author_id")
-_FOLLOW = select(_F.c.active).where(_F.c.user_id == bindparam("uid"),
-                                    _F.c.target_type == "thread", _F.c.target_id == _TID)
+_FOLLOW = select(literal("follow"), _F.c.target_id, case((_F.c.active, 1), else_=0)).where(
+    _F.c.user_id == bindparam("uid"), _F.c.target_type == "thread", _F.c.target_id == _TID)
+
+
+@cache
+def _mine(role: str):
+    """Everything about the reader in one query: votes on the thread and its posts,
+    the follow row, whether a sanction is in force, and the unread count (the bell)."""
+    from ..moderation.sanctions import ANY_ACTIVE
+    from ..notifications.inbox import unread_statement
+
+    return union_all(
+        _MY_VOTES, _FOLLOW,
+        select(literal("sanctioned"), func.count(), literal(0))
+        .select_from(ANY_ACTIVE.subquery()),
+        select(literal("unread"), unread_statement(role).scalar_subquery(), literal(0)))
 
 
 class LRU:
@@ -130,50 +162,50 @@ def _cache() -> LRU:
 
 
 def thread_row(thread_id: int):
-    """The thread with its space's visibility, or None when the reader may not see it."""
-    row = db.session.connection().execute(THREAD_ROW, {"tid": thread_id}).first()
-    if row is None or not perm.can_read(current_user, row.visibility, row.deleted_at):
-        return None
-    return row
+    """The thread with what the page shows once, or None."""
+    return db.session.connection().execute(THREAD_ROW, {"tid": thread_id}).first()
+
+
+def readable(row) -> bool:
+    return row is not None and perm.can_read(current_user, row.visibility, row.deleted_at)
 
 
 def _fingerprint(conn, row) -> tuple:
     tid = {"tid": row.id}
-    posts = tuple(map(tuple, conn.execute(_POSTS, tid)))
     return (
         tuple(row),
-        tuple(conn.execute(_THREAD_AUTHOR, {"uid": row.author_id}).first() or ()),
-        tuple(r[0] for r in conn.execute(_TAGS, tid)),
-        posts,
+        tuple(map(tuple, conn.execute(_POSTS, tid))),
         tuple(map(tuple, conn.execute(_COMMENTS, tid))),
         tuple(conn.execute(_CASE, tid).first() or ()),
-        tuple(map(tuple, conn.execute(_LINKS, tid))),
-        tuple(conn.execute(_DUPLICATE, {"did": row.duplicate_of_id}).first() or ())
-        if row.duplicate_of_id else (),
     )
 
 
 def _audience(conn, row, post_authors: set[int]) -> tuple:
-    user = current_user
+    user = current_user._get_current_object()
     if not user.is_authenticated:
         return ("guest",)
-    params = {"tid": row.id, "uid": user.id}
-    votes = tuple(sorted(tuple(v) for v in conn.execute(_MY_VOTES, params)))
-    follow = conn.execute(_FOLLOW, params).scalar()
-    following = bool(follow) if follow is not None else row.author_id == user.id
+    votes, follow, facts = [], None, {}
+    for kind, target, value in conn.execute(_mine(user.role),
+                                            {"tid": row.id, "uid": user.id, "now": utcnow()}):
+        if kind in ("thread", "post"):
+            votes.append((kind, target, value))
+        elif kind == "follow":
+            follow = bool(value)
+        else:
+            facts[kind] = target
+    g.unread_notifications = facts["unread"]  # the header's bell (shell key)
+    following = follow if follow is not None else row.author_id == user.id
     # Every comparison the templates make with the reader's id is against an author.
     wrote = user.id if user.id == row.author_id or user.id in post_authors else 0
-    privileges = tuple(perm.has_privilege(user, name)
-                       for name in sorted(current_app.config["PRIVILEGES"]))
-    return (user.role, privileges, perm.active_sanction(user) is not None, wrote, votes,
-            following)
+    return (user.role, perm.privileges(user), bool(facts["sanctioned"]), wrote,
+            tuple(sorted(votes)), following)
 
 
 def lookup(row) -> tuple[str | None, tuple]:
     """(cached content or None, the key to store a fresh render under)."""
     conn = db.session.connection()
     fingerprint = _fingerprint(conn, row)
-    authors = {p[_POST_AUTHOR] for p in fingerprint[3]}
+    authors = {p[_POST_AUTHOR] for p in fingerprint[1]}
     key = (str(get_locale()), fingerprint, _audience(conn, row, authors))
     return _cache().get(key), key
 
@@ -221,14 +253,16 @@ def current_path(real: str) -> str:
 def _shell_key() -> tuple | None:
     if session_has_flashes():
         return None  # a one-off message: rendered for this response only
-    user = current_user
+    user = current_user._get_current_object()
     page = (str(get_locale()), request.endpoint)
     if not user.is_authenticated:
         return (*page, "guest")
-    from ..notifications import unread_count
+    unread = g.get("unread_notifications")
+    if unread is None:
+        from ..notifications import unread_count
 
-    return (*page, user.id, user.username, user.display_name, user.role,
-            unread_count(db.session, user))
+        unread = unread_count(db.session, user)
+    return (*page, user.id, user.username, user.display_name, user.role, unread)
 
 
 def session_has_flashes() -> bool:

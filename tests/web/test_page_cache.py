@@ -12,6 +12,7 @@ from webtools import submit, text
 from community.escalation import service as escalation
 from community.models import Comment
 from community.moderation import threads as moderation
+from community.notifications import follows
 from community.rendering import render_markdown
 from community.services import threads, votes
 from community.web import page_cache
@@ -86,6 +87,8 @@ CHANGES = {
     "an author's new name": lambda db, s: setattr(s["answerer"], "display_name", "Renamed Person"),
     "an author turned ambassador": lambda db, s: setattr(s["answerer"], "is_ambassador", True),
     "a case": lambda db, s: escalation.escalate(db.session, s["thread"], by=s["employee"]),
+    "a reader following the thread": lambda db, s: follows.follow_thread(
+        db.session, s["thread"], by=s["voter"]),
 }
 
 
@@ -186,3 +189,14 @@ def test_a_user_title_is_escaped_in_the_cached_page(db, scene, browser):
         html = text(reader.get(scene["url"]))
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;quoted&#34; &amp; more · Continuum" in html
+
+
+def test_the_bell_on_a_cached_page_counts_what_just_arrived(db, scene, browser, make_user):
+    def bell(html: str) -> int:
+        return int(re.search(r"data-bell-count(?: hidden)?>(\d+)<", html).group(1))
+
+    asker = browser(scene["asker"])
+    before = bell(text(asker.get(scene["url"])))
+    threads.create_post(db.session, scene["thread"], by=make_user(), body="One more answer here.")
+    db.session.commit()
+    assert bell(text(asker.get(scene["url"]))) == before + 1
