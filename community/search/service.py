@@ -24,7 +24,7 @@ from .. import permissions as perm
 from ..errors import BadRequest
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Post, SearchMiss, Space, Thread
 from ..queries import Page
-from .analysis import detect_language, language_analyzer, strip_controls
+from .analysis import detect_language, fold, language_analyzer, strip_controls
 from .base import IndexUnavailable, SearchRequest, SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -110,10 +110,20 @@ def plain(body_html: str) -> str:
     return " ".join(html.unescape(_TAGS.sub(" ", body_html)).split())
 
 
+SNIPPET_SCAN = 20_000  # characters of a text searched for a snippet
+
+
 def _fragment(text: str, terms: dict[str, set[str]]) -> str | None:
+    text = text[:SNIPPET_SCAN]
     lang = detect_language(text)
     words = terms.get(lang) or set().union(*terms.values()) if terms else set()
     if not words:
+        return None
+    # Analysing a text costs far more than a substring test, and most texts of a
+    # hit hold none of the words: a stem's first letters (the words are folded,
+    # lowercased stems) must appear before the analyser runs.
+    folded = fold(text.lower())
+    if not any(word[:4] in folded for word in words):
         return None
     out = highlight.highlight(text, frozenset(words), _analyzer(lang), _FRAGMENTER, _Mark(),
                               top=2)
