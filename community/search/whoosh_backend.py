@@ -24,8 +24,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 
-from whoosh import index as whoosh_index
 from whoosh import collectors, qparser, query
+from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
 from .analysis import LANGUAGES, fold
