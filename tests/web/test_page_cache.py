@@ -32,6 +32,11 @@ def fresh(app, client, url: str) -> str:
     return page(client, url)
 
 
+@pytest.fixture(autouse=True)
+def _cache_on(app):
+    app.config["PAGE_CACHE_ENTRIES"] = 512  # whatever the environment says
+
+
 @pytest.fixture
 def renders(app):
     """Names of the templates rendered, to tell a cache hit from a render."""
