@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, insert, update
 from werkzeug.security import generate_password_hash
 
+from community.database import refresh_statistics
 from community.extensions import db
 from community.models import Post, Space, Tag, Thread, User, thread_tag
 from community.rendering import render_markdown
@@ -101,5 +102,6 @@ def generate(*, users: int = 5000, threads: int = 10000, posts: int = 100000,
             update(Thread.__table__).where(Thread.__table__.c.id == bindparam("tid"))
             .values(accepted_post_id=bindparam("pid")), pairs)
     db.session.commit()
+    refresh_statistics(db.engine)  # as after an import: the planner knows the new tables
     return {"thread_with_20": 1, "space": "product-qa", "member": "user1",
             "member_password": MEMBER_PASSWORD}

@@ -8,12 +8,14 @@ from .extensions import socketio
 def start(app, *, with_indexer: bool = True) -> None:
     """Start every background loop. The search indexer is the index's single writer:
     `worker` runs it in the foreground instead (``with_indexer=False`` here)."""
+    from .database import run_statistics
     from .escalation.sweep import run_sweeper
     from .gamification.ambassadors import run_reviewer
     from .notifications.delivery import run_mailer
     from .search.outbox import run_indexer
 
-    loops = [run_mailer, run_sweeper, run_reviewer]  # emails/digests, SLA clock, 90-day reviews
+    # emails/digests, SLA clock, 90-day reviews, query-planner statistics
+    loops = [run_mailer, run_sweeper, run_reviewer, run_statistics]
     if with_indexer:
         loops.insert(0, run_indexer)
     for loop in loops:

@@ -46,3 +46,36 @@ def install_sqlite_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def refresh_statistics(engine) -> None:
+    """Give SQLite's query planner table statistics (PostgreSQL's autovacuum keeps its own).
+
+    Without them it reads the home page's recent threads through the per-space index and
+    sorts them all (3.8 ms at 10,000 threads) instead of walking the activity index in
+    order (0.03 ms). ``analysis_limit`` keeps the run short on a large database."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+
+
+def run_statistics(app, *, interval: float | None = None, rounds: int | None = None) -> None:
+    """The background loop of `serve` and `worker`: fresh planner statistics, daily."""
+    import logging
+
+    from .extensions import db, socketio
+
+    interval = interval or app.config.get("DATABASE_STATISTICS_INTERVAL", 24 * 3600)
+    done = 0
+    while rounds is None or done < rounds:
+        with app.app_context():
+            try:
+                refresh_statistics(db.engine)
+            except Exception:
+                logging.getLogger(__name__).exception("refreshing database statistics failed")
+        done += 1
+        if rounds is None or done < rounds:
+            socketio.sleep(interval)

@@ -58,3 +58,31 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path, empty_database_url):
         upgrade()
         assert "thread" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_upgrade_from_the_previous_release_keeps_the_data(tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    with app.app_context():
+        upgrade(revision="0001_initial")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO space (id, slug, name, description, attribution_html, visibility, "
+                "position, created_at) VALUES (1, 'qa', 'Q&A', '', '', 'public', 0, "
+                "'2026-11-30 10:00:00')"))
+            conn.execute(text(
+                'INSERT INTO "user" (id, username, username_lower, display_name, role, '
+                "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
+                "'member', 1, false, '2026-11-30 10:00:00')"))
+            conn.execute(text(
+                "INSERT INTO thread (id, space_id, kind, title, body, body_html, author_id, score, "
+                "score_offset, post_count, is_locked, is_pinned, is_closed, view_count, "
+                "created_at, last_activity_at) VALUES (1, 1, 'question', 'Kept across upgrades', "
+                "'b', '<p>b</p>', 1, 0, 0, 0, false, false, false, 0, '2026-11-30 10:00:00', "
+                "'2026-11-30 10:00:00')"))
+        upgrade()
+        indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("thread")}
+        with db.engine.connect() as conn:
+            title = conn.execute(text("SELECT title FROM thread WHERE id = 1")).scalar()
+        db.engine.dispose()
+    assert "ix_thread_unanswered" in indexes
+    assert title == "Kept across upgrades"

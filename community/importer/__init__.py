@@ -117,12 +117,14 @@ def after_import(app, echo=click.echo) -> None:
     """Rebuild what is derived from the imported rows (bulk rows announce nothing):
     leaderboard tallies and badges through `recompute` (scores stay: see
     _record_score_offsets), then the search index."""
+    from ..database import refresh_statistics
     from ..extensions import db
     from ..gamification.recompute import recompute
 
     report = recompute(db.session)
     db.session.commit()
     echo(f"reputation, badges and leaderboards rebuilt ({report.total} rows brought up to date)")
+    refresh_statistics(db.engine)  # a bulk load changes what the query planner should do
     if "search" not in app.extensions:
         return
     from ..search.outbox import _backend, rebuild_index, request_rebuild

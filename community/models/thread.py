@@ -83,6 +83,8 @@ class Thread(db.Model):
         Index("ix_thread_activity", "last_activity_at"),
         # Lists and counts filter on (space, not deleted): index-only counts and sorts.
         Index("ix_thread_space_listing", "space_id", "deleted_at", "is_pinned", "last_activity_at", "id"),
+        # "Unanswered" lists (home, spaces): newest open questions without a scan and a sort.
+        Index("ix_thread_unanswered", "kind", "post_count", "created_at", "id"),
     )
 
     @property
