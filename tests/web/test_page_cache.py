@@ -167,6 +167,11 @@ def test_the_csrf_token_on_a_cached_page_is_the_readers_own(db, scene, browser, 
     assert resp.status_code == 303
     assert text(reader.get(scene["url"])).count("vote-up is-active") == 1
 
+    for _ in range(2):  # a guest's page, rendered then cached: the sign-in link comes back here
+        guest_page = text(browser().get(scene["url"]))
+        assert not re.search(r"(csrf|path|title|head|content)[0-9a-f]{32}", guest_page)
+        assert f'href="/login?next=/threads/{scene["thread"].id}/' in guest_page
+
 
 def test_a_flashed_message_shows_once_on_a_cached_page(scene, browser):
     reader = browser(scene["voter"])
