@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -64,8 +67,6 @@ def refresh_statistics(engine) -> None:
 
 def run_statistics(app, *, interval: float | None = None, rounds: int | None = None) -> None:
     """The background loop of `serve` and `worker`: fresh planner statistics, daily."""
-    import logging
-
     from .extensions import db, socketio
 
     interval = interval or app.config.get("DATABASE_STATISTICS_INTERVAL", 24 * 3600)
@@ -75,7 +76,7 @@ def run_statistics(app, *, interval: float | None = None, rounds: int | None = N
             try:
                 refresh_statistics(db.engine)
             except Exception:
-                logging.getLogger(__name__).exception("refreshing database statistics failed")
+                log.exception("refreshing database statistics failed")
         done += 1
         if rounds is None or done < rounds:
             socketio.sleep(interval)

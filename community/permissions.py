@@ -104,11 +104,7 @@ def has_privilege(user, name: str) -> bool:
 
 def privileges(user) -> tuple[bool, ...]:
     """Every privilege's verdict, in name order: part of what a page shows the user."""
-    user = _user(user)
-    needed = current_app.config["PRIVILEGES"]
-    if user is None:
-        return tuple(False for _ in needed)
-    return tuple(user.is_staff or user.reputation >= needed[name] for name in sorted(needed))
+    return tuple(has_privilege(user, name) for name in sorted(current_app.config["PRIVILEGES"]))
 
 
 def _privilege_denied(name: str, message: str) -> PermissionDenied:

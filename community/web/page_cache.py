@@ -149,9 +149,6 @@ class LRU:
         with self._lock:
             self._items.clear()
 
-    def __len__(self) -> int:
-        return len(self._items)
-
 
 def _cache() -> LRU:
     cache = current_app.extensions.get("page_cache")

@@ -11,6 +11,7 @@ from webtools import submit, text
 
 from community.escalation import service as escalation
 from community.models import Comment
+from community.moderation import sanctions
 from community.moderation import threads as moderation
 from community.notifications import follows
 from community.rendering import render_markdown
@@ -94,6 +95,10 @@ CHANGES = {
     "a case": lambda db, s: escalation.escalate(db.session, s["thread"], by=s["employee"]),
     "a reader following the thread": lambda db, s: follows.follow_thread(
         db.session, s["thread"], by=s["voter"]),
+    "a reader reaching the edit privilege": lambda db, s: setattr(s["voter"], "reputation", 1000),
+    "a reader silenced": lambda db, s: sanctions.sanction(
+        db.session, s["voter"], by=s["moderator"], action="silence", reason="Cooling off.",
+        days=1),
 }
 
 
