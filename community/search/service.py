@@ -8,9 +8,7 @@ leak. Snippets are cut from the database's current text, never from the index.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from dataclasses import dataclass
 
 from flask import current_app
@@ -18,27 +16,20 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from whoosh import highlight
 
 from .. import permissions as perm
 from ..errors import BadRequest
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Post, SearchMiss, Space, Thread
 from ..queries import Page
-from .analysis import detect_language, fold, language_analyzer, strip_controls
+from .analysis import strip_controls
 from .base import IndexUnavailable, SearchRequest, SearchUnavailable
+from .snippets import fragment, plain, words_for
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY = 256
 SORTS = ("relevance", "recent", "votes")
 STATUSES = ("solved", "unsolved", *QUESTION_STATUSES, *IDEA_STATUSES)
-_ANALYZERS = {}
-
-
-def _analyzer(lang: str):
-    if lang not in _ANALYZERS:
-        _ANALYZERS[lang] = language_analyzer(lang)
-    return _ANALYZERS[lang]
 
 
 @dataclass
@@ -90,65 +81,26 @@ def readable_space_ids(session: Session, user) -> frozenset[int]:
     return frozenset(session.scalars(select(Space.id).where(perm.space_filter(user))))
 
 
-class _Mark(highlight.Formatter):
-    """Matches in <mark>, every other character escaped."""
-
-    between = " … "
-
-    def _text(self, text):
-        return str(escape(text))
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=60)
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def plain(body_html: str) -> str:
-    return " ".join(html.unescape(_TAGS.sub(" ", body_html)).split())
-
-
-SNIPPET_SCAN = 20_000  # characters of a text searched for a snippet
-
-
-def _fragment(text: str, terms: dict[str, set[str]]) -> str | None:
-    text = text[:SNIPPET_SCAN]
-    lang = detect_language(text)
-    words = terms.get(lang) or set().union(*terms.values()) if terms else set()
-    if not words:
-        return None
-    # Analysing a text costs far more than a substring test, and most texts of a
-    # hit hold none of the words: a stem's first letters (the words are folded,
-    # lowercased stems) must appear before the analyser runs.
-    folded = fold(text.lower())
-    if not any(word[:4] in folded for word in words):
-        return None
-    out = highlight.highlight(text, frozenset(words), _analyzer(lang), _FRAGMENTER, _Mark(),
-                              top=2)
-    return out or None
-
-
-def _snippet(thread: Thread, posts: list[Post], terms) -> tuple[str, int | None]:
+def _snippet(thread: Thread, posts: list, terms) -> tuple[str, int | None]:
     body = plain(thread.body_html)
-    found = _fragment(body, terms)
+    lang, words = words_for(f"{thread.title}\n{body}", terms)
+    found = fragment(body, lang, words)
     if found:
         return found, None
     for post in posts:
-        found = _fragment(plain(post.body_html), terms)
+        found = fragment(plain(post.body_html), lang, words)
         if found:
             return found, post.id
     return str(escape(body[:200] + ("…" if len(body) > 200 else ""))), None
 
 
-def _answers(session: Session, thread_ids: list[int]) -> dict[int, list[Post]]:
-    """Visible posts, accepted first then by score: the answer a snippet is cut from."""
-    out: dict[int, list[Post]] = {tid: [] for tid in thread_ids}
+def _answers(session: Session, thread_ids: list[int]) -> dict[int, list]:
+    """Visible posts (id, thread_id, body_html) by score: where a snippet may be cut from."""
+    out: dict[int, list] = {tid: [] for tid in thread_ids}
     if not thread_ids:
         return out
-    for post in session.scalars(select(Post).where(Post.thread_id.in_(thread_ids),
-                                                   Post.deleted_at.is_(None))
+    for post in session.execute(select(Post.id, Post.thread_id, Post.body_html)
+                                .where(Post.thread_id.in_(thread_ids), Post.deleted_at.is_(None))
                                 .order_by(Post.score.desc(), Post.id)):
         out[post.thread_id].append(post)
     return out

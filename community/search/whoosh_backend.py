@@ -24,10 +24,12 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 
+import numpy as np
 from whoosh import collectors, qparser, query
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
+from . import arrays
 from .analysis import LANGUAGES, fold
 from .base import Hit, IndexUnavailable, SearchBackend, SearchRequest, SearchResult
 from .documents import make_schema
@@ -73,9 +75,10 @@ def positive_terms(q) -> set[tuple[str, str]]:
 
 
 class WhooshBackend(SearchBackend):
-    def __init__(self, path: str):
+    def __init__(self, path: str, cache_mb: int = 64):
         self.path = os.path.abspath(path)
         self.schema = make_schema()
+        self._arrays = arrays.ArrayCache(cache_mb * 2**20)
         self._lock = threading.Lock()
         self._ix = None
         self._real: str | None = None
@@ -177,11 +180,9 @@ class WhooshBackend(SearchBackend):
             return None, {}
         return (per_lang[0] if len(per_lang) == 1 else query.Or(per_lang)), terms
 
-    def _filter(self, s, req: SearchRequest):
-        key = (req.allowed_spaces, req.space, req.kind, req.tag, req.status)
-        cache = s.filter_cache
-        if key in cache:
-            return cache[key]
+    @staticmethod
+    def filter_query(req: SearchRequest):
+        """The documents the caller may read and asked for (never from the query text)."""
         parts = [query.Or([query.Term("space", str(i)) for i in sorted(req.allowed_spaces)])]
         if req.space is not None:
             parts.append(query.Term("space", str(req.space)))
@@ -195,37 +196,65 @@ class WhooshBackend(SearchBackend):
                                               query.Term("status", "answered")])]))
         elif req.status:
             parts.append(query.Term("status", req.status))
-        docs = set(s.docs_for_query(query.And(parts)))
-        if len(cache) >= FILTER_CACHE:
-            cache.clear()
-        cache[key] = docs
-        return docs
+        return query.And(parts)
+
+    def _filter(self, s, ev: arrays.Evaluator, req: SearchRequest):
+        """``filter_query`` as a mask over docnums, kept while the searcher lives."""
+        key = (req.allowed_spaces, req.space, req.kind, req.tag, req.status)
+        cache = s.filter_cache
+        if key not in cache:
+            mask = np.zeros(s.doc_count_all(), dtype=bool)
+            mask[ev.ids(self.filter_query(req))] = True
+            if len(cache) >= FILTER_CACHE:
+                cache.clear()
+            cache[key] = mask
+        return cache[key]
 
     def search(self, req: SearchRequest) -> SearchResult:
         q, terms = self.parse(req.text, any_word=req.any_word, title_only=req.title_only)
         if q is None or not req.allowed_spaces:
             return SearchResult(hits=[], total=0, terms=terms)
         with self.searcher() as s:
-            allowed = self._filter(s, req)
-            if not allowed:
+            ev = arrays.Evaluator(s, self._arrays)
+            mask = self._filter(s, ev, req)
+            if not mask.any():
                 return SearchResult(hits=[], total=0, terms=terms)
-            limit = req.offset + req.limit
-            if req.sort in ("recent", "votes"):
-                results = s.search(q, limit=limit, filter=allowed, reverse=True,
-                                   sortedby="created" if req.sort == "recent" else "score")
-            else:
-                # One pass that scores and counts every match. Whoosh's default top-k
-                # pass swaps in cheaper matchers once the top list fills, which
-                # drops documents that cannot rank: its count then falls short
-                # (446 of 1,665 matches, measured), so pages and totals would lie.
-                top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
-                collector = collectors.FilterCollector(top, allow=allowed)
-                s.search_with_collector(q, collector)
-                results = collector.results()
-            page = results[req.offset:req.offset + req.limit]
-            hits = [Hit(thread_id=int(h["id"]), score=h.score or 0.0) for h in page]
-            total = len(results)
-        return SearchResult(hits=hits, total=total, terms=terms)
+            try:
+                ids, scores = ev.scored(q)
+                keep = mask[ids]
+                ids, scores = ids[keep], scores[keep]
+                limit = req.offset + req.limit
+                if req.sort in ("recent", "votes"):
+                    keys = arrays.sort_keys(ev, "created" if req.sort == "recent" else "score")
+                    picked = arrays.top(ids, keys[ids], limit, descending_ids=True)
+                else:
+                    picked = arrays.top(ids, scores, limit)
+            except arrays.Unsupported:
+                return self._search_whoosh(s, q, mask, req, terms)
+            hits = [Hit(thread_id=int(s.stored_fields(int(ids[i]))["id"]), score=float(scores[i]))
+                    for i in picked[req.offset:]]
+            return SearchResult(hits=hits, total=len(ids), terms=terms)
+
+    @staticmethod
+    def _search_whoosh(s, q, mask, req: SearchRequest, terms) -> SearchResult:
+        """Whoosh's own matchers, for the query shapes ``arrays`` does not compute."""
+        allowed = set(np.nonzero(mask)[0].tolist())
+        limit = req.offset + req.limit
+        if req.sort in ("recent", "votes"):
+            results = s.search(q, limit=limit, filter=allowed, reverse=True,
+                               sortedby="created" if req.sort == "recent" else "score")
+        else:
+            # One pass that scores and counts every match. Whoosh's default top-k
+            # pass swaps in cheaper matchers once the top list fills, which
+            # drops documents that cannot rank: its count then falls short
+            # (446 of 1,665 matches, measured), so pages and totals would lie.
+            top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+            collector = collectors.FilterCollector(top, allow=allowed)
+            s.search_with_collector(q, collector)
+            results = collector.results()
+        page = results[req.offset:req.offset + req.limit]
+        hits = [Hit(thread_id=int(h["id"]), score=h.score or 0.0) for h in page]
+        return SearchResult(hits=hits, total=len(results), terms=terms)
 
     def suggest(self, text: str) -> str | None:
         """Each word unknown to the index replaced by its closest known word."""

@@ -1,0 +1,363 @@
+"""Whoosh's ranking computed a posting block at a time with numpy.
+
+Whoosh walks its matcher tree one document at a time in Python. On a common
+word (one in half the documents) a query visits tens of thousands of postings
+through several method calls each, and an exact count and ranking then cost
+hundreds of milliseconds. The arithmetic is simple: BM25F per term, scores
+summed through AND and OR, a phrase scored as the AND of its words. So this
+module reads each term's postings from Whoosh's own index as arrays (per
+segment, cached: segments never change, only their deletions, which are applied
+on every query), scores them with the searcher's own statistics and combines
+them with sorted-array set operations. Same matches and same scores as Whoosh's
+collector (the tests compare them); a query shape it does not cover raises
+``Unsupported`` and the caller asks Whoosh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query, scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.columns import NumericColumn
+from whoosh.matching import NullMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_NOTHING = np.empty(0, dtype=np.int64)
+_SHIFT = np.int64(1 << 32)  # doc * _SHIFT + position: one sortable key per occurrence
+FULL_DECODE_SHARE = 4  # a phrase decodes a word's every position when its candidates are >= 1/4
+
+
+class Unsupported(Exception):
+    """A query shape Whoosh must answer itself."""
+
+
+class ArrayCache:
+    """A process's decoded postings and columns, least recently used out first."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key, load):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        value = load()  # outside the lock: two threads may both load, both get the same
+        size = sum(a.nbytes for a in value) if isinstance(value, tuple) else value.nbytes
+        if size > self.max_bytes:
+            return value
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = value
+                self._bytes += size
+                while self._bytes > self.max_bytes:
+                    _, old = self._items.popitem(last=False)
+                    self._bytes -= sum(a.nbytes for a in old) if isinstance(old, tuple) else old.nbytes
+        return value
+
+
+def _raw_matcher(reader, field: str, btext: bytes):
+    try:
+        m = reader.postings(field, btext)
+    except TermNotFound:  # in another segment only
+        return NullMatcher()
+    # Deletions are applied per query (they change; the postings do not).
+    return m.child if isinstance(m, FilterMatcher) else m
+
+
+def _load_postings(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    m = _raw_matcher(reader, field, btext)
+    ids, weights = [], []
+    if isinstance(m, W3LeafMatcher):
+        # Whoosh's private block API (pinned <2.8): a block's ids and weights at once.
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.append(np.asarray(m._ids, dtype=np.int32))
+            weights.append(np.asarray(m._weights, dtype=np.float32))
+            m._next_block()
+        if not ids:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        return np.concatenate(ids), np.concatenate(weights)
+    while m.is_active():  # short, inlined lists
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+
+
+def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> np.ndarray:
+    """doc * _SHIFT + position of each occurrence of the term, sorted; in the
+    ``wanted`` local docs only (sorted), or in every document when None."""
+    fmt = reader.schema[field].format
+    m = _raw_matcher(reader, field, btext)
+    docs, positions = [], []
+    k = 0
+    while m.is_active() and (wanted is None or k < len(wanted)):
+        if isinstance(m, W3LeafMatcher):
+            if wanted is not None and wanted[k] > m.block_max_id():
+                m._next_block()
+                continue
+            m._read_ids()
+            block = np.asarray(m._ids, dtype=np.int64)
+            picked = range(len(block)) if wanted is None else \
+                np.nonzero(np.isin(block, wanted, assume_unique=True))[0]
+            if len(picked):
+                m._read_values()
+                values = m._values
+                for i in picked:
+                    ps = fmt.decode_positions(values[i])
+                    docs.extend([block[i]] * len(ps))
+                    positions.extend(ps)
+            if wanted is not None:
+                k = int(np.searchsorted(wanted, block[-1], side="right"))
+            m._next_block()
+        else:
+            doc = m.id()
+            if wanted is None or doc in wanted:
+                ps = fmt.decode_positions(m.value())
+                docs.extend([doc] * len(ps))
+                positions.extend(ps)
+            m.next()
+    return np.asarray(docs, dtype=np.int64) * _SHIFT + np.asarray(positions, dtype=np.int64)
+
+
+def _column(reader, field: str, cache: ArrayCache, key) -> np.ndarray:
+    """A numeric column of one segment as an array (Whoosh reads it one doc at a time)."""
+    def load():
+        n = reader.doc_count_all()
+        col = reader.column_reader(field, translate=False) if field else None
+        if isinstance(col, NumericColumn.Reader):
+            raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)
+            dtype = np.dtype(">" + col._typecode)
+            values = np.frombuffer(raw, dtype=dtype)
+            out = np.full(n, col._default, dtype=dtype.newbyteorder("="))
+            out[:len(values)] = values[:n]
+            return out
+        raise Unsupported(f"column {field!r} is not numeric")
+    return cache.get(key, load)
+
+
+def _lengths(reader, field: str, cache: ArrayCache, seg: str) -> np.ndarray:
+    def load():
+        n = reader.doc_count_all()
+        col = reader._perdoc._cached_reader(f"_{field}_len", NumericColumn("B", default=0))
+        if col is None:
+            return np.ones(n, dtype=np.uint8)
+        raw = col._dbfile.get(col._basepos, col._count)
+        out = np.zeros(n, dtype=np.uint8)
+        out[:col._count] = np.frombuffer(raw, dtype=np.uint8)[:n]
+        return out
+    return cache.get(("len", seg, field), load)
+
+
+class Evaluator:
+    """Matches and BM25F scores of a parsed query on one searcher, as sorted arrays."""
+
+    def __init__(self, searcher, cache: ArrayCache):
+        w = searcher.weighting
+        if type(w) is not scoring.BM25F:
+            raise Unsupported("only BM25F is computed here")
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.weighting = w
+        self.cache = cache
+        self.leaves = [(r, off, r.segment().segment_id()) for r, off in self.reader.leaf_readers()
+                       if r.segment() is not None]  # None: an empty index
+
+    # ---- leaves ------------------------------------------------------------------
+
+    def _btext(self, field: str, text) -> bytes | None:
+        fieldobj = self.searcher.schema[field] if field in self.searcher.schema else None
+        if fieldobj is None:
+            return None
+        try:
+            btext = fieldobj.to_bytes(text)
+        except ValueError:
+            return None
+        return btext if (field, btext) in self.reader else None
+
+    def _segment_postings(self, field: str, btext: bytes):
+        """(leaf reader, doc offset, segment key, local ids, weights) with deletions out."""
+        for r, off, seg in self.leaves:
+            ids, weights = self.cache.get(("post", seg, field, btext),
+                                          lambda r=r: _load_postings(r, field, btext))
+            if not len(ids):
+                continue
+            if r.has_deletions():
+                deleted = r.deleted_docs_set
+                keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))
+                ids, weights = ids[keep], weights[keep]
+            yield r, off, seg, ids, weights
+
+    def ids(self, q) -> np.ndarray:
+        """The sorted global docnums matching a filter query (no scores)."""
+        if isinstance(q, query.Term):
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return _NOTHING
+            parts = [ids.astype(np.int64) + off
+                     for _, off, _, ids, _ in self._segment_postings(q.fieldname, btext)]
+            return np.concatenate(parts) if parts else _NOTHING
+        if isinstance(q, query.And):
+            out = None
+            for child in q.subqueries:
+                ids = self.ids(child)
+                out = ids if out is None else np.intersect1d(out, ids, assume_unique=True)
+            return _NOTHING if out is None else out
+        if isinstance(q, query.Or):
+            parts = [self.ids(child) for child in q.subqueries]
+            return np.unique(np.concatenate(parts)) if parts else _NOTHING
+        if q is query.NullQuery:
+            return _NOTHING
+        raise Unsupported(type(q).__name__)
+
+    def _term(self, field: str, text, boost: float):
+        btext = self._btext(field, text)
+        if btext is None:
+            return _NOTHING, np.empty(0)
+        s, w = self.searcher, self.weighting
+        idf = s.idf(field, btext)
+        avgfl = s.avg_field_length(field) or 1
+        B, K1 = w._field_B.get(field, w.B), w.K1
+        all_ids, all_scores = [], []
+        for r, off, seg, ids, weights in self._segment_postings(field, btext):
+            tf = weights.astype(np.float64)
+            fl = _LENGTH[_lengths(r, field, self.cache, seg)[ids]]
+            # scoring.bm25, in the same order of operations
+            score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            all_ids.append(ids.astype(np.int64) + off)
+            all_scores.append(score * boost if boost != 1.0 else score)
+        if not all_ids:
+            return _NOTHING, np.empty(0)
+        return np.concatenate(all_ids), np.concatenate(all_scores)
+
+    # ---- the tree ----------------------------------------------------------------
+
+    def scored(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted docnums, scores) of every document the query matches."""
+        if isinstance(q, query.Term):
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, query.Phrase):
+            return self._phrase(q)
+        if q is query.NullQuery:
+            return _NOTHING, np.empty(0)
+        if isinstance(q, query.AndNot):
+            ids, scores = self.scored(q.a)
+            keep = ~np.isin(ids, self.ids_of(q.b), assume_unique=True)
+            return self._boost(q, ids[keep], scores[keep])
+        if isinstance(q, query.And):
+            return self._and(q)
+        if isinstance(q, query.Or):
+            if q.scale or q.minmatch:
+                raise Unsupported("scaled OR")
+            parts = [self.scored(child) for child in q.subqueries]
+            parts = [p for p in parts if len(p[0])]
+            if not parts:
+                return _NOTHING, np.empty(0)
+            if len(parts) == 1:
+                return self._boost(q, *parts[0])
+            ids, inverse = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+            scores = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]),
+                                 minlength=len(ids))
+            return self._boost(q, ids, scores)
+        raise Unsupported(type(q).__name__)
+
+    def ids_of(self, q) -> np.ndarray:
+        return self.scored(q)[0]
+
+    @staticmethod
+    def _boost(q, ids, scores):
+        return (ids, scores * q.boost) if q.boost != 1.0 else (ids, scores)
+
+    def _and(self, q):
+        positive = [c for c in q.subqueries if not isinstance(c, query.Not)]
+        negative = [c for c in q.subqueries if isinstance(c, query.Not)]
+        if not positive:
+            raise Unsupported("NOT alone")
+        ids, scores = self.scored(positive[0])
+        for child in positive[1:]:
+            if not len(ids):
+                break
+            cids, cscores = self.scored(child)
+            ids, ia, ib = np.intersect1d(ids, cids, assume_unique=True, return_indices=True)
+            scores = scores[ia] + cscores[ib]
+        for child in negative:
+            keep = ~np.isin(ids, self.ids_of(child.query), assume_unique=True)
+            # Whoosh's inverse matcher scores 1.0 where the excluded words are absent.
+            ids, scores = ids[keep], scores[keep] + 1.0
+        return self._boost(q, ids, scores)
+
+    def _phrase(self, q):
+        if q.slop != 1:
+            raise Unsupported("sloppy phrase")
+        words = list(q.words)
+        if not words:
+            return _NOTHING, np.empty(0)
+        btexts = [self._btext(q.fieldname, w) for w in words]
+        if any(b is None for b in btexts):
+            return _NOTHING, np.empty(0)
+        # Scored as the AND of its words (Whoosh's phrase wraps that intersection) ...
+        ids, scores = self._and(query.And([query.Term(q.fieldname, w) for w in words]))
+        if len(words) == 1 or not len(ids):
+            return self._boost(q, ids, scores)
+        # ... kept where the words stand next to each other, in order.
+        keep = np.zeros(len(ids), dtype=bool)
+        for r, off, seg in self.leaves:
+            lo, hi = np.searchsorted(ids, [off, off + r.doc_count_all()])
+            if lo == hi:
+                continue
+            local = ids[lo:hi] - off
+            starts = None
+            for i, btext in enumerate(btexts):
+                keys = self._occurrences(r, seg, q.fieldname, btext, local) - i
+                starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            found = np.unique(starts // _SHIFT)
+            keep[lo:hi] = np.isin(local, found, assume_unique=True)
+        return self._boost(q, ids[keep], scores[keep])
+
+    def _occurrences(self, r, seg: str, field: str, btext: bytes, local: np.ndarray):
+        """A term's occurrence keys in the ``local`` docs of one segment.
+
+        Decoding positions is the slow part (one unpickling per document). When
+        the phrase's candidates are a good part of the term's documents (a
+        common word: the kind that comes back), every occurrence is decoded
+        once and cached; otherwise only the candidates' are, and not kept.
+        """
+        postings = self.cache.get(("post", seg, field, btext),
+                                  lambda: _load_postings(r, field, btext))[0]
+        if len(local) * FULL_DECODE_SHARE < len(postings):
+            return _positions(r, field, btext, local)
+        keys = self.cache.get(("pos", seg, field, btext), lambda: _positions(r, field, btext, None))
+        return keys[np.isin(keys // _SHIFT, local)]
+
+
+def top(ids: np.ndarray, keys: np.ndarray, limit: int, *, descending_ids: bool = False):
+    """Indexes of the ``limit`` largest keys, ties by docnum (ascending unless asked)."""
+    if limit <= 0 or not len(ids):
+        return np.empty(0, dtype=np.int64)
+    if limit < len(keys):
+        bar = np.partition(keys, len(keys) - limit)[len(keys) - limit]
+        candidates = np.nonzero(keys >= bar)[0]
+    else:
+        candidates = np.arange(len(keys))
+    tie = ids[candidates] if descending_ids else -ids[candidates]
+    order = np.lexsort((tie, keys[candidates]))[::-1]  # keys may be unsigned: no negation
+    return candidates[order[:limit]]
+
+
+def sort_keys(evaluator: Evaluator, field: str) -> np.ndarray:
+    """The whole index's values of a sortable numeric column, by global docnum."""
+    parts = [_column(r, field, evaluator.cache, ("col", seg, field))
+             for r, _off, seg in evaluator.leaves]
+    return np.concatenate(parts) if parts else _NOTHING

@@ -1,0 +1,128 @@
+"""The numpy evaluator finds exactly what Whoosh finds, with Whoosh's scores.
+
+A real index of several segments (the indexer's batches) with deletions (updated
+documents), and queries of every shape the parser gives: words, OR, -exclusion,
+phrases, both languages, unknown words.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from whoosh import collectors
+
+from community.search import arrays
+from community.search.base import SearchRequest
+from community.search.whoosh_backend import WhooshBackend
+
+EN = ("grinder burr espresso roast bean water pressure milk brew filter kettle crema shot "
+      "bitter sour sweet body aroma fresh stale scale descale gasket pump machine warranty "
+      "tamp basket boiler steam latte ratio bloom paper cold iced").split()
+FR = ("moulin mouture torréfaction grain eau pression lait filtre bouilloire crème amer "
+      "acide sucré arôme frais rassis détartrer joint pompe garantie café vapeur").split()
+
+
+def _doc(rng, n: int, version: int = 0) -> dict:
+    lang, words = ("fr", FR) if n % 3 == 0 else ("en", EN)
+    pick = lambda k: " ".join(rng.choices(words, k=k))  # noqa: E731
+    return {"id": str(n), f"title_{lang}": pick(rng.randint(3, 8)),
+            f"text_{lang}": pick(rng.randint(5, 80)), "tags": "", "spell": "",
+            "space": str(1 + n % 3), "kind": "question" if n % 4 else "idea",
+            "status": "open" if n % 2 else "answered", "accepted": n % 5 == 0,
+            "score": rng.randint(-3, 20) + version,
+            "created": datetime(2026, 1, 1) + timedelta(minutes=n),
+            "_boost": 1.0 + (n % 7) / 10}
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory):
+    rng = random.Random(5)
+    b = WhooshBackend(str(tmp_path_factory.mktemp("arrays") / "index"))
+    with b.writer_lock():
+        b.rebuild(_doc(rng, n) for n in range(1, 301))
+        for start in (301, 341, 381):  # more segments, as the indexer's batches make
+            b.index({n: _doc(rng, n) for n in range(start, start + 40)})
+        # updates and deletions leave deleted documents in the older segments
+        b.index({n: _doc(rng, n, version=1) for n in rng.sample(range(1, 400), 60)})
+        b.index(dict.fromkeys(rng.sample(range(1, 400), 25)))
+    return b
+
+
+QUERIES = ["grinder", "espresso crema", "bitter sour sweet", "burr OR blade", "crema -bitter",
+           "milk -steam -latte", '"burr grinder"', '"fresh bean water"', '"scale descale" pump',
+           "torréfaction", "cafe lait", '"moulin grain"', "mouture -amer", "nothingness",
+           "grinder nothingness", "pressure OR nothingness", "(boiler OR pump) warranty",
+           '"espresso"', "shot shot"]
+
+
+@pytest.mark.parametrize("share", [1_000_000, 0])  # phrases: every position decoded, or candidates'
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_same_matches_and_scores_as_whoosh(backend, text, share, monkeypatch):
+    monkeypatch.setattr(arrays, "FULL_DECODE_SHARE", share)
+    backend._arrays = arrays.ArrayCache(2**24)
+    q, _terms = backend.parse(text)
+    with backend.searcher() as s:
+        assert len(list(s.reader().leaf_readers())) > 1 and s.reader().has_deletions()
+        ids, scores = arrays.Evaluator(s, backend._arrays).scored(q)
+        top = collectors.TopCollector(limit=100_000, usequality=False, replace=0)
+        s.search_with_collector(q, top)
+        expected = {hit.docnum: hit.score for hit in top.results()}
+    assert sorted(expected) == ids.tolist()
+    for docnum, score in zip(ids.tolist(), scores.tolist(), strict=True):
+        assert score == pytest.approx(expected[docnum], rel=1e-9)
+
+
+def test_matches_are_found_at_all(backend):
+    """The comparison above is not between two empty answers."""
+    with backend.searcher() as s:
+        ev = arrays.Evaluator(s, backend._arrays)
+        sizes = {text: len(ev.scored(backend.parse(text)[0])[0]) for text in QUERIES}
+    assert sizes["grinder"] > 100 and 0 < sizes['"burr grinder"'] < sizes["grinder"]
+    assert sizes["nothingness"] == 0 and sizes["torréfaction"] > 10
+
+
+def _request(text, **kw):
+    return SearchRequest(text=text, allowed_spaces=frozenset({1, 2, 3}), limit=10, **kw)
+
+
+@pytest.mark.parametrize("sort,field", [("recent", "created"), ("votes", "score")])
+def test_sorted_pages_follow_whoosh_sort(backend, sort, field):
+    pages = [backend.search(_request("espresso", sort=sort, offset=o)) for o in (0, 10)]
+    q, _ = backend.parse("espresso")
+    with backend.searcher() as s:
+        column = s.reader().column_reader(field)
+        docnum = {int(s.stored_fields(n)["id"]): n for n in range(s.doc_count_all())
+                  if not s.reader().is_deleted(n)}
+        expected = [column[h.docnum] for h in s.search(q, limit=20, sortedby=field, reverse=True)]
+        got = [column[docnum[h.thread_id]] for p in pages for h in p.hits]
+    assert pages[0].total == pages[1].total > 20
+    assert got == expected and len(set(got)) > 1  # ties may come in another order, values not
+
+
+def test_filters_and_totals_agree_with_whoosh(backend):
+    req = _request("grinder OR crema", space=2, status="open")
+    result = backend.search(req)
+    q, _ = backend.parse(req.text)
+    with backend.searcher() as s:
+        allowed = set(s.docs_for_query(backend.filter_query(req)))
+        top = collectors.TopCollector(limit=100_000, usequality=False, replace=0)
+        s.search_with_collector(q, collectors.FilterCollector(top, allow=allowed))
+        expected = [int(h["id"]) for h in top.results()]
+    assert result.total == len(expected) > 0
+    assert [h.thread_id for h in result.hits] == expected[:10]
+
+
+def test_a_shape_it_does_not_compute_is_answered_by_whoosh(backend):
+    text = "latte machine -gasket OR pompe"  # a NOT inside an OR
+    q, _ = backend.parse(text)
+    with backend.searcher() as s:
+        with pytest.raises(arrays.Unsupported):
+            arrays.Evaluator(s, backend._arrays).scored(q)
+        top = collectors.TopCollector(limit=100_000, usequality=False, replace=0)
+        s.search_with_collector(q, top)
+        expected = [int(h["id"]) for h in top.results()]
+    result = backend.search(_request(text))
+    assert result.total == len(expected) > 0
+    assert [h.thread_id for h in result.hits] == expected[:10]
