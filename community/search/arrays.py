@@ -15,8 +15,10 @@ collector (the tests compare them); a query shape it does not cover raises
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import OrderedDict
+from itertools import chain
 
 import numpy as np
 from whoosh import query, scoring
@@ -30,7 +32,11 @@ from whoosh.util.numeric import byte_to_length
 _LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NOTHING = np.empty(0, dtype=np.int64)
 _SHIFT = np.int64(1 << 32)  # doc * _SHIFT + position: one sortable key per occurrence
-FULL_DECODE_SHARE = 4  # a phrase decodes a word's every position when its candidates are >= 1/4
+_UINT = 4  # formats.Positions: a value starts with its occurrence count
+# A phrase decodes (and caches) a word's every position unless its candidates are
+# fewer than one in FULL_DECODE_SHARE of the word's documents: a block decoded
+# for one candidate costs as much as for all of its 128.
+FULL_DECODE_SHARE = 64
 
 
 class Unsupported(Exception):
@@ -96,12 +102,39 @@ def _load_postings(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
     return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
 
 
+def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
+    """(occurrences per posting, positions) of a block's ``Positions`` values.
+
+    Each value is a count and a protocol-2 pickle of the position deltas
+    (``formats.Positions.encode``). Unpickling them one by one is most of a
+    phrase's cost, so the pickles' bodies are joined into one tuple and
+    unpickled at once.
+    """
+    bodies = []
+    for v in values:
+        body = v[_UINT:]
+        if body[:2] != b"\x80\x02":
+            raise Unsupported("positions in an unknown encoding")
+        bodies.append(body[2:-1] if body.endswith(b".") else body[2:])
+    lists = pickle.loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
+    if len(lists) != len(values):
+        raise Unsupported("positions in an unknown encoding")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    # positions: the deltas summed within each posting
+    total = np.cumsum(deltas)
+    starts = np.cumsum(counts) - counts
+    before = np.zeros(len(counts), dtype=np.int64)
+    later = starts > 0
+    before[later] = total[starts[later] - 1]
+    return counts, total - np.repeat(before, counts)
+
+
 def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> np.ndarray:
     """doc * _SHIFT + position of each occurrence of the term, sorted; in the
     ``wanted`` local docs only (sorted), or in every document when None."""
-    fmt = reader.schema[field].format
     m = _raw_matcher(reader, field, btext)
-    docs, positions = [], []
+    keys = []
     k = 0
     while m.is_active() and (wanted is None or k < len(wanted)):
         if isinstance(m, W3LeafMatcher):
@@ -110,26 +143,23 @@ def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> n
                 continue
             m._read_ids()
             block = np.asarray(m._ids, dtype=np.int64)
-            picked = range(len(block)) if wanted is None else \
-                np.nonzero(np.isin(block, wanted, assume_unique=True))[0]
-            if len(picked):
-                m._read_values()
-                values = m._values
-                for i in picked:
-                    ps = fmt.decode_positions(values[i])
-                    docs.extend([block[i]] * len(ps))
-                    positions.extend(ps)
+            m._read_values()
+            values = m._values
             if wanted is not None:
-                k = int(np.searchsorted(wanted, block[-1], side="right"))
+                picked = np.nonzero(np.isin(block, wanted, assume_unique=True))[0]
+                block, values = block[picked], [values[i] for i in picked]
+                k = int(np.searchsorted(wanted, m._ids[-1], side="right"))
+            if len(block):
+                counts, positions = _decode_positions(values)
+                keys.append(np.repeat(block, counts) * _SHIFT + positions)
             m._next_block()
         else:
             doc = m.id()
             if wanted is None or doc in wanted:
-                ps = fmt.decode_positions(m.value())
-                docs.extend([doc] * len(ps))
-                positions.extend(ps)
+                counts, positions = _decode_positions([m.value()])
+                keys.append(doc * _SHIFT + positions)
             m.next()
-    return np.asarray(docs, dtype=np.int64) * _SHIFT + np.asarray(positions, dtype=np.int64)
+    return np.concatenate(keys) if keys else _NOTHING
 
 
 def _column(reader, field: str, cache: ArrayCache, key) -> np.ndarray:
@@ -259,8 +289,10 @@ class Evaluator:
         if isinstance(q, query.And):
             return self._and(q)
         if isinstance(q, query.Or):
-            if q.scale or q.minmatch:
-                raise Unsupported("scaled OR")
+            if q.minmatch:
+                raise Unsupported("OR with a minimum")
+            if q.scale and len(q.subqueries) > 1:
+                return self._coord(q)
             parts = [self.scored(child) for child in q.subqueries]
             parts = [p for p in parts if len(p[0])]
             if not parts:
@@ -272,6 +304,36 @@ class Evaluator:
                                  minlength=len(ids))
             return self._boost(q, ids, scores)
         raise Unsupported(type(q).__name__)
+
+    def _coord(self, q):
+        """A scaled OR ("any of these words"): Whoosh's CoordMatcher lifts a document
+        by how many of the query's terms it holds."""
+        leaves = []
+        stack = list(q.subqueries)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, query.Term):
+                leaves.append(node)
+            elif isinstance(node, query.Or) and not node.scale and not node.minmatch \
+                    and node.boost == 1.0:
+                stack.extend(node.subqueries)
+            else:
+                raise Unsupported("scaled OR over more than words")
+        present = [t for t in leaves if self._btext(t.fieldname, t.text) is not None]
+        parts = [self._term(t.fieldname, t.text, t.boost) for t in present]
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return _NOTHING, np.empty(0)
+        ids, inverse, matching = np.unique(np.concatenate([p[0] for p in parts]),
+                                           return_inverse=True, return_counts=True)
+        total = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]),
+                            minlength=len(ids))
+        n, scale = len(present), q.scale
+        if n in (0, scale):
+            return self._boost(q, ids, np.zeros(len(ids)))
+        # wrappers.CoordMatcher._sqr, in the same order of operations
+        scores = (total + ((matching - 1) / (n - scale) ** 2)) * ((n - 1) / n)
+        return self._boost(q, ids, scores)
 
     def ids_of(self, q) -> np.ndarray:
         return self.scored(q)[0]

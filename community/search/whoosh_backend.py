@@ -75,7 +75,7 @@ def positive_terms(q) -> set[tuple[str, str]]:
 
 
 class WhooshBackend(SearchBackend):
-    def __init__(self, path: str, cache_mb: int = 64):
+    def __init__(self, path: str, cache_mb: int = 128):
         self.path = os.path.abspath(path)
         self.schema = make_schema()
         self._arrays = arrays.ArrayCache(cache_mb * 2**20)
