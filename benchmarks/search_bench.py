@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import random
 import shutil
 import statistics
@@ -161,7 +162,7 @@ def _queries(rng, titles, n):
     return {"1 word": one, "2 words": two, "3 words": three, "phrase": phrase}
 
 
-def run(posts: int, n_queries: int, procs: int) -> dict:
+def run(posts: int, n_queries: int, procs: int, workdir: str | None = None) -> dict:
     from whoosh import index as whoosh_index
 
     from community import create_app
@@ -169,17 +170,25 @@ def run(posts: int, n_queries: int, procs: int) -> dict:
     from community.search.documents import all_documents, make_schema
     from community.search.outbox import drain_outbox, rebuild_index
 
-    work = tempfile.mkdtemp(prefix=f"search-bench-{posts}-")
+    work = os.path.join(workdir, str(posts)) if workdir else tempfile.mkdtemp(
+        prefix=f"search-bench-{posts}-")
+    saved = os.path.join(work, "data.pkl")
     try:
         app = create_app({"INSTANCE_PATH": work, "SECRET_KEY": "bench",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/bench.db",
                           "SEARCH_INDEX_DIR": f"{work}/search-index", "RATELIMIT_ENABLED": False,
                           "SEARCH_REINDEX_PROCS": procs})
+        backend = app.extensions["search"]
+        if os.path.exists(saved):
+            with open(saved, "rb") as fh:
+                data = pickle.load(fh)
+            print(f"[{posts}] reusing {work}: queries only", flush=True)
+            return _query_figures(app, backend, data, posts, n_queries, {})
+        os.makedirs(work, exist_ok=True)
         t0 = time.perf_counter()
         data = generate(app, posts)
         print(f"[{posts}] generated {data['threads']} threads / {posts} posts in "
               f"{time.perf_counter() - t0:.0f}s", flush=True)
-        backend = app.extensions["search"]
         with app.app_context():
             docs = list(all_documents(db.session))
             raw_dir = f"{work}/raw-index"
@@ -211,46 +220,55 @@ def run(posts: int, n_queries: int, procs: int) -> dict:
         t0 = time.perf_counter()
         drain_outbox(app)
         batch_s = time.perf_counter() - t0
-
-        client = app.test_client()
-        headers = {"Authorization": f"Bearer {data['token']}"}
-        rng = random.Random(11)
-        queries = _queries(rng, data["titles"], n_queries)
-        client.get("/api/v1/search", query_string={"q": "coffee"}, headers=headers)  # warm
+        if workdir:
+            with open(saved, "wb") as fh:
+                pickle.dump(data, fh)
         results = {
-            "reindex": {"seconds": round(re_s, 1), "raw_whoosh_seconds": round(raw_s, 1),
-                        "ratio_to_raw": round(re_s / raw_s, 2),
-                        "posts_per_s": round(posts / re_s), "threads_per_s": round(data["threads"] / re_s),
-                        "index_mb": round(size / 2**20, 1),
-                        "batch_200_updates_s": round(batch_s, 2)},
+            f"reindex ({posts:,} posts)": {
+                "seconds": round(re_s, 1), "raw_whoosh_seconds": round(raw_s, 1),
+                "ratio_to_raw": round(re_s / raw_s, 2),
+                "posts_per_s": round(posts / re_s), "threads_per_s": round(data["threads"] / re_s),
+                "index_mb": round(size / 2**20, 1), "batch_200_updates_s": round(batch_s, 2)},
         }
-        with app.app_context():
-            with backend.searcher() as s:
-                for kind, qs in queries.items():
-                    full, raw, hits = [], [], []
-                    for q in qs:
-                        t0 = time.perf_counter()
-                        r = client.get("/api/v1/search", query_string={"q": q}, headers=headers)
-                        full.append((time.perf_counter() - t0) * 1000)
-                        assert r.status_code == 200, r.get_data(as_text=True)
-                        hits.append(r.get_json()["total"])
-                        t0 = time.perf_counter()
-                        parsed, _terms = backend.parse(q)
-                        if parsed is not None:
-                            res = s.search(parsed, limit=20)
-                            [h["id"] for h in res]
-                        raw.append((time.perf_counter() - t0) * 1000)
-                    results[f"{kind} ({posts:,} posts)"] = {
-                        "request_p50_ms": round(_pct(full, 50), 1),
-                        "request_p95_ms": round(_pct(full, 95), 1),
-                        "raw_p50_ms": round(_pct(raw, 50), 1),
-                        "raw_p95_ms": round(_pct(raw, 95), 1),
-                        "median_total_hits": int(statistics.median(hits))}
-                    print(f"[{posts}] {kind}: {results[f'{kind} ({posts:,} posts)']}", flush=True)
-        results[f"reindex ({posts:,} posts)"] = results.pop("reindex")
-        return results
+        return _query_figures(app, backend, data, posts, n_queries, results)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _query_figures(app, backend, data, posts: int, n_queries: int, results: dict) -> dict:
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {data['token']}"}
+    rng = random.Random(11)
+    queries = _queries(rng, data["titles"], n_queries)
+    client.get("/api/v1/search", query_string={"q": "coffee"}, headers=headers)  # warm
+    with app.app_context():
+        with backend.searcher() as s:
+            for kind, qs in queries.items():
+                full, raw, hits = [], [], []
+                for q in qs:
+                    t0 = time.perf_counter()
+                    r = client.get("/api/v1/search", query_string={"q": q}, headers=headers)
+                    full.append((time.perf_counter() - t0) * 1000)
+                    assert r.status_code == 200, r.get_data(as_text=True)
+                    hits.append(r.get_json()["total"])
+                    t0 = time.perf_counter()
+                    parsed, _terms = backend.parse(q)
+                    if parsed is not None:
+                        res = s.search(parsed, limit=20)
+                        [h["id"] for h in res]
+                    raw.append((time.perf_counter() - t0) * 1000)
+                results[f"{kind} ({posts:,} posts)"] = {
+                    "request_p50_ms": round(_pct(full, 50), 1),
+                    "request_p95_ms": round(_pct(full, 95), 1),
+                    "raw_p50_ms": round(_pct(raw, 50), 1),
+                    "raw_p95_ms": round(_pct(raw, 95), 1),
+                    "median_total_hits": int(statistics.median(hits))}
+                print(f"[{posts}] {kind}: {results[f'{kind} ({posts:,} posts)']}", flush=True)
+    # the reindex figures (when measured) after the queries, as before
+    results = {k: v for k, v in results.items() if not k.startswith("reindex")} | \
+        {k: v for k, v in results.items() if k.startswith("reindex")}
+    return results
 
 
 def main(argv=None) -> int:
@@ -259,16 +277,19 @@ def main(argv=None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--workdir", help="keep the generated database and index here and, "
+                        "when they exist, reuse them and measure the queries only")
     args = parser.parse_args(argv)
     sizes = args.posts or [100_000]
     results = {}
     for posts in sizes:
-        results.update(run(posts, args.queries, args.procs))
+        results.update(run(posts, args.queries, args.procs, args.workdir))
     if not args.no_record:
         from benchmarks.record import record
 
         command = "python -m benchmarks.search_bench " + " ".join(
-            f"--posts {p}" for p in sizes) + f" --queries {args.queries} --procs {args.procs}"
+            f"--posts {p}" for p in sizes) + f" --queries {args.queries} --procs {args.procs}" \
+            + (f" --workdir {args.workdir}" if args.workdir else "")
         record("Search", results, command=command,
                note="Whole request = GET /api/v1/search as a signed-in member through the "
                     "Flask test client (auth, parse, Whoosh, database re-check, snippets, JSON); "

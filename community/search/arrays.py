@@ -59,7 +59,7 @@ class ArrayCache:
                 self._items.move_to_end(key)
                 return found
         value = load()  # outside the lock: two threads may both load, both get the same
-        size = sum(a.nbytes for a in value) if isinstance(value, tuple) else value.nbytes
+        size = _nbytes(value)
         if size > self.max_bytes:
             return value
         with self._lock:
@@ -68,8 +68,12 @@ class ArrayCache:
                 self._bytes += size
                 while self._bytes > self.max_bytes:
                     _, old = self._items.popitem(last=False)
-                    self._bytes -= sum(a.nbytes for a in old) if isinstance(old, tuple) else old.nbytes
+                    self._bytes -= _nbytes(old)
         return value
+
+
+def _nbytes(value) -> int:
+    return sum(a.nbytes for a in value) if isinstance(value, tuple) else value.nbytes
 
 
 def _raw_matcher(reader, field: str, btext: bytes):
@@ -166,7 +170,7 @@ def _column(reader, field: str, cache: ArrayCache, key) -> np.ndarray:
     """A numeric column of one segment as an array (Whoosh reads it one doc at a time)."""
     def load():
         n = reader.doc_count_all()
-        col = reader.column_reader(field, translate=False) if field else None
+        col = reader.column_reader(field, translate=False)
         if isinstance(col, NumericColumn.Reader):
             raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)
             dtype = np.dtype(">" + col._typecode)

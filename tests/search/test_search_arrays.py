@@ -134,3 +134,15 @@ def test_a_shape_it_does_not_compute_is_answered_by_whoosh(backend):
     result = backend.search(_request(text))
     assert result.total == len(expected) > 0
     assert [h.thread_id for h in result.hits] == expected[:10]
+
+
+def test_a_small_cache_evicts_and_answers_the_same(backend):
+    backend._arrays = arrays.ArrayCache(2**24)
+    texts = ["grinder", "espresso crema", '"burr grinder"', "cafe lait", "bitter OR sweet"]
+    expected = [backend.search(_request(t)) for t in texts]
+    small = backend._arrays = arrays.ArrayCache(20_000)
+    for _ in range(2):
+        got = [backend.search(_request(t)) for t in texts]
+        assert [(r.total, [h.thread_id for h in r.hits]) for r in got] == \
+            [(r.total, [h.thread_id for h in r.hits]) for r in expected]
+        assert 0 < small._bytes <= small.max_bytes
