@@ -37,6 +37,7 @@ _UINT = 4  # formats.Positions: a value starts with its occurrence count
 # fewer than one in FULL_DECODE_SHARE of the word's documents: a block decoded
 # for one candidate costs as much as for all of its 128.
 FULL_DECODE_SHARE = 64
+COMMON_SHARE = 16  # a word in one document of 16 or more: its phrase candidates are many
 
 
 class Unsupported(Exception):
@@ -59,9 +60,16 @@ class ArrayCache:
                 self._items.move_to_end(key)
                 return found
         value = load()  # outside the lock: two threads may both load, both get the same
+        self.put(key, value)
+        return value
+
+    def has(self, key) -> bool:
+        return key in self._items
+
+    def put(self, key, value) -> None:
         size = _nbytes(value)
         if size > self.max_bytes:
-            return value
+            return
         with self._lock:
             if key not in self._items:
                 self._items[key] = value
@@ -69,7 +77,6 @@ class ArrayCache:
                 while self._bytes > self.max_bytes:
                     _, old = self._items.popitem(last=False)
                     self._bytes -= _nbytes(old)
-        return value
 
 
 def _nbytes(value) -> int:
@@ -91,9 +98,10 @@ def _load_postings(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
     if isinstance(m, W3LeafMatcher):
         # Whoosh's private block API (pinned <2.8): a block's ids and weights at once.
         while m.is_active():
-            m._read_ids()
+            m._read_data()
+            # A block's ids are stored as deltas from 0 (``_mini_ids``).
+            ids.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)).astype(np.int32))
             m._read_weights()
-            ids.append(np.asarray(m._ids, dtype=np.int32))
             weights.append(np.asarray(m._weights, dtype=np.float32))
             m._next_block()
         if not ids:
@@ -132,6 +140,27 @@ def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
     later = starts > 0
     before[later] = total[starts[later] - 1]
     return counts, total - np.repeat(before, counts)
+
+
+def _everything(reader, field: str, btext: bytes):
+    """A term's postings (ids, weights) and occurrence keys, from one pass over its blocks."""
+    m = _raw_matcher(reader, field, btext)
+    if not isinstance(m, W3LeafMatcher):
+        return _load_postings(reader, field, btext), _positions(reader, field, btext, None)
+    ids, weights, keys = [], [], []
+    while m.is_active():
+        m._read_data()
+        block = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+        m._read_weights()
+        m._read_values()
+        counts, positions = _decode_positions(m._values)
+        ids.append(block.astype(np.int32))
+        weights.append(np.asarray(m._weights, dtype=np.float32))
+        keys.append(np.repeat(block, counts) * _SHIFT + positions)
+        m._next_block()
+    if not ids:
+        return (np.empty(0, np.int32), np.empty(0, np.float32)), _NOTHING
+    return (np.concatenate(ids), np.concatenate(weights)), np.concatenate(keys)
 
 
 def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> np.ndarray:
@@ -373,6 +402,8 @@ class Evaluator:
         btexts = [self._btext(q.fieldname, w) for w in words]
         if any(b is None for b in btexts):
             return _NOTHING, np.empty(0)
+        if len(words) > 1:
+            self._preload_common(q.fieldname, btexts)
         # Scored as the AND of its words (Whoosh's phrase wraps that intersection) ...
         ids, scores = self._and(query.And([query.Term(q.fieldname, w) for w in words]))
         if len(words) == 1 or not len(ids):
@@ -391,6 +422,27 @@ class Evaluator:
             found = np.unique(starts // _SHIFT)
             keep[lo:hi] = np.isin(local, found, assume_unique=True)
         return self._boost(q, ids[keep], scores[keep])
+
+    def _preload_common(self, field: str, btexts: list[bytes]) -> None:
+        """A common word's postings and positions read in one pass over its blocks.
+
+        Its positions will be decoded whole anyway (its candidates are many), and
+        reading its blocks once instead of twice halves a cold phrase's cost.
+        """
+        for r, _off, seg in self.leaves:
+            n = r.doc_count_all()
+            for btext in btexts:
+                post, pos = ("post", seg, field, btext), ("pos", seg, field, btext)
+                if self.cache.has(pos) or self.cache.has(post):
+                    continue
+                try:
+                    common = r.doc_frequency(field, btext) * COMMON_SHARE >= n
+                except TermNotFound:
+                    continue
+                if common:
+                    postings, keys = _everything(r, field, btext)
+                    self.cache.put(post, postings)
+                    self.cache.put(pos, keys)
 
     def _occurrences(self, r, seg: str, field: str, btext: bytes, local: np.ndarray):
         """A term's occurrence keys in the ``local`` docs of one segment.

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from .. import permissions as perm
 from ..errors import BadRequest
@@ -83,7 +83,7 @@ def readable_space_ids(session: Session, user) -> frozenset[int]:
 
 def _snippet(thread: Thread, posts: list, terms) -> tuple[str, int | None]:
     body = plain(thread.body_html)
-    lang, words = words_for(f"{thread.title}\n{body}", terms)
+    lang, words = words_for(f"{thread.title}\n{body[:1000]}", terms)
     found = fragment(body, lang, words)
     if found:
         return found, None
@@ -121,7 +121,12 @@ def _recheck(session: Session, user, ids: list[int], f: Filters) -> dict[int, Th
         where.append(Thread.space_id == f.space.id)
     if f.kind:
         where.append(Thread.kind == f.kind)
-    return {t.id: t for t in session.scalars(select(Thread).where(*where))}
+    # Only what a result shows: the author and tags would be two more joins per hit.
+    shown = (load_only(Thread.title, Thread.kind, Thread.idea_status, Thread.is_closed,
+                       Thread.accepted_post_id, Thread.post_count, Thread.score,
+                       Thread.created_at, Thread.body_html, Thread.space_id),
+             lazyload(Thread.author), lazyload(Thread.tags))
+    return {t.id: t for t in session.scalars(select(Thread).where(*where).options(*shown))}
 
 
 def _backend():

@@ -58,11 +58,13 @@ QUERIES = ["grinder", "espresso crema", "bitter sour sweet", "burr OR blade", "c
            '"espresso"', "shot shot"]
 
 
-@pytest.mark.parametrize("share", [1_000_000, 0])  # phrases: every position decoded, or candidates'
+# phrases: every position decoded, or the candidates' only, or read with the postings
+@pytest.mark.parametrize("share", [(1_000_000, 0), (0, 0), (1_000_000, 1_000_000)])
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("any_word", [False, True])  # every word required, or any (scaled OR)
 def test_the_same_matches_and_scores_as_whoosh(backend, text, share, any_word, monkeypatch):
-    monkeypatch.setattr(arrays, "FULL_DECODE_SHARE", share)
+    monkeypatch.setattr(arrays, "FULL_DECODE_SHARE", share[0])
+    monkeypatch.setattr(arrays, "COMMON_SHARE", share[1])
     backend._arrays = arrays.ArrayCache(2**24)
     q, _terms = backend.parse(text, any_word=any_word)
     with backend.searcher() as s:
