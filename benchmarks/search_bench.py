@@ -3,6 +3,10 @@ Whoosh on the same documents, index size, query latency p50/p95 through the whol
 request path (parse, search, permission re-check, snippets) and for raw Whoosh.
 
     python -m benchmarks.search_bench [--posts 100000] [--posts 500000] [--queries 200]
+                                      [--workdir DIR]
+
+``--workdir`` keeps each size's database and index under DIR; a later run with the
+same DIR reuses them and measures the queries only (no generation or reindex).
 
 "posts" counts questions plus answers (a question and three answers per thread);
 the index holds one document per thread with its answers' text.

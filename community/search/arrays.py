@@ -70,6 +70,8 @@ class ArrayCache:
         size = _nbytes(value)
         if size > self.max_bytes:
             return
+        for a in value if isinstance(value, tuple) else (value,):
+            a.flags.writeable = False  # shared by every request: never changed in place
         with self._lock:
             if key not in self._items:
                 self._items[key] = value
@@ -92,15 +94,19 @@ def _raw_matcher(reader, field: str, btext: bytes):
     return m.child if isinstance(m, FilterMatcher) else m
 
 
+def _block_ids(m: W3LeafMatcher) -> np.ndarray:
+    """The current block's docnums (stored as deltas from 0: ``_mini_ids``)."""
+    m._read_data()
+    return np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+
+
 def _load_postings(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     m = _raw_matcher(reader, field, btext)
     ids, weights = [], []
     if isinstance(m, W3LeafMatcher):
         # Whoosh's private block API (pinned <2.8): a block's ids and weights at once.
         while m.is_active():
-            m._read_data()
-            # A block's ids are stored as deltas from 0 (``_mini_ids``).
-            ids.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)).astype(np.int32))
+            ids.append(_block_ids(m).astype(np.int32))
             m._read_weights()
             weights.append(np.asarray(m._weights, dtype=np.float32))
             m._next_block()
@@ -149,8 +155,7 @@ def _everything(reader, field: str, btext: bytes):
         return _load_postings(reader, field, btext), _positions(reader, field, btext, None)
     ids, weights, keys = [], [], []
     while m.is_active():
-        m._read_data()
-        block = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+        block = _block_ids(m)
         m._read_weights()
         m._read_values()
         counts, positions = _decode_positions(m._values)
@@ -174,14 +179,13 @@ def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> n
             if wanted is not None and wanted[k] > m.block_max_id():
                 m._next_block()
                 continue
-            m._read_ids()
-            block = np.asarray(m._ids, dtype=np.int64)
+            block = _block_ids(m)
             m._read_values()
             values = m._values
             if wanted is not None:
                 picked = np.nonzero(np.isin(block, wanted, assume_unique=True))[0]
                 block, values = block[picked], [values[i] for i in picked]
-                k = int(np.searchsorted(wanted, m._ids[-1], side="right"))
+                k = int(np.searchsorted(wanted, m.block_max_id(), side="right"))
             if len(block):
                 counts, positions = _decode_positions(values)
                 keys.append(np.repeat(block, counts) * _SHIFT + positions)
@@ -228,12 +232,8 @@ class Evaluator:
     """Matches and BM25F scores of a parsed query on one searcher, as sorted arrays."""
 
     def __init__(self, searcher, cache: ArrayCache):
-        w = searcher.weighting
-        if type(w) is not scoring.BM25F:
-            raise Unsupported("only BM25F is computed here")
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.weighting = w
         self.cache = cache
         self.leaves = [(r, off, r.segment().segment_id()) for r, off in self.reader.leaf_readers()
                        if r.segment() is not None]  # None: an empty index
@@ -241,11 +241,10 @@ class Evaluator:
     # ---- leaves ------------------------------------------------------------------
 
     def _btext(self, field: str, text) -> bytes | None:
-        fieldobj = self.searcher.schema[field] if field in self.searcher.schema else None
-        if fieldobj is None:
+        if field not in self.searcher.schema:
             return None
         try:
-            btext = fieldobj.to_bytes(text)
+            btext = self.searcher.schema[field].to_bytes(text)
         except ValueError:
             return None
         return btext if (field, btext) in self.reader else None
@@ -289,7 +288,9 @@ class Evaluator:
         btext = self._btext(field, text)
         if btext is None:
             return _NOTHING, np.empty(0)
-        s, w = self.searcher, self.weighting
+        s, w = self.searcher, self.searcher.weighting
+        if type(w) is not scoring.BM25F:
+            raise Unsupported("only BM25F is computed here")
         idf = s.idf(field, btext)
         avgfl = s.avg_field_length(field) or 1
         B, K1 = w._field_B.get(field, w.B), w.K1
@@ -317,7 +318,7 @@ class Evaluator:
             return _NOTHING, np.empty(0)
         if isinstance(q, query.AndNot):
             ids, scores = self.scored(q.a)
-            keep = ~np.isin(ids, self.ids_of(q.b), assume_unique=True)
+            keep = ~np.isin(ids, self.scored(q.b)[0], assume_unique=True)
             return self._boost(q, ids[keep], scores[keep])
         if isinstance(q, query.And):
             return self._and(q)
@@ -368,9 +369,6 @@ class Evaluator:
         scores = (total + ((matching - 1) / (n - scale) ** 2)) * ((n - 1) / n)
         return self._boost(q, ids, scores)
 
-    def ids_of(self, q) -> np.ndarray:
-        return self.scored(q)[0]
-
     @staticmethod
     def _boost(q, ids, scores):
         return (ids, scores * q.boost) if q.boost != 1.0 else (ids, scores)
@@ -388,7 +386,7 @@ class Evaluator:
             ids, ia, ib = np.intersect1d(ids, cids, assume_unique=True, return_indices=True)
             scores = scores[ia] + cscores[ib]
         for child in negative:
-            keep = ~np.isin(ids, self.ids_of(child.query), assume_unique=True)
+            keep = ~np.isin(ids, self.scored(child.query)[0], assume_unique=True)
             # Whoosh's inverse matcher scores 1.0 where the excluded words are absent.
             ids, scores = ids[keep], scores[keep] + 1.0
         return self._boost(q, ids, scores)
@@ -452,11 +450,13 @@ class Evaluator:
         common word: the kind that comes back), every occurrence is decoded
         once and cached; otherwise only the candidates' are, and not kept.
         """
-        postings = self.cache.get(("post", seg, field, btext),
-                                  lambda: _load_postings(r, field, btext))[0]
-        if len(local) * FULL_DECODE_SHARE < len(postings):
-            return _positions(r, field, btext, local)
-        keys = self.cache.get(("pos", seg, field, btext), lambda: _positions(r, field, btext, None))
+        pos = ("pos", seg, field, btext)
+        if not self.cache.has(pos):
+            postings = self.cache.get(("post", seg, field, btext),
+                                      lambda: _load_postings(r, field, btext))[0]
+            if len(local) * FULL_DECODE_SHARE < len(postings):
+                return _positions(r, field, btext, local)
+        keys = self.cache.get(pos, lambda: _positions(r, field, btext, None))
         return keys[np.isin(keys // _SHIFT, local)]
 
 

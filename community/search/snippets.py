@@ -45,8 +45,8 @@ def _term(lang: str, word: str) -> str | None:
 
 
 def words_for(text: str, terms: dict[str, set[str]]) -> tuple[str, set[str]]:
-    """The language a thread was indexed in (as ``build_document`` detects it) and
-    the query's terms in that language."""
+    """The language of a thread's text (detected as ``build_document`` does, here from
+    its title and the start of its body) and the query's terms in that language."""
     lang = detect_language(text)
     return lang, terms.get(lang) or (set().union(*terms.values()) if terms else set())
 

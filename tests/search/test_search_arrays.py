@@ -148,3 +148,7 @@ def test_a_small_cache_evicts_and_answers_the_same(backend):
         assert [(r.total, [h.thread_id for h in r.hits]) for r in got] == \
             [(r.total, [h.thread_id for h in r.hits]) for r in expected]
         assert 0 < small._bytes <= small.max_bytes
+    # what one request was handed, the next one reads: no request may change it
+    cached = next(iter(small._items.values()))
+    with pytest.raises(ValueError):
+        (cached[0] if isinstance(cached, tuple) else cached)[:1] = 0

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from searchtools import ids
+from sqlalchemy import event
 
 from community.models import SearchMiss
 from community.services import threads as thread_service
@@ -241,3 +242,33 @@ def test_the_total_counts_every_match_and_every_page_can_be_reached(make_thread,
     for page in range(1, -(-len(expected) // 20) + 1):
         seen += ids(search("crema", per_page=20, page=page))
     assert sorted(seen) == expected
+
+
+def test_a_page_of_results_costs_the_same_queries_for_3_or_12_hits(db, make_space, make_thread,
+                                                                    make_post, drain, search):
+    space = make_space()
+
+    def add(n):
+        for _ in range(n):
+            thread = make_thread(space=space, title="Portafilter gasket leaks", tags=["gasket"])
+            make_post(thread=thread, body="Replace the portafilter gasket, then descale.")
+        drain()
+
+    def statements(q):
+        seen = []
+
+        def count(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert search(q).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len([s for s in seen if s.lstrip().upper().startswith("SELECT")])
+
+    add(3)
+    few = statements("portafilter")
+    add(9)
+    assert search("portafilter").get_json()["total"] == 12
+    assert statements("portafilter") == few
