@@ -40,6 +40,51 @@ FULL_DECODE_SHARE = 64
 COMMON_SHARE = 16  # a word in one document of 16 or more: its phrase candidates are many
 
 
+# Set operations on sorted docnums. Over long lists a table the size of the index
+# (one slot per docnum) is several times faster than sorting; short lists are
+# merged by binary search instead, so a rare word does not pay for the table.
+DENSE_SHARE = 64
+
+
+def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indexes into ``a`` and ``b`` (sorted, unique, below ``n``) of their common docnums."""
+    if (len(a) + len(b)) * DENSE_SHARE < n:
+        if len(a) > len(b):
+            ib, ia = _intersect(b, a, n)
+            return ia, ib
+        if not len(b):
+            return _NOTHING, _NOTHING
+        at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+        hit = b[at] == a
+        return np.nonzero(hit)[0], at[hit]
+    where = np.full(n, -1, dtype=np.int64)
+    where[b] = np.arange(len(b))
+    ib = where[a]
+    hit = ib >= 0
+    return np.nonzero(hit)[0], ib[hit]
+
+
+def _contains(ids: np.ndarray, other: np.ndarray, n: int) -> np.ndarray:
+    """Which of ``ids`` are in ``other`` (docnums below ``n``)."""
+    if (len(ids) + len(other)) * DENSE_SHARE < n:
+        return np.isin(ids, other)
+    mask = np.zeros(n, dtype=bool)
+    mask[other] = True
+    return mask[ids]
+
+
+def _union(ids: list, scores: list, n: int):
+    """(sorted docnums, summed scores, how many lists held each) of scored lists."""
+    every = np.concatenate(ids)
+    weights = np.concatenate(scores)
+    if len(every) * DENSE_SHARE < n:
+        out, inverse, counts = np.unique(every, return_inverse=True, return_counts=True)
+        return out, np.bincount(inverse, weights=weights, minlength=len(out)), counts
+    counts = np.bincount(every, minlength=n)
+    out = np.nonzero(counts)[0]
+    return out, np.bincount(every, weights=weights, minlength=n)[out], counts[out]
+
+
 class Unsupported(Exception):
     """A query shape Whoosh must answer itself."""
 
@@ -120,13 +165,12 @@ def _load_postings(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
     return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
 
 
-def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
-    """(occurrences per posting, positions) of a block's ``Positions`` values.
+def _unpickle_positions(values) -> list:
+    """Each value's position deltas, by unpickling (the general case).
 
-    Each value is a count and a protocol-2 pickle of the position deltas
-    (``formats.Positions.encode``). Unpickling them one by one is most of a
-    phrase's cost, so the pickles' bodies are joined into one tuple and
-    unpickled at once.
+    A value is a count and a protocol-2 pickle of the deltas
+    (``formats.Positions.encode``); the pickles' bodies are joined into one
+    tuple and unpickled at once rather than one by one.
     """
     bodies = []
     for v in values:
@@ -137,42 +181,96 @@ def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
     lists = pickle.loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
     if len(lists) != len(values):
         raise Unsupported("positions in an unknown encoding")
-    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return lists
+
+
+_HEADER = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)  # protocol 2, a list, memo 0
+_K, _STOP = ord("K"), ord(".")  # K: an int below 256 in the next byte
+
+
+def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
+    """(occurrences per posting, positions) of a term's ``Positions`` values.
+
+    Unpickling is most of a cold phrase's cost. A pickled list whose every delta
+    is below 256 is regular: header, then ``K`` and one byte per delta. Those
+    (nearly all of them: positions are close together) are read straight from
+    the joined bytes with numpy; any other value is unpickled.
+    """
+    n = len(values)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    head = buf[starts[:, None] + np.arange(_UINT + len(_HEADER))].astype(np.int64)
+    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
+    stop = buf[starts + lengths - 1] == _STOP
+    # header, "(" when more than one, K and a byte per delta, "a" or "e", maybe "."
+    regular = (head[:, _UINT:] == _HEADER).all(axis=1) & (counts > 0) & (
+        lengths == _UINT + len(_HEADER) + (counts > 1) + 2 * counts + 1 + stop)
+    first = np.cumsum(counts) - counts  # where each posting's positions start
+    c = counts[regular]
+    # each delta's byte: its value's first K's byte, then every second byte
+    step = np.full(int(c.sum()), 2, dtype=np.int64)
+    step[np.cumsum(c) - c] = starts[regular] + _UINT + len(_HEADER) + (c > 1) + 1 \
+        - np.concatenate(([0], (starts[regular] + _UINT + len(_HEADER) + (c > 1) - 1 + 2 * c)[:-1]))
+    at = np.cumsum(step)
+    if len(at) and not (buf[at - 1] == _K).all():
+        raise Unsupported("positions in an unknown encoding")
+    odd = np.nonzero(~regular)[0]
+    if not len(odd):
+        deltas = buf[at].astype(np.int64)
+    else:
+        deltas = np.empty(int(counts.sum()), dtype=np.int64)
+        within = np.arange(len(at)) - np.repeat(np.cumsum(c) - c, c)
+        deltas[np.repeat(first[regular], c) + within] = buf[at]
+        lists = _unpickle_positions([values[i] for i in odd])
+        if [len(x) for x in lists] != counts[odd].tolist():
+            raise Unsupported("positions in an unknown encoding")
+        c = counts[odd]
+        within = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        deltas[np.repeat(first[odd], c) + within] = np.fromiter(
+            chain.from_iterable(lists), dtype=np.int64, count=int(c.sum()))
     # positions: the deltas summed within each posting
     total = np.cumsum(deltas)
-    starts = np.cumsum(counts) - counts
-    before = np.zeros(len(counts), dtype=np.int64)
-    later = starts > 0
-    before[later] = total[starts[later] - 1]
+    before = np.zeros(n, dtype=np.int64)
+    later = first > 0
+    before[later] = total[first[later] - 1]
     return counts, total - np.repeat(before, counts)
 
 
+def _occurrence_table(ids: list, values: list):
+    """(docs, offsets, positions): doc ``docs[k]``'s positions are
+    ``positions[offsets[k]:offsets[k + 1]]``, ascending."""
+    if not ids:
+        return np.empty(0, np.int32), np.zeros(1, np.int64), np.empty(0, np.int32)
+    counts, positions = _decode_positions(values)
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return np.concatenate(ids).astype(np.int32), offsets, positions.astype(np.int32)
+
+
 def _everything(reader, field: str, btext: bytes):
-    """A term's postings (ids, weights) and occurrence keys, from one pass over its blocks."""
+    """A term's postings (ids, weights) and occurrence table, from one pass over its blocks."""
     m = _raw_matcher(reader, field, btext)
     if not isinstance(m, W3LeafMatcher):
-        return _load_postings(reader, field, btext), _positions(reader, field, btext, None)
-    ids, weights, keys = [], [], []
+        return _load_postings(reader, field, btext), _occurrences_in(reader, field, btext, None)
+    ids, weights, values = [], [], []
     while m.is_active():
-        block = _block_ids(m)
+        ids.append(_block_ids(m).astype(np.int32))
         m._read_weights()
         m._read_values()
-        counts, positions = _decode_positions(m._values)
-        ids.append(block.astype(np.int32))
         weights.append(np.asarray(m._weights, dtype=np.float32))
-        keys.append(np.repeat(block, counts) * _SHIFT + positions)
+        values.extend(m._values)
         m._next_block()
     if not ids:
-        return (np.empty(0, np.int32), np.empty(0, np.float32)), _NOTHING
-    return (np.concatenate(ids), np.concatenate(weights)), np.concatenate(keys)
+        return (np.empty(0, np.int32), np.empty(0, np.float32)), _occurrence_table([], [])
+    return (np.concatenate(ids), np.concatenate(weights)), _occurrence_table(ids, values)
 
 
-def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> np.ndarray:
-    """doc * _SHIFT + position of each occurrence of the term, sorted; in the
-    ``wanted`` local docs only (sorted), or in every document when None."""
+def _occurrences_in(reader, field: str, btext: bytes, wanted: np.ndarray | None):
+    """The term's occurrence table over the ``wanted`` local docs (sorted), or over
+    every document when None. Only the blocks holding a wanted doc are read."""
     m = _raw_matcher(reader, field, btext)
-    keys = []
+    ids, values = [], []
     k = 0
     while m.is_active() and (wanted is None or k < len(wanted)):
         if isinstance(m, W3LeafMatcher):
@@ -181,22 +279,42 @@ def _positions(reader, field: str, btext: bytes, wanted: np.ndarray | None) -> n
                 continue
             block = _block_ids(m)
             m._read_values()
-            values = m._values
-            if wanted is not None:
+            if wanted is None:
+                values.extend(m._values)
+            else:
                 picked = np.nonzero(np.isin(block, wanted, assume_unique=True))[0]
-                block, values = block[picked], [values[i] for i in picked]
+                block = block[picked]
+                values.extend(m._values[i] for i in picked)
                 k = int(np.searchsorted(wanted, m.block_max_id(), side="right"))
-            if len(block):
-                counts, positions = _decode_positions(values)
-                keys.append(np.repeat(block, counts) * _SHIFT + positions)
+            ids.append(block)
             m._next_block()
         else:
             doc = m.id()
             if wanted is None or doc in wanted:
-                counts, positions = _decode_positions([m.value()])
-                keys.append(doc * _SHIFT + positions)
+                ids.append(np.array([doc]))
+                values.append(m.value())
             m.next()
-    return np.concatenate(keys) if keys else _NOTHING
+    return _occurrence_table(ids, values)
+
+
+def _gather(table, local: np.ndarray) -> np.ndarray:
+    """rank of the doc in ``local`` * _SHIFT + position, for each occurrence of the
+    term in the ``local`` docs (every one of which holds it): sorted, as ``local`` is."""
+    docs, offsets, positions = table
+    at = np.searchsorted(docs, local)
+    begin = offsets[at]
+    counts = offsets[at + 1] - begin
+    first = np.cumsum(counts) - counts  # where each doc's run starts in the output
+    picked = np.repeat(begin - first, counts) + np.arange(int(counts.sum()))
+    return np.repeat(np.arange(len(local), dtype=np.int64) * _SHIFT, counts) + positions[picked]
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` are in ``sorted_keys`` (both sorted): a merge without sorting."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
 
 
 def _column(reader, field: str, cache: ArrayCache, key) -> np.ndarray:
@@ -235,6 +353,7 @@ class Evaluator:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.cache = cache
+        self.n = self.reader.doc_count_all()
         self.leaves = [(r, off, r.segment().segment_id()) for r, off in self.reader.leaf_readers()
                        if r.segment() is not None]  # None: an empty index
 
@@ -257,10 +376,19 @@ class Evaluator:
             if not len(ids):
                 continue
             if r.has_deletions():
-                deleted = r.deleted_docs_set
-                keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))
+                keep = ~self._deleted(r, seg)[ids]
                 ids, weights = ids[keep], weights[keep]
             yield r, off, seg, ids, weights
+
+    def _deleted(self, r, seg: str) -> np.ndarray:
+        """A segment's deleted docs as a mask, kept while the searcher lives (its
+        deletions are fixed for it)."""
+        masks = self.searcher.__dict__.setdefault("deletion_masks", {})
+        if seg not in masks:
+            mask = np.zeros(r.doc_count_all(), dtype=bool)
+            mask[np.fromiter(r.deleted_docs_set, dtype=np.int64)] = True
+            masks[seg] = mask
+        return masks[seg]
 
     def ids(self, q) -> np.ndarray:
         """The sorted global docnums matching a filter query (no scores)."""
@@ -275,11 +403,13 @@ class Evaluator:
             out = None
             for child in q.subqueries:
                 ids = self.ids(child)
-                out = ids if out is None else np.intersect1d(out, ids, assume_unique=True)
+                out = ids if out is None else out[_intersect(out, ids, self.n)[0]]
             return _NOTHING if out is None else out
         if isinstance(q, query.Or):
             parts = [self.ids(child) for child in q.subqueries]
-            return np.unique(np.concatenate(parts)) if parts else _NOTHING
+            if not parts:
+                return _NOTHING
+            return _union(parts, [np.zeros(len(p)) for p in parts], self.n)[0]
         if q is query.NullQuery:
             return _NOTHING
         raise Unsupported(type(q).__name__)
@@ -318,7 +448,7 @@ class Evaluator:
             return _NOTHING, np.empty(0)
         if isinstance(q, query.AndNot):
             ids, scores = self.scored(q.a)
-            keep = ~np.isin(ids, self.scored(q.b)[0], assume_unique=True)
+            keep = ~_contains(ids, self.scored(q.b)[0], self.n)
             return self._boost(q, ids[keep], scores[keep])
         if isinstance(q, query.And):
             return self._and(q)
@@ -333,9 +463,7 @@ class Evaluator:
                 return _NOTHING, np.empty(0)
             if len(parts) == 1:
                 return self._boost(q, *parts[0])
-            ids, inverse = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
-            scores = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]),
-                                 minlength=len(ids))
+            ids, scores, _ = _union([p[0] for p in parts], [p[1] for p in parts], self.n)
             return self._boost(q, ids, scores)
         raise Unsupported(type(q).__name__)
 
@@ -358,10 +486,7 @@ class Evaluator:
         parts = [p for p in parts if len(p[0])]
         if not parts:
             return _NOTHING, np.empty(0)
-        ids, inverse, matching = np.unique(np.concatenate([p[0] for p in parts]),
-                                           return_inverse=True, return_counts=True)
-        total = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]),
-                            minlength=len(ids))
+        ids, total, matching = _union([p[0] for p in parts], [p[1] for p in parts], self.n)
         n, scale = len(present), q.scale
         if n in (0, scale):
             return self._boost(q, ids, np.zeros(len(ids)))
@@ -383,10 +508,10 @@ class Evaluator:
             if not len(ids):
                 break
             cids, cscores = self.scored(child)
-            ids, ia, ib = np.intersect1d(ids, cids, assume_unique=True, return_indices=True)
-            scores = scores[ia] + cscores[ib]
+            ia, ib = _intersect(ids, cids, self.n)
+            ids, scores = ids[ia], scores[ia] + cscores[ib]
         for child in negative:
-            keep = ~np.isin(ids, self.scored(child.query)[0], assume_unique=True)
+            keep = ~_contains(ids, self.scored(child.query)[0], self.n)
             # Whoosh's inverse matcher scores 1.0 where the excluded words are absent.
             ids, scores = ids[keep], scores[keep] + 1.0
         return self._boost(q, ids, scores)
@@ -413,12 +538,14 @@ class Evaluator:
             if lo == hi:
                 continue
             local = ids[lo:hi] - off
-            starts = None
-            for i, btext in enumerate(btexts):
-                keys = self._occurrences(r, seg, q.fieldname, btext, local) - i
-                starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
-            found = np.unique(starts // _SHIFT)
-            keep[lo:hi] = np.isin(local, found, assume_unique=True)
+            # starts: rank * _SHIFT + position of the first word where the phrase may begin
+            starts = _gather(self._table(r, seg, q.fieldname, btexts[0], local), local)
+            for i, btext in enumerate(btexts[1:], 1):
+                if not len(starts):
+                    break
+                keys = _gather(self._table(r, seg, q.fieldname, btext, local), local) - i
+                starts = starts[_member(starts, keys)]
+            keep[lo + starts // _SHIFT] = True
         return self._boost(q, ids[keep], scores[keep])
 
     def _preload_common(self, field: str, btexts: list[bytes]) -> None:
@@ -438,26 +565,25 @@ class Evaluator:
                 except TermNotFound:
                     continue
                 if common:
-                    postings, keys = _everything(r, field, btext)
+                    postings, table = _everything(r, field, btext)
                     self.cache.put(post, postings)
-                    self.cache.put(pos, keys)
+                    self.cache.put(pos, table)
 
-    def _occurrences(self, r, seg: str, field: str, btext: bytes, local: np.ndarray):
-        """A term's occurrence keys in the ``local`` docs of one segment.
+    def _table(self, r, seg: str, field: str, btext: bytes, local: np.ndarray):
+        """A term's occurrence table, covering at least the ``local`` docs of one segment.
 
-        Decoding positions is the slow part (one unpickling per document). When
-        the phrase's candidates are a good part of the term's documents (a
-        common word: the kind that comes back), every occurrence is decoded
-        once and cached; otherwise only the candidates' are, and not kept.
+        Decoding positions is the slow part. When the phrase's candidates are a
+        good part of the term's documents (a common word: the kind that comes
+        back), every occurrence is decoded once and cached; otherwise only the
+        candidates' are, and not kept.
         """
         pos = ("pos", seg, field, btext)
         if not self.cache.has(pos):
             postings = self.cache.get(("post", seg, field, btext),
                                       lambda: _load_postings(r, field, btext))[0]
             if len(local) * FULL_DECODE_SHARE < len(postings):
-                return _positions(r, field, btext, local)
-        keys = self.cache.get(pos, lambda: _positions(r, field, btext, None))
-        return keys[np.isin(keys // _SHIFT, local)]
+                return _occurrences_in(r, field, btext, local)
+        return self.cache.get(pos, lambda: _occurrences_in(r, field, btext, None))
 
 
 def top(ids: np.ndarray, keys: np.ndarray, limit: int, *, descending_ids: bool = False):

@@ -11,7 +11,7 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
-from whoosh import collectors
+from whoosh import collectors, formats
 
 from community.search import arrays
 from community.search.base import SearchRequest
@@ -55,16 +55,19 @@ QUERIES = ["grinder", "espresso crema", "bitter sour sweet", "burr OR blade", "c
            "milk -steam -latte", '"burr grinder"', '"fresh bean water"', '"scale descale" pump',
            "torréfaction", "cafe lait", '"moulin grain"', "mouture -amer", "nothingness",
            "grinder nothingness", "pressure OR nothingness", "(boiler OR pump) warranty",
-           '"espresso"', "shot shot"]
+           '"espresso"', "shot shot", '"shot shot"']
 
 
 # phrases: every position decoded, or the candidates' only, or read with the postings
 @pytest.mark.parametrize("share", [(1_000_000, 0), (0, 0), (1_000_000, 1_000_000)])
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("any_word", [False, True])  # every word required, or any (scaled OR)
-def test_the_same_matches_and_scores_as_whoosh(backend, text, share, any_word, monkeypatch):
+# set operations: over a table of every docnum (64: these lists are long), or merged (0)
+@pytest.mark.parametrize("dense", [64, 0])
+def test_the_same_matches_and_scores_as_whoosh(backend, text, share, any_word, dense, monkeypatch):
     monkeypatch.setattr(arrays, "FULL_DECODE_SHARE", share[0])
     monkeypatch.setattr(arrays, "COMMON_SHARE", share[1])
+    monkeypatch.setattr(arrays, "DENSE_SHARE", dense)
     backend._arrays = arrays.ArrayCache(2**24)
     q, _terms = backend.parse(text, any_word=any_word)
     with backend.searcher() as s:
@@ -91,6 +94,7 @@ def test_matches_are_found_at_all(backend):
         sizes = {text: len(ev.scored(backend.parse(text)[0])[0]) for text in QUERIES}
     assert sizes["grinder"] > 100 and 0 < sizes['"burr grinder"'] < sizes["grinder"]
     assert sizes["nothingness"] == 0 and sizes["torréfaction"] > 10
+    assert 0 < sizes['"shot shot"'] < sizes["shot shot"]
 
 
 def _request(text, **kw):
@@ -152,3 +156,19 @@ def test_a_small_cache_evicts_and_answers_the_same(backend):
     cached = next(iter(small._items.values()))
     with pytest.raises(ValueError):
         (cached[0] if isinstance(cached, tuple) else cached)[:1] = 0
+
+
+def test_positions_are_decoded_as_whoosh_decodes_them():
+    """Small gaps are read from the bytes, any other list is unpickled: both as Whoosh reads."""
+    rng = random.Random(3)
+    lists = [[0], [7], [1, 2, 3], [300], [5, 70_000], list(range(0, 3000, 2)),
+             sorted(rng.sample(range(5000), 40)), [255, 511, 512]]
+    lists += [sorted(rng.sample(range(200), rng.randint(1, 30))) for _ in range(50)]
+    fmt = formats.Positions()
+    values = [fmt.encode(p) for p in lists]
+    values += [v[:-1] for v in values[:10]]  # stored without the pickle's final "."
+    lists += lists[:10]
+    counts, positions = arrays._decode_positions(values)
+    assert counts.tolist() == [len(p) for p in lists]
+    assert positions.tolist() == [x for v in values for x in fmt.decode_positions(v)]
+    assert positions.tolist() == [x for p in lists for x in p]
