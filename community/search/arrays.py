@@ -165,6 +165,11 @@ def _load_postings(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
     return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
 
 
+def _within(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ... counts[0] - 1, 0, 1, ... counts[1] - 1, ...: each item's rank in its run."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def _unpickle_positions(values) -> list:
     """Each value's position deltas, by unpickling (the general case).
 
@@ -208,10 +213,10 @@ def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
         lengths == _UINT + len(_HEADER) + (counts > 1) + 2 * counts + 1 + stop)
     first = np.cumsum(counts) - counts  # where each posting's positions start
     c = counts[regular]
-    # each delta's byte: its value's first K's byte, then every second byte
+    items = starts[regular] + _UINT + len(_HEADER) + (c > 1)  # each value's first K
+    # the deltas' bytes: a value's first is its first K's next byte, then every second
     step = np.full(int(c.sum()), 2, dtype=np.int64)
-    step[np.cumsum(c) - c] = starts[regular] + _UINT + len(_HEADER) + (c > 1) + 1 \
-        - np.concatenate(([0], (starts[regular] + _UINT + len(_HEADER) + (c > 1) - 1 + 2 * c)[:-1]))
+    step[np.cumsum(c) - c] = items + 1 - np.concatenate(([0], (items + 2 * c - 1)[:-1]))
     at = np.cumsum(step)
     if len(at) and not (buf[at - 1] == _K).all():
         raise Unsupported("positions in an unknown encoding")
@@ -220,14 +225,12 @@ def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
         deltas = buf[at].astype(np.int64)
     else:
         deltas = np.empty(int(counts.sum()), dtype=np.int64)
-        within = np.arange(len(at)) - np.repeat(np.cumsum(c) - c, c)
-        deltas[np.repeat(first[regular], c) + within] = buf[at]
+        deltas[np.repeat(first[regular], c) + _within(c)] = buf[at]
         lists = _unpickle_positions([values[i] for i in odd])
-        if [len(x) for x in lists] != counts[odd].tolist():
-            raise Unsupported("positions in an unknown encoding")
         c = counts[odd]
-        within = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-        deltas[np.repeat(first[odd], c) + within] = np.fromiter(
+        if [len(x) for x in lists] != c.tolist():
+            raise Unsupported("positions in an unknown encoding")
+        deltas[np.repeat(first[odd], c) + _within(c)] = np.fromiter(
             chain.from_iterable(lists), dtype=np.int64, count=int(c.sum()))
     # positions: the deltas summed within each posting
     total = np.cumsum(deltas)
@@ -304,8 +307,7 @@ def _gather(table, local: np.ndarray) -> np.ndarray:
     at = np.searchsorted(docs, local)
     begin = offsets[at]
     counts = offsets[at + 1] - begin
-    first = np.cumsum(counts) - counts  # where each doc's run starts in the output
-    picked = np.repeat(begin - first, counts) + np.arange(int(counts.sum()))
+    picked = np.repeat(begin, counts) + _within(counts)
     return np.repeat(np.arange(len(local), dtype=np.int64) * _SHIFT, counts) + positions[picked]
 
 
