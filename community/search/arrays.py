@@ -31,7 +31,7 @@ from whoosh.util.numeric import byte_to_length
 
 _LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NOTHING = np.empty(0, dtype=np.int64)
-_SHIFT = np.int64(1 << 32)  # doc * _SHIFT + position: one sortable key per occurrence
+_SHIFT = np.int64(1 << 32)  # rank of the doc * _SHIFT + position: one sortable key per occurrence
 _UINT = 4  # formats.Positions: a value starts with its occurrence count
 # A phrase decodes (and caches) a word's every position unless its candidates are
 # fewer than one in FULL_DECODE_SHARE of the word's documents: a block decoded
@@ -46,16 +46,21 @@ COMMON_SHARE = 16  # a word in one document of 16 or more: its phrase candidates
 DENSE_SHARE = 64
 
 
+def _find(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which of ``keys`` are in ``sorted_keys``, where they are there), by binary search."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys, at
+
+
 def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Indexes into ``a`` and ``b`` (sorted, unique, below ``n``) of their common docnums."""
     if (len(a) + len(b)) * DENSE_SHARE < n:
-        if len(a) > len(b):
+        if len(a) > len(b):  # the shorter list searched in the longer
             ib, ia = _intersect(b, a, n)
             return ia, ib
-        if not len(b):
-            return _NOTHING, _NOTHING
-        at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-        hit = b[at] == a
+        hit, at = _find(a, b)
         return np.nonzero(hit)[0], at[hit]
     where = np.full(n, -1, dtype=np.int64)
     where[b] = np.arange(len(b))
@@ -65,9 +70,9 @@ def _intersect(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.nda
 
 
 def _contains(ids: np.ndarray, other: np.ndarray, n: int) -> np.ndarray:
-    """Which of ``ids`` are in ``other`` (docnums below ``n``)."""
+    """Which of ``ids`` are in ``other`` (both sorted, docnums below ``n``)."""
     if (len(ids) + len(other)) * DENSE_SHARE < n:
-        return np.isin(ids, other)
+        return _find(ids, other)[0]
     mask = np.zeros(n, dtype=bool)
     mask[other] = True
     return mask[ids]
@@ -311,14 +316,6 @@ def _gather(table, local: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(local), dtype=np.int64) * _SHIFT, counts) + positions[picked]
 
 
-def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
-    """Which of ``keys`` are in ``sorted_keys`` (both sorted): a merge without sorting."""
-    if not len(sorted_keys):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return sorted_keys[at] == keys
-
-
 def _column(reader, field: str, cache: ArrayCache, key) -> np.ndarray:
     """A numeric column of one segment as an array (Whoosh reads it one doc at a time)."""
     def load():
@@ -546,7 +543,7 @@ class Evaluator:
                 if not len(starts):
                     break
                 keys = _gather(self._table(r, seg, q.fieldname, btext, local), local) - i
-                starts = starts[_member(starts, keys)]
+                starts = starts[_find(starts, keys)[0]]
             keep[lo + starts // _SHIFT] = True
         return self._boost(q, ids[keep], scores[keep])
 
