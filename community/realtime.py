@@ -139,12 +139,6 @@ def _on_error(exc):
     return {"ok": False, "error": "bad_request"}
 
 
-def push_to_user(user_id: int, event: str, payload: dict) -> None:
-    from .notifications.delivery import push_to_user as _push
-
-    _push(user_id, event, payload)
-
-
 def _disconnect_where(predicate) -> int:
     with _lock:
         sids = [sid for sid, state in _sockets.items() if predicate(state)]
