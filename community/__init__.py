@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         moderation,
         notifications,
+        pusher,
         search,
         security,
     )
@@ -66,15 +67,18 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         database.install_sqlite_hooks(db.engine)
-    events.install(db.session)
+    events.install()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    queue_url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
     socketio.init_app(
         app,
-        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        message_queue=queue_url,
+        client_manager=pusher.client_manager(
+            queue_url, float(app.config["SOCKETIO_QUEUE_TIMEOUT"])),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         max_http_buffer_size=1_000_000,
     )

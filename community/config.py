@@ -13,6 +13,10 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SEARCH_INDEX_DIR: str | None = None  # <instance>/search-index when unset
     SOCKETIO_MESSAGE_QUEUE: str | None = None
+    SOCKETIO_QUEUE_TIMEOUT = 1.0  # seconds to connect to / hear from Redis before giving up
+    # Frames one socket may send: a burst, then a steady rate; a flood ends the connection.
+    REALTIME_FRAMES_PER_SECOND = 10
+    REALTIME_FRAME_BURST = 30
 
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: SECURITY.md
     MAX_JSON_DEPTH = 32

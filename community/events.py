@@ -3,8 +3,9 @@
 Services call ``emit(event)``. Subscribers registered with ``on(EventType)`` run at
 once, inside the caller's transaction (ledger rows, badges, notification rows,
 outbox rows). Those registered with ``after_commit(EventType)`` run once the
-transaction commits (socket pushes, email) and are dropped on rollback. A failing
-subscriber is logged and never breaks the request.
+outermost transaction commits (socket pushes, email) and are dropped on rollback,
+through ``defer()``, the one after-commit channel that every side effect uses. A
+failing subscriber is logged and never breaks the request.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 log = logging.getLogger(__name__)
 
 _in_tx: dict[type, list[Callable]] = defaultdict(list)
 _post_commit: dict[type, list[Callable]] = defaultdict(list)
-_PENDING = "community_pending_events"
 
 
 @dataclass(frozen=True)
@@ -152,21 +152,86 @@ def emit(session: Session, event: Event) -> None:
         except Exception:
             log.exception("subscriber %s failed on %s", fn.__name__, event)
     if _post_commit.get(type(event)):
-        session.info.setdefault(_PENDING, []).append(event)
+        defer(session, _run_post_commit, event)
 
 
-def install(session_factory) -> None:
-    @sa_event.listens_for(session_factory, "after_commit")
-    def _run_after_commit(session: Session):
-        pending = session.info.pop(_PENDING, [])
-        for ev in pending:
-            for fn in _post_commit.get(type(ev), []):
+def _run_post_commit(event: Event) -> None:
+    for fn in _post_commit.get(type(event), []):
+        try:
+            fn(event)
+        except Exception:
+            log.exception("after-commit subscriber %s failed on %s", fn.__name__, event)
+
+
+# ---- the one after-commit channel ----
+#
+# SQLAlchemy's "after_commit" also fires when a SAVEPOINT is released, so a side
+# effect sent from it could leave before the outer commit, or announce a write that
+# then rolls back. Each deferred call is queued on the innermost open transaction;
+# a released savepoint hands its queue to its parent, a rolled-back one drops it,
+# and only the outermost commit runs what is left.
+
+_QUEUES = "community_after_commit"
+
+
+def defer(session: Session, fn: Callable, *args, once: bool = False) -> None:
+    """Call ``fn(*args)`` after the outermost commit; never if the work that queued it
+    rolls back. ``once`` skips a call already queued in this transaction (wake-ups).
+    Deferred calls must not use the session, and must not block: what can hang (a
+    network call) hands its work to a background thread."""
+    if isinstance(session, scoped_session):
+        session = session()
+    tx = session.get_nested_transaction() or session.get_transaction()
+    if tx is None:
+        tx = session.begin()
+    queues: dict = session.info.setdefault(_QUEUES, {})
+    item = (fn, args)
+    if once and any(item in q for q in queues.values()):
+        return
+    queues.setdefault(tx, []).append(item)
+
+
+_installed = False
+
+
+def install() -> None:
+    """Once per process, for every session."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+
+    @sa_event.listens_for(Session, "after_commit")
+    def _committed(session: Session):
+        queues = session.info.get(_QUEUES)
+        if not queues:
+            return
+        nested = session.get_nested_transaction()
+        if nested is not None:  # a savepoint released: its calls now wait on the parent
+            items = queues.pop(nested, None)
+            if items:
+                queues.setdefault(nested.parent, []).extend(items)
+            return
+        session.info.pop(_QUEUES, None)
+        for items in queues.values():
+            for fn, args in items:
                 try:
-                    fn(ev)
+                    fn(*args)
                 except Exception:
-                    log.exception("after-commit subscriber %s failed on %s", fn.__name__, ev)
+                    log.exception("after-commit call %s failed", getattr(fn, "__name__", fn))
 
-    @sa_event.listens_for(session_factory, "after_soft_rollback")
-    def _drop(session: Session, previous_transaction):
+    @sa_event.listens_for(Session, "after_soft_rollback")
+    def _rolled_back(session: Session, previous_transaction):
+        queues = session.info.get(_QUEUES)
+        if not queues:
+            return
         if previous_transaction.parent is None:
-            session.info.pop(_PENDING, None)
+            session.info.pop(_QUEUES, None)
+        else:
+            queues.pop(previous_transaction, None)
+
+    @sa_event.listens_for(Session, "after_transaction_end")
+    def _ended(session: Session, transaction):
+        # A session closed without commit or rollback (remove() at teardown) drops its queue.
+        if transaction.parent is None:
+            session.info.pop(_QUEUES, None)

@@ -139,12 +139,6 @@ def _on_error(exc):
     return {"ok": False, "error": "bad_request"}
 
 
-def push_to_user(user_id: int, event: str, payload: dict) -> None:
-    from .notifications.delivery import push_to_user as _push
-
-    _push(user_id, event, payload)
-
-
 def _disconnect_where(predicate) -> int:
     with _lock:
         sids = [sid for sid, state in _sockets.items() if predicate(state)]
@@ -242,6 +236,56 @@ def health() -> str:
     return "ok"
 
 
+# ---- what one connection may send ----
+
+_buckets: dict[str, list[float]] = {}  # eio sid -> [tokens, last refill]
+_buckets_lock = threading.Lock()
+
+
+def _allow(eio_sid: str, rate: float, burst: float) -> bool:
+    """A token bucket per connection: ``burst`` frames at once, ``rate`` a second after."""
+    now = time.monotonic()
+    with _buckets_lock:
+        bucket = _buckets.get(eio_sid)
+        if bucket is None:
+            if len(_buckets) > 10_000:  # forget connections idle for a minute
+                for key in [k for k, (_t, last) in _buckets.items() if now - last > 60]:
+                    del _buckets[key]
+            bucket = _buckets[eio_sid] = [burst, now]
+        bucket[0] = min(burst, bucket[0] + (now - bucket[1]) * rate)
+        bucket[1] = now
+        if bucket[0] < 1:
+            return False
+        bucket[0] -= 1
+        return True
+
+
+def _guard_frames(server, rate: float, burst: float) -> None:
+    """Every Socket.IO frame passes here first: a flood ends the connection, and a frame
+    that is not Socket.IO is one line in the log (the library logs a traceback)."""
+    dispatch = server._handle_eio_message
+
+    def guarded(eio_sid, data):
+        if not _allow(eio_sid, rate, burst):
+            log.warning("socket %s sent more than %s frames a second: disconnected", eio_sid, rate)
+            with _buckets_lock:
+                _buckets.pop(eio_sid, None)
+            server.eio.disconnect(eio_sid)
+            return None
+        try:
+            return dispatch(eio_sid, data)
+        except Exception as exc:  # handlers' own errors never get here (_on_error)
+            detail = (str(exc).splitlines() or [""])[0][:200]
+            log.warning("socket %s sent a malformed frame: %s %s", eio_sid,
+                        type(exc).__name__, detail)
+            return None
+
+    server.eio.on("message", guarded)
+
+
 def init_app(app) -> None:
     user_logged_out.connect(_on_logout, weak=False)
+    if getattr(socketio, "server", None) is not None:
+        _guard_frames(socketio.server, float(app.config["REALTIME_FRAMES_PER_SECOND"]),
+                      float(app.config["REALTIME_FRAME_BURST"]))
     app.extensions["community_realtime"] = True

@@ -43,11 +43,10 @@ def unread_count(session, user) -> int:
 def init_app(app) -> None:
     from .. import realtime
     from ..extensions import db
-    from . import delivery, fanout, views  # noqa: F401  (fanout subscribes to events)
+    from . import fanout, views  # noqa: F401  (fanout subscribes to events)
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    delivery.install(db.session)
     realtime.init_app(app)
     app.register_blueprint(views.bp)
 

@@ -20,56 +20,29 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import pusher
+from ..events import defer
 from ..models import DigestSent, Notification, User, utcnow
-from . import fanout, inbox
+from . import inbox
 
 log = logging.getLogger(__name__)
-_installed = False
 _wake = threading.Event()
 
 
-# ---- pushes ----
+# ---- pushes and wake-ups, after the outermost commit ----
 
-def push(room: str, event: str, payload: dict) -> None:
-    from ..extensions import socketio
-
-    if getattr(socketio, "server", None) is None:
-        return
-    try:
-        socketio.emit(event, payload, to=room, namespace="/")
-    except Exception:  # Redis down: the row stays, the client refetches on reconnect
-        log.warning("push to %s failed", room, exc_info=True)
+def queue_push(session: Session, room: str, event: str, payload: dict) -> None:
+    """Push once the transaction commits (never if it rolls back), from the pusher thread."""
+    defer(session, pusher.push, room, event, payload)
 
 
-def push_to_user(user_id: int, event: str, payload: dict) -> None:
-    push(f"user:{int(user_id)}", event, payload)
-
-
-def install(session_factory) -> None:
-    """Once per process: flush the queued pushes after each outermost commit."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-
-    @sa_event.listens_for(session_factory, "after_commit")
-    def _after_commit(session: Session):
-        queue = session.info.pop(fanout.PUSH_KEY, None)
-        if session.info.pop(fanout.MAIL_KEY, None):
-            _wake.set()
-        for room, event, payload in queue or ():
-            push(room, event, payload)
-
-    @sa_event.listens_for(session_factory, "after_soft_rollback")
-    def _drop(session: Session, previous_transaction):
-        if previous_transaction.parent is None:
-            session.info.pop(fanout.PUSH_KEY, None)
-            session.info.pop(fanout.MAIL_KEY, None)
+def wake_mailer(session: Session) -> None:
+    """Wake the mailer once the transaction commits: it queued an immediate email."""
+    defer(session, _wake.set, once=True)
 
 
 def wait_for_mail(timeout: float) -> bool:

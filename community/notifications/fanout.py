@@ -28,10 +28,8 @@ from ..events import (
     on,
 )
 from ..models import Notification, Post, Thread, User, Vote, utcnow
-from . import follows, inbox, preferences, registry, watches
+from . import delivery, follows, inbox, preferences, registry, watches
 
-PUSH_KEY = "community_notification_push"
-MAIL_KEY = "community_notification_mail"
 EMAIL_STATE = {"off": "none", "immediately": "pending", "daily": "digest"}
 MENTION_RE = re.compile(r"(?<![\w@./])@([A-Za-z0-9_.-]{3,30})")
 CODE_RE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.DOTALL)
@@ -89,7 +87,7 @@ def notify(session: Session, verb: str, *, recipients, actor_id: int | None = No
         insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows
     ).scalars().all()
     if any(r["email_state"] == "pending" for r in rows):
-        session.info[MAIL_KEY] = True
+        delivery.wake_mailer(session)
     _queue_pushes(session, spec, targets, rows, created, actor_id, thread, post, data, now)
     return {u.id for u in targets}
 
@@ -105,17 +103,16 @@ def _queue_pushes(session, spec, users, rows, ids, actor_id, thread, post, data,
     texts: dict[str, str] = {}
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     counts = inbox.unread_counts(session, [u for u, _ in shown])
-    queue = session.info.setdefault(PUSH_KEY, [])
     for user, nid in shown:
         locale = user.locale if user.locale in current_app.config["LANGUAGES"] else default
         if locale not in texts:
             with force_locale(locale):
                 texts[locale] = registry.render_text(
                     spec.name, actor=actor.display_name if actor else None, data=data)
-        queue.append((f"user:{user.id}", "notification", {
+        delivery.queue_push(session, f"user:{user.id}", "notification", {
             "id": nid, "verb": spec.name, "text": texts[locale], "url": url,
             "thread_id": ref["thread_id"], "created_at": now.isoformat(),
-            "unread": counts.get(user.id, 0)}))
+            "unread": counts.get(user.id, 0)})
 
 
 AUDIENCES = ("guest", "member", "staff", "moderator")
@@ -132,9 +129,8 @@ def thread_audiences(thread: Thread) -> tuple[str, ...]:
 def queue_thread_activity(session: Session, thread: Thread, event: str,
                           post_id: int | None = None) -> None:
     payload = {"thread_id": thread.id, "event": event, "post_id": post_id}
-    queue = session.info.setdefault(PUSH_KEY, [])
     for audience in thread_audiences(thread):
-        queue.append((f"thread:{thread.id}:{audience}", "thread_activity", payload))
+        delivery.queue_push(session, f"thread:{thread.id}:{audience}", "thread_activity", payload)
 
 
 def mentioned_users(session: Session, text: str) -> list[User]:

@@ -32,7 +32,7 @@ from ..events import (
     ThreadCreated,
     ThreadEdited,
     Voted,
-    after_commit,
+    defer,
     on,
 )
 from ..extensions import db
@@ -57,15 +57,11 @@ def enqueue(session: Session, thread_id: int) -> None:
 
 def _on_content(session: Session, event) -> None:
     enqueue(session, event.thread_id)
-
-
-def _wake_indexer(event) -> None:
-    _wake.set()
+    defer(session, _wake.set, once=True)
 
 
 for _event in CONTENT_EVENTS:
     on(_event)(_on_content)
-    after_commit(_event)(_wake_indexer)
 
 
 def _changed(obj, attrs) -> bool:
@@ -92,13 +88,7 @@ def _catch_unannounced_changes(session: Session, flush_context, instances) -> No
     pending = {o.thread_id for o in session.new if isinstance(o, SearchOutbox)}
     for tid in ids - pending:
         enqueue(session, tid)
-    session.info["search_outbox_dirty"] = True
-
-
-@sa_event.listens_for(Session, "after_commit")
-def _wake_after_commit(session: Session) -> None:
-    if session.info.pop("search_outbox_dirty", False):
-        _wake.set()
+    defer(session, _wake.set, once=True)
 
 
 def request_rebuild() -> None:

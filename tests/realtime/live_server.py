@@ -37,7 +37,7 @@ class Server:
         self.proc = subprocess.Popen(
             [FLASK, "--app", "wsgi", "community", "serve", "--port", str(self.port)],
             cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
+        deadline = time.time() + 90  # a loaded 2-core machine imports slowly
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {log.read_text()[-3000:]}")

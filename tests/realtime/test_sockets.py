@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
 import socketio
+import websocket
 from live_server import PASSWORD, World, wait_for
 
 
@@ -242,3 +244,55 @@ def test_missed_notifications_are_fetched_over_http_after_a_drop(live):
     items = live.api(live.asker, "GET", "/notifications?unread=1").json()["items"]
     assert any(i["verb"] == "answer_posted" and i["thread_id"] == thread_id for i in items)
     assert notifications(received) == []
+
+
+def _raw_socket(live, token):
+    """A bare Engine.IO websocket, signed in: what a hostile client would open."""
+    ws = websocket.create_connection(
+        live.servers[0].url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
+        timeout=10)
+    assert ws.recv().startswith("0{")
+    ws.send('40{"token":"' + token + '"}')
+    assert ws.recv().startswith("40{")
+    return ws
+
+
+MALFORMED_FRAMES = ['42["watch_thread",', "42{bad", "4x", "45-[", '452-["a"]', "46", "4",
+                    "42" + "[" * 100_000, '42["watch_thread",{"thread_id":1}']
+
+
+def test_malformed_frames_are_one_line_each_in_the_log_and_the_socket_goes_on(live):
+    log = Path(live.servers[0].log)
+    before = log.stat().st_size
+    ws = _raw_socket(live, live.member["token"])
+    try:
+        for frame in MALFORMED_FRAMES:
+            ws.send(frame)
+        ws.send_binary(b"\x04\xff\xfe")
+        ws.send('421["unwatch_thread",{"thread_id":1}]')
+        reply = ws.recv()  # the server still answers this connection
+        assert reply == '431[{"ok":true}]', reply
+    finally:
+        ws.close()
+    written = wait_for(lambda: log.read_bytes()[before:].decode("utf-8", "replace").count(
+        "malformed frame") >= 4, timeout=5)
+    assert written
+    added = log.read_bytes()[before:].decode("utf-8", "replace")
+    assert "Traceback" not in added, added[-3000:]
+
+
+def test_a_socket_that_floods_the_server_is_disconnected_and_others_carry_on(live):
+    thread_id = live.thread(live.asker, "coffee", "Does a flood of frames hurt other readers?")
+    _good, good_got = live.socket(token=live.asker["token"])
+    ws = _raw_socket(live, live.member["token"])
+    try:
+        for _ in range(2000):
+            ws.send('42["unwatch_thread",{"thread_id":1}]')
+        while ws.recv():  # acks, until the server closes (a timeout here fails the test)
+            pass
+    except (websocket.WebSocketConnectionClosedException, ConnectionError):
+        pass
+    assert "frames a second: disconnected" in Path(live.servers[0].log).read_text()
+    live.api(live.answerer, "POST", f"/threads/{thread_id}/posts",
+             json={"body": "No: the flooder alone is cut off."})
+    assert wait_for(lambda: notifications(good_got, "answer_posted"))
