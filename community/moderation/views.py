@@ -15,6 +15,7 @@ from ..extensions import db
 from ..lookups import post_or_404, thread_or_404
 from ..models import ModerationItem, Space, Thread, WatchedWord
 from ..queries import get_user
+from ..web.helpers import redirect_next
 from . import audit, flags, knowledge, queue, sanctions, threads, words
 
 bp = Blueprint("moderation", __name__)
@@ -48,10 +49,8 @@ def _page() -> int:
 
 
 def _back(thread_id: int | None = None):
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = f"/threads/{thread_id}" if thread_id else url_for("moderation.queue_page")
-    return redirect(target, code=303)
+    fallback = f"/threads/{thread_id}" if thread_id else url_for("moderation.queue_page")
+    return redirect_next(request.form.get("next"), fallback)
 
 
 @bp.get("/moderation")
