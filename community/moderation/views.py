@@ -122,9 +122,8 @@ def words_page():
                     words.remove_word(db.session, row, by_id=current_user.id)
             elif "csv" in request.files or request.form.get("csv_text"):
                 upload = request.files.get("csv")
-                text = upload.read().decode("utf-8-sig", "replace") if upload else \
-                    request.form.get("csv_text", "")
-                n = words.import_csv(db.session, text, by_id=current_user.id)
+                data = upload.read() if upload else request.form.get("csv_text", "")
+                n = words.import_csv(db.session, data, by_id=current_user.id)
                 flash(_("%(n)s words imported.", n=n))
             else:
                 words.add_word(db.session, word=request.form.get("word", ""),
