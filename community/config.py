@@ -13,6 +13,7 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SEARCH_INDEX_DIR: str | None = None  # <instance>/search-index when unset
     SOCKETIO_MESSAGE_QUEUE: str | None = None
+    DATABASE_BUSY_TIMEOUT = 15  # seconds a write waits for SQLite's lock before a 503
 
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: SECURITY.md
     MAX_JSON_DEPTH = 32
