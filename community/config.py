@@ -17,6 +17,7 @@ class Defaults:
     # Frames one socket may send: a burst, then a steady rate; a flood ends the connection.
     REALTIME_FRAMES_PER_SECOND = 10
     REALTIME_FRAME_BURST = 30
+    DATABASE_BUSY_TIMEOUT = 15  # seconds a write waits for SQLite's lock before a 503
 
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: SECURITY.md
     MAX_JSON_DEPTH = 32

@@ -18,7 +18,9 @@ def configure_engine(app) -> None:
         # Copies: the defaults' dict is shared by every app created in this process.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         connect_args = dict(options.get("connect_args") or {})
-        connect_args.setdefault("timeout", 15)
+        # The driver's timeout is SQLite's busy timeout: how long a write waits for the
+        # lock before the request gives up with a 503 (community/errors.py).
+        connect_args.setdefault("timeout", app.config.get("DATABASE_BUSY_TIMEOUT", 15))
         # Let SQLAlchemy, not the driver, emit BEGIN (see _begin below).
         connect_args["isolation_level"] = None
         connect_args.setdefault("check_same_thread", False)
@@ -36,7 +38,6 @@ def install_sqlite_hooks(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=15000")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,47 @@ def error_response(status: int, message: str, fields: dict | None = None, header
     return resp
 
 
+# Seconds a client should wait before it tries again: a lock passes quickly, space
+# on a full disk has to be freed by someone.
+RETRY_AFTER_BUSY = 5
+RETRY_AFTER_FULL = 60
+_BUSY_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED")
+_PG_BUSY = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
+_PG_FULL = {"53100"}  # disk_full
+
+
+def storage_unavailable(exc: BaseException) -> str | None:
+    """"busy" when the database's write lock could not be had in time, "full" when the
+    disk (or the file size limit) is reached, None for anything else. Both pass by
+    themselves, so the client is told to try again rather than shown a crash."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EFBIG):
+        return "full"
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if name.startswith(_BUSY_CODES) or state in _PG_BUSY:
+        return "busy"
+    if name.startswith("SQLITE_FULL") or state in _PG_FULL:
+        return "full"
+    return None
+
+
+def _unavailable_response(kind: str):
+    from .extensions import login_manager
+
+    # Who is asking is read from the database, which cannot answer now (locked) or may
+    # fail again: this one answer is rendered for a guest and never stored by anyone.
+    g._login_user = login_manager.anonymous_user()
+    if kind == "busy":
+        message = _("The site is busy: nothing was saved. Try again in a few seconds.")
+        retry = RETRY_AFTER_BUSY
+    else:
+        message = _("The server is out of storage space: nothing was saved. Try again later.")
+        retry = RETRY_AFTER_FULL
+    return error_response(503, message, headers=[("Retry-After", str(retry)),
+                                                 ("Cache-Control", "no-store")])
+
+
 def _http_message(exc: HTTPException) -> str:
     messages = {
         400: _("The request could not be understood."),
@@ -123,3 +166,17 @@ def init_app(app) -> None:
 
         db.session.rollback()
         return error_response(500, _("Something went wrong on our side. Nothing was saved."))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(OSError)
+    def _storage(exc: Exception):
+        kind = storage_unavailable(exc)
+        if kind is None:
+            return _unexpected(exc)
+        # The driver's message only: SQLAlchemy's carries the statement's parameters.
+        log.warning("%s %s: storage %s (%s)", request.method, request.path, kind,
+                    getattr(exc, "orig", None) or exc)
+        from .extensions import db
+
+        db.session.rollback()
+        return _unavailable_response(kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, request, session
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .extensions import csrf, db, login_manager
 from .services import accounts
@@ -22,6 +23,19 @@ def bearer_token() -> str | None:
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     return None
+
+
+def refuse_oversized_stream() -> None:
+    """A body sent without Content-Length (chunked) is cut at MAX_CONTENT_LENGTH by
+    Werkzeug without an error, and the cut bytes then read as bad JSON or a partial
+    form. Read it once here (what is read stays cached for the view) and refuse it
+    whole when more follows the limit."""
+    limit = request.max_content_length
+    if (limit is None or request.content_length is not None
+            or "wsgi.input_terminated" not in request.environ):
+        return
+    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
 
 
 def init_app(app) -> None:
@@ -55,6 +69,8 @@ def init_app(app) -> None:
         for name in ("_login_user", "auth_via_token", "bad_token", csrf_field, "csrf_valid",
                      "unread_notifications"):
             g.pop(name, None)
+
+    app.before_request(refuse_oversized_stream)  # before anything reads the form
 
     @app.before_request
     def _csrf_policy():

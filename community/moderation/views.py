@@ -15,6 +15,7 @@ from ..extensions import db
 from ..lookups import post_or_404, thread_or_404
 from ..models import ModerationItem, Space, Thread, WatchedWord
 from ..queries import get_user
+from ..web.helpers import redirect_next
 from . import audit, flags, knowledge, queue, sanctions, threads, words
 
 bp = Blueprint("moderation", __name__)
@@ -48,10 +49,8 @@ def _page() -> int:
 
 
 def _back(thread_id: int | None = None):
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = f"/threads/{thread_id}" if thread_id else url_for("moderation.queue_page")
-    return redirect(target, code=303)
+    fallback = f"/threads/{thread_id}" if thread_id else url_for("moderation.queue_page")
+    return redirect_next(request.form.get("next"), fallback)
 
 
 @bp.get("/moderation")
@@ -123,9 +122,8 @@ def words_page():
                     words.remove_word(db.session, row, by_id=current_user.id)
             elif "csv" in request.files or request.form.get("csv_text"):
                 upload = request.files.get("csv")
-                text = upload.read().decode("utf-8-sig", "replace") if upload else \
-                    request.form.get("csv_text", "")
-                n = words.import_csv(db.session, text, by_id=current_user.id)
+                data = upload.read() if upload else request.form.get("csv_text", "")
+                n = words.import_csv(db.session, data, by_id=current_user.id)
                 flash(_("%(n)s words imported.", n=n))
             else:
                 words.add_word(db.session, word=request.form.get("word", ""),

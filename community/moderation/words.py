@@ -140,9 +140,46 @@ def export_csv(session: Session) -> str:
     return buf.getvalue()
 
 
-def import_csv(session: Session, text: str, *, by_id: int) -> int:
-    """Adds or updates every row; a bad row refuses the whole file (nothing is saved)."""
-    rows = list(csv.reader(io.StringIO(text)))
+# A row is a word and a replacement of at most 100 characters each plus an action:
+# a longer line is not a watched-words file.
+MAX_CSV_LINE = 1000
+
+
+def _refused(message: str, detail: str) -> ValidationFailed:
+    return ValidationFailed(message, {"csv": [detail]})
+
+
+def csv_text(data: bytes | str) -> str:
+    """The file as text, refused whole (naming the field) when it is not a CSV text file."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _refused(_("The CSV file could not be read: it is not UTF-8 text."),
+                           _("Upload a CSV text file saved as UTF-8.")) from None
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in data):
+        raise _refused(
+            _("The CSV file could not be read: it is not text (an image or a binary file?)."),
+            _("Upload a CSV text file saved as UTF-8."))
+    for n, line in enumerate(data.splitlines(), start=1):
+        if len(line) > MAX_CSV_LINE:
+            raise _refused(_("Line %(n)s of the CSV file is longer than %(max)s characters.",
+                             n=n, max=MAX_CSV_LINE),
+                           _("Line %(n)s is too long.", n=n))
+    return data
+
+
+def import_csv(session: Session, data: bytes | str, *, by_id: int) -> int:
+    """Adds or updates every row; a bad row or a file that is not CSV text refuses the
+    whole file (nothing is saved)."""
+    reader = csv.reader(io.StringIO(csv_text(data), newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error:
+        # A quoted field that never ends, or one longer than the csv module allows.
+        n = reader.line_num
+        raise _refused(_("Line %(n)s of the CSV file is not valid CSV.", n=n),
+                       _("Line %(n)s is invalid.", n=n)) from None
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["word", "action"]:
         rows = rows[1:]
     parsed = []
@@ -152,8 +189,8 @@ def import_csv(session: Session, text: str, *, by_id: int) -> int:
         word = row[0].strip()
         action = (row[1].strip().lower() if len(row) > 1 else "")
         if not word or action not in WORD_ACTIONS:
-            raise ValidationFailed(_("Line %(n)s is not “word,action[,replacement]”.", n=n),
-                                   {"file": [_("Line %(n)s is invalid.", n=n)]})
+            raise _refused(_("Line %(n)s is not “word,action[,replacement]”.", n=n),
+                           _("Line %(n)s is invalid.", n=n))
         parsed.append((word, action, row[2].strip() if len(row) > 2 else None))
     for word, action, replacement in parsed:
         add_word(session, word=word, action=action, replacement=replacement, by_id=by_id)

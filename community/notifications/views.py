@@ -12,7 +12,7 @@ from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Thread, Watch
-from ..web.helpers import login_redirect, page_number, redirect_next, safe_next
+from ..web.helpers import login_redirect, page_number, redirect_next
 from . import follows, inbox, preferences, watches
 
 bp = Blueprint("notifications", __name__)
@@ -64,7 +64,7 @@ def mark_read():
     inbox.mark_read(db.session, current_user, ids=ids, all_=request.form.get("all") == "1")
     db.session.commit()
     target = request.form.get("next")
-    return redirect_next(safe_next(target, url_for("notifications.index")))
+    return redirect_next(target, url_for("notifications.index"))
 
 
 @bp.route("/notifications/preferences", methods=["GET", "POST"])

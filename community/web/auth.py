@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..schemas import load
 from ..schemas.core import RegisterIn, TokenIn
 from ..services import accounts
-from .helpers import redirect_next, safe_next
+from .helpers import redirect_next
 
 bp = Blueprint("auth", __name__)
 
@@ -102,4 +102,4 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    return redirect_next(safe_next(request.form.get("next")))
+    return redirect_next(request.form.get("next"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -71,11 +71,24 @@ def thread_url(thread, **kwargs) -> str:
     return url_for("content.thread", thread_id=thread.id, slug=slugify(thread.title), **kwargs)
 
 
+MAX_NEXT_LENGTH = 2048
+
+
+def _unsafe_path(target: str) -> bool:
+    # Browsers drop tabs and line breaks inside URLs and read "\\" as "/", so
+    # "/\t/evil.example" or "/\\evil.example" would leave the site; CR/LF also
+    # cannot go into a Location header at all.
+    return (not target.startswith("/") or target.startswith("//")
+            or any(ch == "\\" or unicodedata.category(ch)[0] == "C" for ch in target))
+
+
 def is_safe_next(target: str | None) -> bool:
-    """Only a path on this site: no scheme, no host, no protocol-relative trick."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """A path on this site and nothing else: no scheme, no host, no protocol-relative
+    trick, no control character, also once percent-decoded (a proxy or a second
+    redirect may decode it)."""
+    if not target or len(target) > MAX_NEXT_LENGTH:
         return False
-    if any(ch in target for ch in ("\\", "\r", "\n", "\t")) or any(ord(c) < 32 for c in target):
+    if _unsafe_path(target) or _unsafe_path(unquote(target, errors="replace")):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
