@@ -156,6 +156,7 @@ def serve(host, port, debug):
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     from . import background
 
+    app.extensions["search"].on_process_start()
     background.start(app)
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
@@ -207,6 +208,7 @@ def worker():
 
     app = current_app._get_current_object()
     click.echo("Continuum worker running: search indexer, mailer, sweeps (Ctrl+C to stop)")
+    app.extensions["search"].on_process_start()
     background.start(app, with_indexer=False)
     try:
         run_indexer(app)
