@@ -112,7 +112,7 @@ def seed_demo(first_start):
 
 
 @community.command("import-stackexchange")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.argument("folder", type=click.Path(path_type=str))
 @click.option("--space", "space_slug", required=True, help="Space slug (created if missing).")
 @click.option("--space-name", default=None, help="Name of the space when it is created.")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
@@ -123,6 +123,11 @@ def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
     """Import a Stack Exchange data-dump FOLDER (Posts.xml, Users.xml, …) into a space."""
     from .importer import DumpError, after_import, import_dump
 
+    # Said here in one line (the importer's own DumpError adds how to resume).
+    if not os.path.exists(folder):
+        raise click.ClickException(f"no such folder: {folder}")
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"not a folder: {folder}")
     try:
         summary = import_dump(db.session, folder, space_slug=space_slug, space_name=space_name,
                               batch_size=batch_size, workers=workers)

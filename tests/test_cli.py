@@ -103,11 +103,11 @@ def test_an_iso_date_with_or_without_a_zone_is_accepted(cli, command):
 
 
 def test_import_of_a_missing_folder_or_a_file_is_one_line(cli, tmp_path):
-    assert "does not exist" in one_line_error(
+    assert "no such folder" in one_line_error(
         cli("import-stackexchange", str(tmp_path / "nowhere"), "--space", "coffee"))
     a_file = tmp_path / "Posts.xml"
     a_file.write_text("<posts></posts>")
-    assert "is a file" in one_line_error(
+    assert "not a folder" in one_line_error(
         cli("import-stackexchange", str(a_file), "--space", "coffee"))
     assert "'--space'" in one_line_error(cli("import-stackexchange", str(tmp_path)))
 
