@@ -1,17 +1,71 @@
-"""`flask --app wsgi community …` commands."""
+"""`flask --app wsgi community …` commands.
+
+Every command answers bad input with one line on stderr and exit code 1 (never a
+traceback): `_Commands.invoke` turns click's usage errors, `click.ClickException`
+and domain errors into that line, and runs the command in the default locale
+(outside a request there is no reader to choose a language for).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import sys
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
+from flask_babel import force_locale
+from sqlalchemy.exc import OperationalError
 
+from .errors import DomainError
 from .extensions import db
 
-community = AppGroup("community", help="Continuum operations.")
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, click.ClickException):
+        return exc.format_message()
+    if isinstance(exc, OperationalError):
+        hint = " (run `flask --app wsgi db upgrade` first)" if "no such table" in str(exc.orig) else ""
+        return f"database: {exc.orig}{hint}"
+    if exc.fields:
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.fields.items())
+    return exc.message
+
+
+class _Commands(AppGroup):
+    def invoke(self, ctx):
+        with contextlib.ExitStack() as stack:
+            if not current_app:
+                stack.enter_context(ctx.ensure_object(ScriptInfo).load_app().app_context())
+            stack.enter_context(force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]))
+            try:
+                return super().invoke(ctx)
+            except (click.ClickException, DomainError, OperationalError) as exc:
+                with contextlib.suppress(Exception):
+                    db.session.rollback()
+                click.echo(f"Error: {_one_line(exc)}", err=True)
+                ctx.exit(1)
+
+
+class IsoTimestamp(click.ParamType):
+    """An ISO 8601 date or timestamp; naive ones are UTC."""
+
+    name = "ISO-TIMESTAMP"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"not an ISO timestamp: {value!r} (for example 2026-03-01T09:00)", param, ctx)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+community = _Commands("community", help="Continuum operations.")
 
 
 @community.command("create-user")
@@ -24,17 +78,14 @@ community = AppGroup("community", help="Continuum operations.")
 @with_appcontext
 def create_user(username, email, password, role, display_name):
     """Create an account with the given role."""
-    from .errors import ValidationFailed
+    from .schemas import load
+    from .schemas.core import RegisterIn
     from .services.accounts import register_user
 
-    try:
-        user = register_user(db.session, username=username, email=email, password=password,
-                             role=role, display_name=display_name)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for field, messages in exc.fields.items():
-            click.echo(f"{field}: {'; '.join(messages)}", err=True)
-        sys.exit(1)
+    # The registration form's own checks (email shape, lengths), then the service's.
+    data = load(RegisterIn(), {"username": username, "email": email, "password": password,
+                               "display_name": display_name})
+    user = register_user(db.session, role=role, **data)
     db.session.commit()
     click.echo(f"created {user.role} {user.username} (id {user.id})")
 
@@ -70,9 +121,13 @@ def seed_demo(first_start):
 @with_appcontext
 def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
     """Import a Stack Exchange data-dump FOLDER (Posts.xml, Users.xml, …) into a space."""
-    from .errors import ValidationFailed
     from .importer import DumpError, after_import, import_dump
 
+    # Said here in one line (the importer's own DumpError adds how to resume).
+    if not os.path.exists(folder):
+        raise click.ClickException(f"no such folder: {folder}")
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"not a folder: {folder}")
     try:
         summary = import_dump(db.session, folder, space_slug=space_slug, space_name=space_name,
                               batch_size=batch_size, workers=workers)
@@ -81,11 +136,6 @@ def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
         click.echo(f"import failed: {exc}", err=True)
         click.echo("Batches committed before the failure are kept; fix the file and run "
                    "the command again to continue.", err=True)
-        sys.exit(1)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for field, messages in exc.fields.items():
-            click.echo(f"{field}: {'; '.join(messages)}", err=True)
         sys.exit(1)
     after_import(current_app._get_current_object())
     for warning in summary.warnings:
@@ -96,7 +146,7 @@ def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
 
 @community.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--debug/--no-debug", default=False)
 @with_appcontext
 def serve(host, port, debug):
@@ -104,15 +154,30 @@ def serve(host, port, debug):
     from .extensions import socketio
 
     app = current_app._get_current_object()
+    _check_can_listen(host, port)
     click.echo(f"Continuum is running on http://{host}:{port}/  (Ctrl+C to stop)")
     # Flask-SocketIO refuses to start from inside `flask` unless this is cleared
     # (SECURITY.md: the command would otherwise return silently).
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     from . import background
 
+    app.extensions["search"].on_process_start()
     background.start(app)
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """An address in use or an unknown host, said before any background work starts
+    (the server's own message comes after it, and the exit waits for it)."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
 @community.command("recompute")
@@ -148,6 +213,7 @@ def worker():
 
     app = current_app._get_current_object()
     click.echo("Continuum worker running: search indexer, mailer, sweeps (Ctrl+C to stop)")
+    app.extensions["search"].on_process_start()
     background.start(app, with_indexer=False)
     try:
         run_indexer(app)
@@ -175,38 +241,26 @@ def reindex(procs):
 
 
 @community.command("digest")
-@click.option("--now", "now_iso", default=None, help="Evaluate as if at this ISO timestamp.")
+@click.option("--now", type=IsoTimestamp(), default=None,
+              help="Evaluate as if at this ISO timestamp (UTC unless it says otherwise).")
 @with_appcontext
-def digest(now_iso):
+def digest(now):
     """Send today's notification digests now (one per user per day), and pending emails."""
-    from datetime import UTC, datetime
-
     from .notifications import delivery
 
-    now = datetime.fromisoformat(now_iso) if now_iso else None
-    if now is not None and now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
     emails = delivery.send_pending(db.session)
     sent = delivery.send_digests(db.session, now=now)
     click.echo(f"{sent} digest(s) and {emails} email(s) sent")
 
 
 @community.command("sweep")
-@click.option("--now", "now_iso", default=None, help="Evaluate as if at this ISO timestamp.")
+@click.option("--now", type=IsoTimestamp(), default=None,
+              help="Evaluate as if at this ISO timestamp (UTC unless it says otherwise).")
 @with_appcontext
-def sweep(now_iso):
+def sweep(now):
     """One escalation and SLA sweep (as if at --now), then exit."""
-    from datetime import UTC, datetime
-
     from .escalation.sweep import sweep as run
 
-    try:
-        now = datetime.fromisoformat(now_iso) if now_iso else None
-    except ValueError:
-        click.echo(f"--now: not an ISO timestamp: {now_iso}", err=True)
-        sys.exit(2)
-    if now is not None and now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
     report = run(db.session, now=now)
     db.session.commit()
     click.echo(report.line())

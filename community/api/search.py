@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from ..extensions import db, limiter
-from ..search import service
+from ..extensions import db
+from ..search import guest_limit, service
 from . import bp, page_args, reply
 from .openapi import doc
 
@@ -24,16 +24,8 @@ class SearchHitOut(Schema):
     created_at = fields.String()
 
 
-def _guest_limit() -> str:
-    return current_app.config["SEARCH_GUEST_RATE_LIMIT"]
-
-
-def _signed_in() -> bool:
-    return current_user.is_authenticated
-
-
 @bp.get("/search")
-@limiter.limit(_guest_limit, exempt_when=_signed_in)
+@guest_limit
 @doc("Full-text search over the threads the caller can read (also returns did_you_mean)",
      response=SearchHitOut, paginated=True,
      query=["q", "space", "kind", "tag", "status", "sort"])
@@ -48,7 +40,7 @@ def search():
 
 
 @bp.get("/search/similar")
-@limiter.limit(_guest_limit, exempt_when=_signed_in)
+@guest_limit
 @doc("Up to 5 threads like the title being written", response=SearchHitOut, many=True,
      query=["title"])
 def search_similar():

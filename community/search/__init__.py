@@ -8,8 +8,23 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_login import current_user
 
+from ..extensions import limiter
 from .base import SearchBackend, SearchUnavailable
+
+
+def _guest_limit() -> str:
+    return current_app.config["SEARCH_GUEST_RATE_LIMIT"]
+
+
+def _signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+# One bucket per address for every anonymous search route (the page, the API and
+# "similar"): a guest cannot get three times the allowance by switching routes.
+guest_limit = limiter.shared_limit(_guest_limit, scope="guest-search", exempt_when=_signed_in)
 
 
 def init_app(app) -> None:
@@ -32,4 +47,4 @@ def backend() -> SearchBackend:
     return current_app.extensions["search"]
 
 
-__all__ = ["SearchBackend", "SearchUnavailable", "backend", "init_app"]
+__all__ = ["SearchBackend", "SearchUnavailable", "backend", "guest_limit", "init_app"]

@@ -480,17 +480,24 @@ class Evaluator:
                 stack.extend(node.subqueries)
             else:
                 raise Unsupported("scaled OR over more than words")
-        present = [t for t in leaves if self._btext(t.fieldname, t.text) is not None]
-        parts = [self._term(t.fieldname, t.text, t.boost) for t in present]
+        present = [(t, b) for t in leaves
+                   if (b := self._btext(t.fieldname, t.text)) is not None]
+        parts = [self._term(t.fieldname, t.text, t.boost) for t, _b in present]
         parts = [p for p in parts if len(p[0])]
         if not parts:
             return _NOTHING, np.empty(0)
         ids, total, matching = _union([p[0] for p in parts], [p[1] for p in parts], self.n)
-        n, scale = len(present), q.scale
-        if n in (0, scale):
-            return self._boost(q, ids, np.zeros(len(ids)))
+        # Whoosh builds its matchers per segment: a word missing from a document's
+        # segment is not one of that document's "terms in the query".
+        per_leaf = np.array([sum((t.fieldname, b) in r for t, b in present)
+                             for r, _off, _seg in self.leaves], dtype=np.float64)
+        starts = np.array([off for _r, off, _seg in self.leaves], dtype=np.int64)
+        n = per_leaf[np.searchsorted(starts, ids, side="right") - 1]
+        scale = q.scale
         # wrappers.CoordMatcher._sqr, in the same order of operations
-        scores = (total + ((matching - 1) / (n - scale) ** 2)) * ((n - 1) / n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = (total + ((matching - 1) / (n - scale) ** 2)) * ((n - 1) / n)
+        scores[(n == 0) | (n == scale)] = 0.0
         return self._boost(q, ids, scores)
 
     @staticmethod

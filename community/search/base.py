@@ -84,3 +84,11 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def healthy(self) -> bool: ...
+
+    def on_process_start(self) -> None:
+        """Once when ``serve`` or ``worker`` starts: tidy up and check, before any work."""
+        return None
+
+    def ranking_ok(self) -> bool:
+        """False when the backend answers on its slower, safer path (a failed self-check)."""
+        return True

@@ -6,22 +6,12 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import BadRequest
-from ..extensions import db, limiter
+from ..extensions import db
 from ..queries import readable_spaces
 from ..web.helpers import slugify
-from . import service
+from . import guest_limit, service
 
 bp = Blueprint("search", __name__)
-
-
-def _guest_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["SEARCH_GUEST_RATE_LIMIT"]
-
-
-def _signed_in() -> bool:
-    return current_user.is_authenticated
 
 
 def _url(item: dict) -> str:
@@ -30,7 +20,7 @@ def _url(item: dict) -> str:
 
 
 @bp.get("/search")
-@limiter.limit(_guest_limit, exempt_when=_signed_in)
+@guest_limit
 def results():
     from ..api import page_args
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import pickle
 import re
@@ -29,7 +30,7 @@ from whoosh import collectors, qparser, query
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
-from . import arrays
+from . import arrays, generations, selfcheck
 from .analysis import LANGUAGES, fold
 from .base import Hit, IndexUnavailable, SearchBackend, SearchRequest, SearchResult
 from .documents import make_schema
@@ -38,6 +39,7 @@ from .documents import make_schema
 # low-level errors a damaged segment surfaces as.
 CORRUPT = (whoosh_index.IndexError, EOFError, OSError, struct.error, zlib.error,
            pickle.UnpicklingError)
+log = logging.getLogger(__name__)
 TITLE_BOOST = 3.0
 POOL_SIZE = 4
 FILTER_CACHE = 32
@@ -147,6 +149,10 @@ class WhooshBackend(SearchBackend):
                 with contextlib.suppress(Exception):
                     s.close()
 
+    def close(self) -> None:
+        with self._lock:
+            self._reset()
+
     def exists(self) -> bool:
         try:
             return whoosh_index.exists_in(os.path.realpath(self.path))
@@ -198,46 +204,74 @@ class WhooshBackend(SearchBackend):
             parts.append(query.Term("status", req.status))
         return query.And(parts)
 
-    def _filter(self, s, ev: arrays.Evaluator, req: SearchRequest):
-        """``filter_query`` as a mask over docnums, kept while the searcher lives."""
+    def _filter(self, s, req: SearchRequest, ev: arrays.Evaluator | None):
+        """``filter_query`` as a mask over docnums, kept while the searcher lives;
+        computed by the evaluator, or by Whoosh when ``ev`` is None (the same mask)."""
         key = (req.allowed_spaces, req.space, req.kind, req.tag, req.status)
         cache = s.filter_cache
         if key not in cache:
             mask = np.zeros(s.doc_count_all(), dtype=bool)
-            mask[ev.ids(self.filter_query(req))] = True
+            q = self.filter_query(req)
+            mask[ev.ids(q) if ev else list(s.docs_for_query(q))] = True
             if len(cache) >= FILTER_CACHE:
                 cache.clear()
             cache[key] = mask
         return cache[key]
 
+    def arrays_ok(self) -> bool:
+        """Whether the array path answered as Whoosh does on the self-check's index
+        (run once per process, on first use or at ``serve``/``worker`` start)."""
+        return selfcheck.passed(type(self))
+
+    def ranking_ok(self) -> bool:
+        return self.arrays_ok()
+
     def search(self, req: SearchRequest) -> SearchResult:
+        return self.answer(req, use_arrays=self.arrays_ok())
+
+    def answer(self, req: SearchRequest, *, use_arrays: bool, strict: bool = False) -> SearchResult:
+        """The array path when asked (unless ``strict``, any error in it falls back to
+        Whoosh's matchers: it reads Whoosh's private internals), else Whoosh's path."""
         q, terms = self.parse(req.text, any_word=req.any_word, title_only=req.title_only)
         if q is None or not req.allowed_spaces:
             return SearchResult(hits=[], total=0, terms=terms)
         with self.searcher() as s:
-            ev = arrays.Evaluator(s, self._arrays)
-            mask = self._filter(s, ev, req)
-            if not mask.any():
-                return SearchResult(hits=[], total=0, terms=terms)
-            try:
-                ids, scores = ev.scored(q)
-                keep = mask[ids]
-                ids, scores = ids[keep], scores[keep]
-                limit = req.offset + req.limit
-                if req.sort in ("recent", "votes"):
-                    keys = arrays.sort_keys(ev, "created" if req.sort == "recent" else "score")
-                    picked = arrays.top(ids, keys[ids], limit, descending_ids=True)
-                else:
-                    picked = arrays.top(ids, scores, limit)
-            except arrays.Unsupported:
-                return self._search_whoosh(s, q, mask, req, terms)
-            hits = [Hit(thread_id=int(s.stored_fields(int(ids[i]))["id"]), score=float(scores[i]))
-                    for i in picked[req.offset:]]
-            return SearchResult(hits=hits, total=len(ids), terms=terms)
+            if use_arrays:
+                try:
+                    return self._search_arrays(s, q, req, terms)
+                except arrays.Unsupported:
+                    pass
+                except Exception:
+                    if strict:
+                        raise
+                    log.warning("search: the array path failed; Whoosh's own matchers answer",
+                                exc_info=True)
+            return self._search_whoosh(s, q, req, terms)
 
-    @staticmethod
-    def _search_whoosh(s, q, mask, req: SearchRequest, terms) -> SearchResult:
-        """Whoosh's own matchers, for the query shapes ``arrays`` does not compute."""
+    def _search_arrays(self, s, q, req: SearchRequest, terms) -> SearchResult:
+        ev = arrays.Evaluator(s, self._arrays)
+        mask = self._filter(s, req, ev)
+        if not mask.any():
+            return SearchResult(hits=[], total=0, terms=terms)
+        ids, scores = ev.scored(q)
+        keep = mask[ids]
+        ids, scores = ids[keep], scores[keep]
+        limit = req.offset + req.limit
+        if req.sort in ("recent", "votes"):
+            keys = arrays.sort_keys(ev, "created" if req.sort == "recent" else "score")
+            picked = arrays.top(ids, keys[ids], limit, descending_ids=True)
+        else:
+            picked = arrays.top(ids, scores, limit)
+        hits = [Hit(thread_id=int(s.stored_fields(int(ids[i]))["id"]), score=float(scores[i]))
+                for i in picked[req.offset:]]
+        return SearchResult(hits=hits, total=len(ids), terms=terms)
+
+    def _search_whoosh(self, s, q, req: SearchRequest, terms) -> SearchResult:
+        """Whoosh's own matchers: for the query shapes ``arrays`` does not compute, and
+        whenever the array path failed (its self-check, or this query)."""
+        mask = self._filter(s, req, None)
+        if not mask.any():
+            return SearchResult(hits=[], total=0, terms=terms)
         allowed = set(np.nonzero(mask)[0].tolist())
         limit = req.offset + req.limit
         if req.sort in ("recent", "votes"):
@@ -322,7 +356,10 @@ class WhooshBackend(SearchBackend):
         """Caller holds ``writer_lock``. Builds beside the live index, then swaps."""
         parent, name = os.path.split(self.path)
         os.makedirs(parent, exist_ok=True)
-        new = os.path.join(parent, f"{name}.{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}")
+        self.remove_leftovers(writer=True)
+        # The builder's pid in the name: a folder whose builder is gone is a leftover.
+        new = os.path.join(parent, f"{name}.gen-{os.getpid()}-{time.strftime('%Y%m%dT%H%M%S')}"
+                                   f"-{secrets.token_hex(4)}")
         os.makedirs(new)
         try:
             ix = whoosh_index.create_in(new, self.schema)
@@ -344,6 +381,14 @@ class WhooshBackend(SearchBackend):
             raise
         self._swap(new)
 
+    def remove_leftovers(self, *, writer: bool) -> list[str]:
+        return generations.remove_leftovers(self.path, writer=writer)
+
+    def on_process_start(self) -> None:
+        with self.writer_lock(blocking=False) as writer:
+            self.remove_leftovers(writer=writer)
+        self.arrays_ok()
+
     def _swap(self, new: str) -> None:
         old = os.path.realpath(self.path) if os.path.lexists(self.path) else None
         link = self.path + ".swap"
@@ -352,7 +397,7 @@ class WhooshBackend(SearchBackend):
         os.symlink(os.path.basename(new), link)
         if os.path.isdir(self.path) and not os.path.islink(self.path):
             # An index from before symlinks (or made by hand): moved aside once.
-            aside = f"{self.path}.old-{os.getpid()}"
+            aside = f"{self.path}.old-{os.getpid()}"  # pid: see remove_leftovers
             os.rename(self.path, aside)
             old = aside
         os.replace(link, self.path)  # atomic: readers see the old or the new index

@@ -10,7 +10,8 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    status = {"status": "ok", "database": "ok", "search": "ok", "realtime": "ok"}
+    status = {"status": "ok", "database": "ok", "search": "ok", "search_ranking": "ok",
+              "realtime": "ok"}
     code = 200
     try:
         db.session.execute(text("SELECT 1"))
@@ -22,6 +23,9 @@ def healthz():
 
     status["realtime"] = realtime.health()
     search = current_app.extensions.get("search")
-    if search is None or not search.healthy():
+    if search is not None and not search.ranking_ok():
+        # Search answers, through Whoosh's own (slower) matchers: see search/selfcheck.py.
+        status["search_ranking"] = "fallback"
+    if search is None or not search.healthy() or status["search_ranking"] != "ok":
         status["search"] = "degraded"
     return jsonify(status), code

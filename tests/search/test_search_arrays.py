@@ -172,3 +172,27 @@ def test_positions_are_decoded_as_whoosh_decodes_them():
     assert counts.tolist() == [len(p) for p in lists]
     assert positions.tolist() == [x for v in values for x in fmt.decode_positions(v)]
     assert positions.tolist() == [x for p in lists for x in p]
+
+
+def test_any_word_counts_the_words_of_each_documents_segment(tmp_path):
+    """Whoosh builds its matchers per segment: a word absent from a segment (a small
+    later batch, say one edited thread) is not counted for that segment's documents."""
+    def doc(n: int, text: str) -> dict:
+        return {"id": str(n), "title_en": text, "text_en": f"{text} and some more words",
+                "space": "1", "kind": "question", "status": "open", "score": n,
+                "created": datetime(2026, 1, 1) + timedelta(minutes=n)}
+
+    b = WhooshBackend(str(tmp_path / "index"))
+    with b.writer_lock():
+        b.rebuild(doc(n, "espresso grinder kettle") for n in range(1, 11))
+        b.index({3: doc(3, "espresso only, edited")})  # a segment without "grinder"
+    q, _ = b.parse("espresso grinder kettle", any_word=True)
+    with b.searcher() as s:
+        assert len(list(s.reader().leaf_readers())) == 2
+        ids, scores = arrays.Evaluator(s, b._arrays).scored(q)
+        top = collectors.TopCollector(limit=100, usequality=False, replace=0)
+        s.search_with_collector(q, top)
+        expected = {hit.docnum: hit.score for hit in top.results()}
+    assert sorted(expected) == ids.tolist() and len(ids) == 10
+    for docnum, score in zip(ids.tolist(), scores.tolist(), strict=True):
+        assert score == pytest.approx(expected[docnum], rel=1e-9)
