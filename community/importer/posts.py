@@ -109,7 +109,7 @@ def _write(ctx: ImportContext, name: str, plan: dict, results, final: bool) -> N
 
 
 def _text(ctx, item) -> tuple[str, str]:
-    if item["text"] is None:  # a duplicate row seen after planning: convert here
+    if item["text"] is None:  # the row was there when planned, gone now (another import)
         from .convert import convert_html
 
         item["text"] = convert_html(item["row"].get("Body", ""))

@@ -18,22 +18,33 @@ from hypothesis import strategies as st
 # does either, and a file holding one is a parse error (tested on its own).
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
                | st.sampled_from("\n\t <>&\"'"), max_size=40)
-DATES = st.sampled_from(["2015-01-27T20:09:32.720", "2014-12-01T08:00:00", "2016-02-29T23:59:59.999",
-                         "2015-06-01T00:00:00+02:00"])
-MAYBE_DATE = st.one_of(DATES, st.just(None), st.sampled_from(["", "yesterday", "2015-13-01T00:00:00",
-                                                              "9999-12-31T23:00:00-05:00"]))
-BODIES = st.one_of(
-    st.just(""),
-    TEXT.map(lambda t: f"<p>{t}</p>"),
-    st.sampled_from([
-        "<p>Use 90&nbsp;&deg;C &amp; &#x1F375; &lt;not a tag&gt;</p>",
-        "<![CDATA[ <script>alert(1)</script> ]]>",
-        "<p>]]&gt; &lt;![CDATA[ half ]]</p><pre><code>&lt;/row&gt;</code></pre>",
-        "<p>unclosed <b>bold <i>and <a href='javascript:alert(1)'>link",
-        "<div>" * 3000 + "deep" + "</div>" * 3000,
-    ]),
-    st.integers(20_000, 120_000).map(lambda n: "<p>" + ("coffee " * (n // 7)) + "</p>"),
-)
+GOOD_DATES = ["2015-01-27T20:09:32.720", "2014-12-01T08:00:00", "2016-02-29T23:59:59.999",
+              "2015-06-01T00:00:00+02:00"]
+BAD_DATES = ["", "yesterday", "2015-13-01T00:00:00", "9999-12-31T23:00:00-05:00"]
+DATES = st.sampled_from(GOOD_DATES)
+CREATED = st.sampled_from(GOOD_DATES * 5 + [None, *BAD_DATES])  # None: no attribute
+MAYBE_DATE = st.sampled_from(GOOD_DATES * 3 + [None, None, *BAD_DATES])
+FIXED_BODIES = [
+    "",
+    "<p>Use 90&nbsp;&deg;C &amp; &#x1F375; &lt;not a tag&gt;</p>",
+    "<![CDATA[ <script>alert(1)</script> ]]>",
+    "<p>]]&gt; &lt;![CDATA[ half ]]</p><pre><code>&lt;/row&gt;</code></pre>",
+    "<p>unclosed <b>bold <i>and <a href='javascript:alert(1)'>link",
+]
+
+
+@st.composite
+def bodies(draw) -> str:
+    pick = draw(st.integers(0, 24))
+    if pick == 0:  # huge (slow to convert: rare)
+        return "<p>" + "coffee " * draw(st.integers(3_000, 17_000)) + "</p>"
+    if pick == 1:  # nested beyond the converter's recursion
+        return "<div>" * 3000 + "deep" + "</div>" * 3000
+    if pick < 10:
+        return FIXED_BODIES[pick % len(FIXED_BODIES)]
+    return f"<p>{draw(TEXT)}</p>"
+
+
 IDS = st.integers(1, 30)  # a small range, so ids repeat and answers find (or miss) questions
 
 
@@ -73,17 +84,17 @@ def owners(draw, id_key: str, name_key: str) -> dict:
 
 @st.composite
 def posts(draw) -> dict:
-    post_type = draw(st.sampled_from([1, 1, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8]))
-    row: dict = {"Id": draw(IDS), "PostTypeId": post_type}
-    _put(row, "CreationDate", draw(st.one_of(DATES, DATES, MAYBE_DATE)))
+    post_type = draw(st.sampled_from([1, 2, 1, 2, 1, 2, 1, 2, 3, 4, 5, 6, 7, 8]))
+    row: dict = {"Id": 0, "PostTypeId": post_type}  # numbered by dumps()
+    _put(row, "CreationDate", draw(CREATED))
     _put(row, "LastActivityDate", draw(MAYBE_DATE))
     _put(row, "LastEditDate", draw(st.one_of(st.none(), DATES)))
     row["Score"] = draw(st.integers(-5, 50))
-    row["Body"] = draw(BODIES)
+    row["Body"] = draw(bodies())
     row.update(draw(owners("OwnerUserId", "OwnerDisplayName")))
     if post_type == 1:
-        _put(row, "Title", draw(st.one_of(st.just("How hot should the water be?"), TEXT,
-                                          st.just(None), st.just("   "))))
+        _put(row, "Title", draw(st.sampled_from(["How hot should the water be?", None, "   ",
+                                                 "Grind size?"]) | TEXT.map(lambda t: "Why " + t) | TEXT))
         row["Tags"] = draw(st.sampled_from(["<water><temperature>", "|espresso|", "", "<WATER>"]))
         _put(row, "AcceptedAnswerId", draw(st.one_of(st.none(), IDS)))
     elif post_type == 2:
@@ -93,21 +104,34 @@ def posts(draw) -> dict:
 
 @st.composite
 def dumps(draw) -> Dump:
+    rows = draw(st.lists(posts(), min_size=6, max_size=25))
+    for number, row in enumerate(rows, 1):  # mostly distinct ids, now and then a repeated one
+        row["Id"] = number if number == 1 or draw(st.integers(0, 7)) else draw(st.integers(1, number - 1))
+    # Mostly point at ids the dump has (anywhere in the file), sometimes at absent ones.
+    questions = [r["Id"] for r in rows if r["PostTypeId"] == 1] or [0]
+    answers = [r["Id"] for r in rows if r["PostTypeId"] == 2] or [0]
+    for row in rows:
+        if row["PostTypeId"] == 2 and draw(st.integers(0, 9)) < 8:
+            row["ParentId"] = draw(st.sampled_from(questions))
+        if row.get("AcceptedAnswerId") is not None and draw(st.integers(0, 3)):
+            row["AcceptedAnswerId"] = draw(st.sampled_from(answers))
+    imported = sorted(expected(Dump(users=None, posts=rows, votes=None, comments=None,
+                                    batch_size=1))["owner"])
+    targets = st.sampled_from(imported) | IDS if imported else IDS
     users = draw(st.one_of(st.none(), st.lists(st.builds(
         lambda i, name, created: {"Id": i, "DisplayName": name, **({"CreationDate": created} if created else {})},
         st.integers(-1, 12), st.sampled_from(["Ada", "CDspace", ""]) | TEXT, MAYBE_DATE), max_size=8)))
     votes = draw(st.one_of(st.none(), st.lists(st.builds(
         lambda post, kind, voter, created: {"PostId": post, "VoteTypeId": kind, **voter,
                                             **({"CreationDate": created} if created else {})},
-        IDS, st.sampled_from([1, 2, 2, 3, 3, 5]),
-        st.one_of(st.just({}), st.integers(-1, 12).map(lambda u: {"UserId": u})), MAYBE_DATE),
-        max_size=12)))
+        targets, st.sampled_from([2, 3, 2, 3, 1, 5]),
+        st.integers(-1, 12).map(lambda u: {"UserId": u}) | st.just({}), MAYBE_DATE),
+        min_size=3, max_size=12)))
     comments = draw(st.one_of(st.none(), st.lists(st.builds(
         lambda i, post, text, author, created: {"Id": i, "PostId": post, "Text": text, **author,
                                                 **({"CreationDate": created} if created else {})},
-        st.integers(1, 15), IDS, TEXT, owners("UserId", "UserDisplayName"), MAYBE_DATE),
-        max_size=10)))
-    rows = draw(st.lists(posts(), min_size=1, max_size=25))
+        st.integers(1, 15), targets, TEXT, owners("UserId", "UserDisplayName"), MAYBE_DATE),
+        min_size=3, max_size=10)))
     for number, vote in enumerate(votes or [], 1):
         vote["Id"] = number
     return Dump(users=users, posts=rows, votes=votes, comments=comments,
@@ -115,8 +139,7 @@ def dumps(draw) -> Dump:
 
 
 def _date_ok(value) -> bool:
-    return value in ("2015-01-27T20:09:32.720", "2014-12-01T08:00:00", "2016-02-29T23:59:59.999",
-                     "2015-06-01T00:00:00+02:00")
+    return value in GOOD_DATES
 
 
 def _post_ok(row: dict) -> bool:

@@ -18,7 +18,7 @@ from community.importer import DumpError, import_dump
 from community.models import Comment, LedgerEntry, Post, Thread, User, Vote
 
 QUIET = {"tty": False, "echo": lambda *a, **k: None}
-PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
+PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 _sites = itertools.count(1)
 
