@@ -133,9 +133,9 @@ def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
                               batch_size=batch_size, workers=workers)
     except DumpError as exc:
         db.session.rollback()
-        click.echo(f"import failed: {exc}", err=True)
-        click.echo("Batches committed before the failure are kept; fix the file and run "
-                   "the command again to continue.", err=True)
+        # One line: batches before the failure are kept, so a re-run continues from there.
+        click.echo(f"import failed: {exc} (fix the file and run the command again to continue)",
+                   err=True)
         sys.exit(1)
     after_import(current_app._get_current_object())
     for warning in summary.warnings:

@@ -70,6 +70,25 @@ THREADS = [
 ]
 
 
+GROUPS = [
+    # slug, name, tags, spaces, members, leads: what routing and the case page's group menu use
+    ("product", "Product R&D", ["sync", "desktop-app", "errors", "ui", "reports"],
+     ["product-qa", "ideas"], ["emma"], ["emma"]),
+    ("billing", "Billing and accounts", ["billing", "export", "accounts", "licensing"],
+     ["product-qa"], ["emma", "marc"], ["marc"]),
+]
+
+
+def seed_groups(session: Session, users: dict) -> None:
+    from .escalation.groups import save_group
+    from .models.escalation import ExpertGroup
+
+    for slug, name, tags, spaces, members, leads in GROUPS:
+        if session.scalar(select(ExpertGroup.id).where(ExpertGroup.slug == slug)) is None:
+            save_group(session, by=users["admin"], slug=slug, name=name, tags=tags,
+                       spaces=spaces, members=members, leads=leads)
+
+
 def seed(session: Session, echo=print) -> list[tuple[str, str, str]]:
     users = {}
     for username, role, display, password in ACCOUNTS:
@@ -86,6 +105,7 @@ def seed(session: Session, echo=print) -> list[tuple[str, str, str]]:
                                                description=description, visibility=visibility)
             space.position = position
         spaces[slug] = space
+    seed_groups(session, users)
     created = 0
     for slug, kind, author, title, body, tags, replies, accepted in THREADS:
         if session.scalar(select(Thread.id).where(Thread.title == title)):

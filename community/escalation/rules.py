@@ -3,6 +3,7 @@ configuration (``ESCALATION``), per space in ``ESCALATION_SPACES``.
 
     ESCALATION = {"no_answer_hours": 12}
     ESCALATION_SPACES = {"billing": {"no_answer_hours": 4}, "lounge": {"enabled": False}}
+    ESCALATION_SPACES = {"coffee": {"imported": True}}  # imported threads may become cases
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ DEFAULTS = {
     "ask_expert_after_hours": 2.0,
     # Only spaces customers can see are watched (public and members).
     "visibilities": ("public", "members"),
+    # Imported threads (a Stack Exchange dump: Thread.external_id is set) are history,
+    # not work: the sweep leaves them alone unless a space says otherwise.
+    "imported": False,
 }
 SLA_DEFAULTS = {
     # First staff response due within this many business hours, per priority.
@@ -44,6 +48,7 @@ class Rules:
     no_staff_reply_hours: float
     ask_expert_after_hours: float
     visibilities: tuple
+    imported: bool = False
 
     def applies_to(self, space) -> bool:
         return self.enabled and space.visibility in self.visibilities

@@ -79,11 +79,12 @@ def _escalate(session: Session, now: datetime, report: SweepReport) -> None:
     for rules, spaces in _rule_buckets(session).items():
         no_answer = now - timedelta(hours=rules.no_answer_hours)
         no_staff = now - timedelta(hours=rules.no_staff_reply_hours)
+        origin = [] if rules.imported else [Thread.external_id.is_(None)]
         rows = session.execute(
             select(Thread.id, Thread.space_id, Thread.post_count, Thread.created_at)
             .where(Thread.space_id.in_([s.id for s in spaces]), Thread.kind == "question",
                    Thread.deleted_at.is_(None), Thread.is_closed.is_(False),
-                   Thread.accepted_post_id.is_(None),
+                   Thread.accepted_post_id.is_(None), *origin,
                    Thread.created_at <= max(no_answer, no_staff), ~any_case,
                    or_(and_(Thread.post_count == 0, Thread.created_at <= no_answer),
                        and_(Thread.created_at <= no_staff, ~staff_post)))

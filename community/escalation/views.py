@@ -75,7 +75,8 @@ def triage():
     group = request.args.get("group") or None
     state = request.args.get("state") or None
     state = state if state in CASE_STATES else None
-    sort = "opened" if request.args.get("sort") == "opened" else "due"
+    # Newest first: a case that just came in is never buried under older overdue ones.
+    sort = "due" if request.args.get("sort") == "due" else "opened"
     page = page_number()
     items, total = service.list_cases(db.session, user, state=state, group=group, sort=sort,
                                       page=page, per_page=PER_PAGE)

@@ -95,7 +95,10 @@ def import_dump(session: Session, folder: Path | str, *, space_slug: str,
                         progress=Progress(echo, tty=tty), batch_size=batch_size, workers=workers)
     for name, step in STEPS:
         if name in files:
-            step(ctx, files[name])
+            try:
+                step(ctx, files[name])
+            except OSError as exc:  # unreadable, or gone while importing
+                raise DumpError(f"cannot be read ({exc.strerror or exc})", file=name) from None
     _record_score_offsets(session, ctx.site)
     return summary
 

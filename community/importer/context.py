@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import LedgerEntry, Space, User, utcnow
-from .reader import iter_rows
+from .reader import integer, iter_rows
 from .summary import Progress, Summary
 
 _HAS_CAUSE = hasattr(LedgerEntry, "cause")
@@ -47,6 +47,9 @@ class ImportContext:
     tag_wikis: dict[int, tuple[str, str]] | None = None
     points: dict[str, int] = field(default_factory=dict)
     touched_users: set[int] = field(default_factory=set)
+    # Posts.xml lines to come back to: answers read before their question, and repeated ids.
+    waiting_answers: set[int] = field(default_factory=set)
+    repeated_posts: set[int] = field(default_factory=set)
 
     def __post_init__(self):
         site = self.folder.name
@@ -73,16 +76,31 @@ class ImportContext:
 
     # -- authors -------------------------------------------------------------------
 
-    @staticmethod
-    def author_of(row: dict[str, str], id_attr: str, name_attr: str) -> tuple[str, str, str]:
-        """("id", "123", fallback name) for a known account, ("name", name, name) otherwise."""
-        uid, name = row.get(id_attr), (row.get(name_attr) or "").strip()
-        if uid:
-            return "id", uid, name
-        return "name", name, name
+    def author_of(self, row: dict[str, str], id_attr: str, name_attr: str) -> tuple[tuple[str, str], str]:
+        """The account of a row's author and the name the row gives it.
 
-    def user_ext(self, spec: tuple[str, str, str]) -> str:
-        kind, value, _name = spec
+        The account is ("id", "123") when the row names a user id, whether or not it
+        also carries a display name (real dumps mix both for one user), and
+        ("name", name) for a deleted user known by name alone. RowError for a bad id.
+        """
+        uid = integer(row, id_attr, None)
+        name = (row.get(name_attr) or "").strip()
+        return (("id", str(uid)) if uid is not None else ("name", name)), name
+
+    def add_author(self, authors: dict, row: dict[str, str], id_attr: str, name_attr: str,
+                   created_at: datetime | None) -> tuple[str, str]:
+        """Note the row's author in ``authors`` (account -> [name, first seen]); the account.
+        The first display name seen for an account is kept (Users.xml's, when it has one)."""
+        account, name = self.author_of(row, id_attr, name_attr)
+        seen = authors.get(account)
+        if seen is None:
+            authors[account] = [name, created_at]
+        elif name and not seen[0]:
+            seen[0] = name
+        return account
+
+    def user_ext(self, account: tuple[str, str]) -> str:
+        kind, value = account
         if kind == "id":
             return self.ext("user", value)
         return self.ext("name", hashlib.sha1(value.encode()).hexdigest()[:16])
@@ -94,16 +112,16 @@ class ImportContext:
             select(User.external_id, User.id).where(User.external_id.in_(set(exts))))
         return dict(rows.all())
 
-    def ensure_authors(self, specs: dict) -> dict:
-        """The user id of each author spec (spec -> first seen date), creating missing ones."""
-        by_ext = {self.user_ext(spec): spec for spec in specs}
-        known = self.user_ids(list(by_ext))
-        missing = [(ext, spec) for ext, spec in by_ext.items() if ext not in known]
+    def ensure_authors(self, authors: dict) -> dict[tuple[str, str], int]:
+        """The user id of each account in ``authors`` (from add_author), creating missing ones."""
+        ext_of = {account: self.user_ext(account) for account in authors}
+        known = self.user_ids(list(ext_of.values()))
+        missing = [(ext, account) for account, ext in ext_of.items() if ext not in known]
         if missing:
-            self.insert_users([self.user_row(ext, spec[0], spec[1], spec[2], specs[spec])
-                               for ext, spec in missing])
-            known = self.user_ids(list(by_ext))
-        return {spec: known[ext] for ext, spec in by_ext.items()}
+            self.insert_users([self.user_row(ext, *account, *authors[account])
+                               for ext, account in missing])
+            known = self.user_ids(list(ext_of.values()))
+        return {account: known[ext] for account, ext in ext_of.items()}
 
     def user_row(self, ext: str, kind: str, value: str, display: str,
                  created_at: datetime | None) -> dict:

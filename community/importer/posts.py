@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from ..models import Post, Tag, Thread, thread_tag
 from .context import ImportContext
 from .convert import Converter
-from .reader import RowError, integer, parse_date, parse_tags, require
+from .reader import RowError, SeenIds, integer, parse_date, parse_tags, require
 
 OTHER_TYPES = {"3": "orphaned tag wiki", "6": "moderator nomination", "7": "wiki placeholder",
                "8": "privilege wiki", "9": "collective discussion"}
@@ -19,39 +19,58 @@ _TAGS_RE = re.compile(r"<[^>]+>")
 
 
 def import_posts(ctx: ImportContext, path: Path) -> None:
-    ctx.progress.start(path.name, path.stat().st_size)
-    with Converter(ctx.workers) as converter:
-        for batch in ctx.batches(path):
-            plan = _plan(ctx, path.name, batch)
-            for done_plan, results in converter.submit(plan["texts"], plan):
-                _write(ctx, path.name, done_plan, results)
-        for done_plan, results in converter.drain():
-            _write(ctx, path.name, done_plan, results)
-    ctx.progress.finish()
+    seen = SeenIds()
+    _pass(ctx, path, path.name, lambda batch: _plan(ctx, path.name, batch, seen))
+    if ctx.waiting_answers:
+        # Answers read before their question (dumps are not always in id order): their
+        # question is in now, or it never comes and they are reported on this pass.
+        waiting, ctx.waiting_answers = ctx.waiting_answers, set()
+        _pass(ctx, path, f"{path.name} (answers before their question)",
+              lambda batch: _plan(ctx, path.name, [(n, r) for n, r in batch if n in waiting]),
+              final=True)
     _accepted_answers(ctx, path)
 
 
-def _plan(ctx: ImportContext, name: str, batch) -> dict:
+def _pass(ctx: ImportContext, path: Path, title: str, plan_batch, final: bool = False) -> None:
+    ctx.progress.start(title, path.stat().st_size)
+    with Converter(ctx.workers) as converter:
+        for batch in ctx.batches(path):
+            plan = plan_batch(batch)
+            for done_plan, results in converter.submit(plan["texts"], plan):
+                _write(ctx, path.name, done_plan, results, final)
+        for done_plan, results in converter.drain():
+            _write(ctx, path.name, done_plan, results, final)
+    ctx.progress.finish()
+
+
+def _plan(ctx: ImportContext, name: str, batch, seen: SeenIds | None = None) -> dict:
     """Validate the rows and pick those whose body must be (re)converted."""
     items = []
     for line, row in batch:
         try:
-            require(row, "Id", "PostTypeId")
+            require(row, "Id")
+            post_id = integer(row, "Id")
+            if seen is not None and not seen.add(post_id):  # the first row claims it, valid or not
+                ctx.repeated_posts.add(line)
+                raise RowError(f"Id {post_id} repeated (the first row with it is kept)")
+            require(row, "PostTypeId")
             kind = {"1": "question", "2": "answer", "4": "wiki", "5": "wiki"}.get(row["PostTypeId"])
             if kind is None:
-                t = row["PostTypeId"]
+                t = row["PostTypeId"][:12]
                 ctx.summary.skip("posts", f"post type {t} ({OTHER_TYPES.get(t, 'unknown')})")
                 continue
-            integer(row, "Id")
             if kind == "question":
                 require(row, "CreationDate", "Title")
             elif kind == "answer":
                 require(row, "CreationDate", "ParentId")
-            item = {"line": line, "row": row, "kind": kind, "ext": ctx.ext("post", row["Id"]),
+            item = {"line": line, "row": row, "kind": kind, "ext": ctx.ext("post", post_id),
                     "created": parse_date(row.get("CreationDate")),
                     "edited": parse_date(row.get("LastEditDate")),
                     "last": parse_date(row.get("LastActivityDate")),
-                    "score": integer(row, "Score"), "text": None}
+                    "score": integer(row, "Score"), "text": None,
+                    "account": ctx.author_of(row, "OwnerUserId", "OwnerDisplayName")[0]}
+            if kind == "answer":
+                item["parent"] = ctx.ext("post", integer(row, "ParentId"))
         except RowError as exc:
             ctx.summary.skip("posts", str(exc), file=name, line=line)
             continue
@@ -71,19 +90,17 @@ def _plan(ctx: ImportContext, name: str, batch) -> dict:
     return {"items": items, "order": order, "texts": texts}
 
 
-def _write(ctx: ImportContext, name: str, plan: dict, results) -> None:
+def _write(ctx: ImportContext, name: str, plan: dict, results, final: bool) -> None:
     for item, (markdown, body_html) in zip(plan["order"], results, strict=True):
         item["text"] = (markdown, body_html)
     items = plan["items"]
-    specs: dict = {}
+    accounts: dict = {}
     for item in items:
-        spec = ctx.author_of(item["row"], "OwnerUserId", "OwnerDisplayName")
-        item["author"] = spec
-        specs.setdefault(spec, item["created"])
+        ctx.add_author(accounts, item["row"], "OwnerUserId", "OwnerDisplayName", item["created"])
     try:
-        authors = ctx.ensure_authors(specs)
+        authors = ctx.ensure_authors(accounts)
         _questions(ctx, [i for i in items if i["kind"] == "question"], authors)
-        _answers(ctx, name, [i for i in items if i["kind"] == "answer"], authors)
+        _answers(ctx, name, [i for i in items if i["kind"] == "answer"], authors, final)
         _tag_wikis(ctx, [i for i in items if i["kind"] == "wiki"])
         ctx.session.commit()
     except BaseException:
@@ -92,7 +109,7 @@ def _write(ctx: ImportContext, name: str, plan: dict, results) -> None:
 
 
 def _text(ctx, item) -> tuple[str, str]:
-    if item["text"] is None:  # a duplicate row seen after planning: convert here
+    if item["text"] is None:  # the row was there when planned, gone now (another import)
         from .convert import convert_html
 
         item["text"] = convert_html(item["row"].get("Body", ""))
@@ -122,13 +139,13 @@ def _questions(ctx: ImportContext, items, authors) -> None:
             new_rows.append({
                 **values, "space_id": ctx.space.id, "kind": "question",
                 "title": row["Title"].strip()[:255], "body": body, "body_html": body_html,
-                "author_id": authors[item["author"]], "post_count": 0, "idea_status": None,
+                "author_id": authors[item["account"]], "post_count": 0, "idea_status": None,
                 "status_note": None, "accepted_post_id": None, "duplicate_of_id": None,
                 "is_locked": False, "is_pinned": False, "external_id": ext,
                 "created_at": item["created"], "edited_at": item["edited"],
                 "last_activity_at": last, "deleted_at": None})
             tags[ext] = parse_tags(row.get("Tags"))
-            ledger.append({"user_id": authors[item["author"]], "key": f"imported:{ext}",
+            ledger.append({"user_id": authors[item["account"]], "key": f"imported:{ext}",
                            "points": ctx.score_points("question", item["score"]),
                            "created_at": item["created"], "ext": ext})
             continue
@@ -144,7 +161,7 @@ def _questions(ctx: ImportContext, items, authors) -> None:
         if "score" in changes:
             delta = (ctx.score_points("question", item["score"])
                      - ctx.score_points("question", cur.score))
-            ledger.append({"user_id": authors[item["author"]], "points": delta,
+            ledger.append({"user_id": authors[item["account"]], "points": delta,
                            "key": f"imported:{ext}:score:{cur.score}>{item['score']}@{last:%Y%m%d%H%M%S}",
                            "created_at": last, "thread_id": cur.id})
         if changes:
@@ -182,27 +199,29 @@ def _set_tags(ctx: ImportContext, tags: dict[int, list[str]], retag: list[int]) 
         ctx.session.execute(insert(thread_tag), links)
 
 
-def _answers(ctx: ImportContext, name: str, items, authors) -> None:
+def _answers(ctx: ImportContext, name: str, items, authors, final: bool) -> None:
     existing = _by_ext(ctx, [Post.id, Post.score, Post.edited_at, Post.thread_id], Post,
                        [i["ext"] for i in items])
-    parents = _by_ext(ctx, [Thread.id], Thread,
-                      list({ctx.ext("post", i["row"]["ParentId"]) for i in items}))
+    parents = _by_ext(ctx, [Thread.id], Thread, list({i["parent"] for i in items}))
     new_rows, updates, ledger, activity = [], [], [], {}
     for item in items:
         ext, cur = item["ext"], existing.get(item["ext"])
         if cur is None:
-            parent = parents.get(ctx.ext("post", item["row"]["ParentId"]))
+            parent = parents.get(item["parent"])
+            if parent is None and not final:
+                ctx.waiting_answers.add(item["line"])
+                continue
             if parent is None:
                 ctx.summary.skip("answers", f"question {item['row']['ParentId']} absent",
                                  file=name, line=item["line"])
                 continue
             body, body_html = _text(ctx, item)
             new_rows.append({
-                "thread_id": parent.id, "author_id": authors[item["author"]], "body": body,
+                "thread_id": parent.id, "author_id": authors[item["account"]], "body": body,
                 "body_html": body_html, "score": item["score"], "is_official": False,
                 "external_id": ext, "created_at": item["created"], "edited_at": item["edited"],
                 "deleted_at": None, "deleted_by_id": None})
-            ledger.append({"user_id": authors[item["author"]], "key": f"imported:{ext}",
+            ledger.append({"user_id": authors[item["account"]], "key": f"imported:{ext}",
                            "points": ctx.score_points("answer", item["score"]),
                            "created_at": item["created"], "thread_id": parent.id, "ext": ext})
             when = max(item["created"], item["last"] or item["created"])
@@ -213,7 +232,7 @@ def _answers(ctx: ImportContext, name: str, items, authors) -> None:
             changes["score"] = item["score"]
             delta = ctx.score_points("answer", item["score"]) - ctx.score_points("answer", cur.score)
             stamp = f"{(item['last'] or item['created']):%Y%m%d%H%M%S}"
-            ledger.append({"user_id": authors[item["author"]], "points": delta,
+            ledger.append({"user_id": authors[item["account"]], "points": delta,
                            "key": f"imported:{ext}:score:{cur.score}>{item['score']}@{stamp}",
                            "created_at": item["last"] or item["created"],
                            "thread_id": cur.thread_id, "post_id": cur.id})
@@ -285,20 +304,31 @@ def _accepted_answers(ctx: ImportContext, path: Path) -> None:
     """A second streaming pass: accepted answers come after their question in the file."""
     ctx.progress.start(f"{path.name} (accepted answers)", path.stat().st_size)
     for batch in ctx.batches(path):
-        items = [(line, row) for line, row in batch
-                 if row.get("PostTypeId") == "1" and row.get("AcceptedAnswerId") and row.get("Id")]
+        items = []
+        for line, row in batch:
+            if (row.get("PostTypeId") != "1" or not row.get("AcceptedAnswerId")
+                    or line in ctx.repeated_posts):
+                continue
+            try:
+                question_ext = ctx.ext("post", integer(row, "Id"))
+            except RowError:
+                continue  # reported on the first pass
+            try:
+                answer_ext = ctx.ext("post", integer(row, "AcceptedAnswerId"))
+            except RowError:
+                answer_ext = None  # reported below, as an absent answer
+            items.append((line, question_ext, answer_ext))
         if not items:
             continue
         threads = _by_ext(ctx, [Thread.id, Thread.accepted_post_id, Thread.author_id], Thread,
-                          [ctx.ext("post", r["Id"]) for _l, r in items])
+                          [q for _l, q, _a in items])
         posts = _by_ext(ctx, [Post.id, Post.thread_id, Post.author_id, Post.created_at], Post,
-                        [ctx.ext("post", r["AcceptedAnswerId"]) for _l, r in items])
+                        [a for _l, _q, a in items if a])
         updates, ledger = [], []
-        for line, row in items:
-            thread = threads.get(ctx.ext("post", row["Id"]))
+        for line, question_ext, answer_ext in items:
+            thread = threads.get(question_ext)
             if thread is None:
                 continue  # the question itself was skipped and reported
-            answer_ext = ctx.ext("post", row["AcceptedAnswerId"])
             post = posts.get(answer_ext)
             if post is None or post.thread_id != thread.id:
                 ctx.summary.skip("accepted answers", "accepted answer absent from the dump",
