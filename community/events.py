@@ -126,6 +126,17 @@ class BadgeAwarded(Event):
     post_id: int | None = None
 
 
+@dataclass(frozen=True)
+class FlagAgreed(Event):
+    """A moderator upheld a flag (hid or deleted what it reported)."""
+
+    flag_id: int
+    flagger_id: int
+    target_type: str
+    target_id: int
+    by_id: int
+
+
 def on(event_type: type[Event]):
     def register(fn: Callable):
         _in_tx[event_type].append(fn)

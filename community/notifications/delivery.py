@@ -71,6 +71,12 @@ def install(session_factory) -> None:
             session.info.pop(fanout.PUSH_KEY, None)
             session.info.pop(fanout.MAIL_KEY, None)
 
+    @sa_event.listens_for(session_factory, "after_transaction_end")
+    def _forget_occasions(session: Session, transaction):
+        # Who was told of what lasts one outer transaction (savepoints end inside it).
+        if transaction.parent is None:
+            session.info.pop(fanout.TOLD_KEY, None)
+
 
 def wait_for_mail(timeout: float) -> bool:
     """The worker sleeps here; a commit that queued an immediate email wakes it."""
