@@ -63,7 +63,11 @@ def settle(
     capped: bool = False,
     now: datetime | None = None,
 ) -> int:
-    """Bring ``cause``'s net points for ``user_id`` to ``target``; returns the rows written."""
+    """Bring ``cause``'s net points for ``user_id`` to ``target``; returns the rows written.
+
+    A cause in a thread outside the earning spaces (rules.EARNING_VISIBILITIES) has a
+    target of 0: staff-only activity never shows in public reputation or its history.
+    """
     now = now or utcnow()
     if thread_id is not None and not _earns(session, thread_id):
         target = 0

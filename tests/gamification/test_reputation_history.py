@@ -48,6 +48,8 @@ def test_votes_in_a_staff_space_leave_no_trace_on_anyone_s_reputation(
             assert "Upvote received" not in page
             # Staff may read the thread, so its answers list may name it; nobody else.
             assert staff or "Secret internal roadmap" not in page
+    # Nor a badge (its date would tell the same): the answer was the employee's first.
+    assert client.get(f"/api/v1/users/{employee.username}").json["badges"] == []
     board = client.get("/api/v1/leaderboard?period=all&track=staff").json["items"]
     assert {employee.username, colleague.username}.isdisjoint(
         {i["user"]["username"] for i in board})
