@@ -2,8 +2,9 @@
 
 ``notify()`` is the one way to create notifications; it drops the actor, anyone who
 cannot read the thread or post (or is outside the verb's audience), applies each
-recipient's preferences, writes the rows in one statement and queues the pushes,
-which go out only once the transaction commits (see ``delivery``).
+recipient's preferences, tells each person once per occasion (by the verb's rank),
+writes the rows in one statement and queues the pushes, which go out only once the
+transaction commits (see ``delivery``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _users(session: Session, ids: set[int]) -> list[User]:
 
 def notify(session: Session, verb: str, *, recipients, actor_id: int | None = None,
            thread: Thread | None = None, post: Post | None = None, data: dict | None = None,
-           skip=(), occasion=None) -> set[int]:
+           occasion=None) -> set[int]:
     """Notify ``recipients`` (user ids); returns the ids that got a notification.
 
     ``occasion`` (any hashable: the domain event, or a key of one action) makes every
@@ -71,7 +72,7 @@ def notify(session: Session, verb: str, *, recipients, actor_id: int | None = No
         raise ValueError(f"unregistered notification verb {verb!r}")
     if post is not None and thread is None:
         thread = post.thread
-    ids = {int(r) for r in recipients if r is not None} - set(skip)
+    ids = {int(r) for r in recipients if r is not None}
     ids.discard(actor_id)  # nobody is told about their own action
     if not ids:
         return set()
