@@ -126,6 +126,17 @@ class BadgeAwarded(Event):
     post_id: int | None = None
 
 
+@dataclass(frozen=True)
+class FlagAgreed(Event):
+    """A moderator upheld a flag (hid or deleted what it reported)."""
+
+    flag_id: int
+    flagger_id: int
+    target_type: str
+    target_id: int
+    by_id: int
+
+
 def on(event_type: type[Event]):
     def register(fn: Callable):
         _in_tx[event_type].append(fn)
@@ -172,6 +183,13 @@ def _run_post_commit(event: Event) -> None:
 # and only the outermost commit runs what is left.
 
 _QUEUES = "community_after_commit"
+_SCRATCH = "community_transaction_scratch"
+
+
+def transaction_scratch(session: Session, name: str) -> dict:
+    """A dict that lives until the outer transaction ends (what this transaction has
+    already done, such as who was told of an occasion); savepoints share it."""
+    return session.info.setdefault(_SCRATCH, {}).setdefault(name, {})
 
 
 def defer(session: Session, fn: Callable, *args, once: bool = False) -> None:
@@ -235,3 +253,4 @@ def install() -> None:
         # A session closed without commit or rollback (remove() at teardown) drops its queue.
         if transaction.parent is None:
             session.info.pop(_QUEUES, None)
+            session.info.pop(_SCRATCH, None)

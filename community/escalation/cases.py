@@ -126,7 +126,7 @@ def after_open(session: Session, case: Case, *, actor_id: int | None) -> None:
     from ..events import emit
     from .events import CaseOpened
 
-    notify_case(session, "case_assigned", case, recipients=group_recipients(session, case),
+    notify_case(session, "case_routed", case, recipients=group_recipients(session, case),
                 actor_id=actor_id)
     emit(session, CaseOpened(case_id=case.id, thread_id=case.thread_id))
 
@@ -179,11 +179,15 @@ def assign(session: Session, case: Case, *, by: User, assignee: User | None = No
     case.updated_at = now
     _flush(session)
     record(session, case, "assigned", actor_id=by.id, now=now, **changes)
+    # One assignment is one occasion: the assignee is told it is theirs, the rest of a
+    # new group that it reached their queue, nobody both.
+    occasion = ("case_assigned", case.id, now)
     if "assignee" in changes:
-        notify_case(session, "case_assigned", case, recipients=[assignee.id], actor_id=by.id)
-    elif "group" in changes:
-        notify_case(session, "case_assigned", case, recipients=group_recipients(session, case),
-                    actor_id=by.id)
+        notify_case(session, "case_assigned", case, recipients=[assignee.id], actor_id=by.id,
+                    occasion=occasion)
+    if "group" in changes:
+        notify_case(session, "case_routed", case, recipients=group_recipients(session, case),
+                    actor_id=by.id, occasion=occasion)
     return case
 
 

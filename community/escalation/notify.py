@@ -27,10 +27,11 @@ if "cases_queued" not in VERBS:
 if "case_answered" not in VERBS:
     register("case_answered", label=_l("An expert answers my escalated question"),
              text=_l("An expert answered “%(title)s”"), email="immediately",
-             recipients=_l("the asker of a question with an open case"))
+             recipients=_l("the asker of a question with an open case"), rank=50)
 
 
-def notify_case(session, verb: str, case, *, recipients, actor_id=None, extra=None) -> set[int]:
+def notify_case(session, verb: str, case, *, recipients, actor_id=None, extra=None,
+                post=None, occasion=None) -> set[int]:
     data = {"title": case.thread.title, "case_id": case.id, **(extra or {})}
     return notify(session, verb, recipients=[r for r in recipients if r], actor_id=actor_id,
-                  thread=case.thread, data=data)
+                  thread=case.thread, post=post, data=data, occasion=occasion)

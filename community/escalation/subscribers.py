@@ -28,8 +28,9 @@ def first_response(session: Session, ev: PostCreated) -> None:
             cases.record(session, case, "first_response", actor_id=post.author_id,
                          now=post.created_at, post_id=post.id)
             session.flush()
+        # The same occasion as the fan-out's "answer_posted": the asker hears it once.
         notify_case(session, "case_answered", case, recipients=[case.thread.author_id],
-                    actor_id=post.author_id)
+                    actor_id=post.author_id, post=post, occasion=ev)
     elif post.author_id == case.thread.author_id and case.state == "waiting_customer":
         cases.transition(session, case, "start", by=None, actor_id=post.author_id,
                          now=post.created_at)

@@ -170,7 +170,7 @@ def _announce_opened(session: Session, opened: list) -> None:
     for group_id, ids in by_group.items():
         if len(ids) <= each:
             for case in session.scalars(select(Case).where(Case.id.in_(ids))):
-                notify_case(session, "case_assigned", case,
+                notify_case(session, "case_routed", case,
                             recipients=group_recipients(session, case))
         else:
             notify(session, "cases_queued", recipients=recipients_for_group(session, group_id),

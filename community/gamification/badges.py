@@ -20,7 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from ..events import BadgeAwarded, Event, emit
-from ..models import BadgeAward, Post, Thread, User, utcnow
+from ..models import BadgeAward, Post, Space, Thread, User, utcnow
+from . import rules
 
 TIERS = ("bronze", "silver", "gold")
 Row = tuple[int, str, int | None, int | None]
@@ -51,13 +52,19 @@ def _only(column, users):
     return column.in_(users) if users is not None else True
 
 
+def _earning():
+    """Content in staff spaces earns no badge, as it earns no points (rules.py)."""
+    return Thread.space_id.in_(select(Space.id).where(
+        Space.visibility.in_(rules.EARNING_VISIBILITIES)))
+
+
 # ---- criteria ----
 
 def threads_of_kind(kind: str) -> Criterion:
     def run(session, users, n):
         return session.execute(
             select(Thread.author_id, literal(""), func.min(Thread.id), null())
-            .where(Thread.kind == kind, Thread.deleted_at.is_(None), _only(Thread.author_id, users))
+            .where(_earning(), Thread.kind == kind, Thread.deleted_at.is_(None), _only(Thread.author_id, users))
             .group_by(Thread.author_id).having(func.count(Thread.id) >= n)
         ).all()
     return run
@@ -67,7 +74,7 @@ def answers(session, users, n):
     return session.execute(
         select(Post.author_id, literal(""), null(), func.min(Post.id))
         .join(Thread, Thread.id == Post.thread_id)
-        .where(Thread.kind == "question", Post.deleted_at.is_(None), Thread.deleted_at.is_(None),
+        .where(_earning(), Thread.kind == "question", Post.deleted_at.is_(None), Thread.deleted_at.is_(None),
                _only(Post.author_id, users))
         .group_by(Post.author_id).having(func.count(Post.id) >= n)
     ).all()
@@ -77,7 +84,7 @@ def accepted_answers(session, users, n):
     return session.execute(
         select(Post.author_id, literal(""), null(), func.min(Post.id))
         .join(Thread, Thread.accepted_post_id == Post.id)
-        .where(Post.author_id != Thread.author_id, Post.deleted_at.is_(None),
+        .where(_earning(), Post.author_id != Thread.author_id, Post.deleted_at.is_(None),
                Thread.deleted_at.is_(None), _only(Post.author_id, users))
         .group_by(Post.author_id).having(func.count(Post.id) >= n)
     ).all()
@@ -86,7 +93,7 @@ def accepted_answers(session, users, n):
 def solved_questions(session, users, n):
     return session.execute(
         select(Thread.author_id, literal(""), func.min(Thread.id), null())
-        .where(Thread.kind == "question", Thread.accepted_post_id.is_not(None),
+        .where(_earning(), Thread.kind == "question", Thread.accepted_post_id.is_not(None),
                Thread.deleted_at.is_(None), _only(Thread.author_id, users))
         .group_by(Thread.author_id).having(func.count(Thread.id) >= n)
     ).all()
@@ -96,7 +103,7 @@ def answer_score(session, users, n):
     return session.execute(
         select(Post.author_id, cast(Post.id, String), Post.thread_id, Post.id)
         .join(Thread, Thread.id == Post.thread_id)
-        .where(Thread.kind == "question", Post.score >= n, Post.deleted_at.is_(None),
+        .where(_earning(), Thread.kind == "question", Post.score >= n, Post.deleted_at.is_(None),
                _only(Post.author_id, users))
     ).all()
 
@@ -104,7 +111,7 @@ def answer_score(session, users, n):
 def idea_score(session, users, n):
     return session.execute(
         select(Thread.author_id, cast(Thread.id, String), Thread.id, null())
-        .where(Thread.kind == "idea", Thread.score >= n, Thread.deleted_at.is_(None),
+        .where(_earning(), Thread.kind == "idea", Thread.score >= n, Thread.deleted_at.is_(None),
                _only(Thread.author_id, users))
     ).all()
 
@@ -112,7 +119,7 @@ def idea_score(session, users, n):
 def ideas_shipped(session, users, n):
     return session.execute(
         select(Thread.author_id, cast(Thread.id, String), Thread.id, null())
-        .where(Thread.kind == "idea", Thread.idea_status == "shipped",
+        .where(_earning(), Thread.kind == "idea", Thread.idea_status == "shipped",
                Thread.deleted_at.is_(None), _only(Thread.author_id, users))
     ).all()
 
@@ -123,7 +130,7 @@ def fast_responder(session, users, minutes):
     rows = session.execute(
         select(Post.author_id, Post.id, Thread.id, Post.created_at, Thread.created_at)
         .join(Thread, Thread.accepted_post_id == Post.id)
-        .where(Post.author_id != Thread.author_id, Post.deleted_at.is_(None),
+        .where(_earning(), Post.author_id != Thread.author_id, Post.deleted_at.is_(None),
                _only(Post.author_id, users))
         .order_by(Post.id)
     ).all()
@@ -146,14 +153,14 @@ def peer_helper(session, users, n):
         .join(Thread, Thread.accepted_post_id == Post.id)
         .join(answerer, answerer.id == Post.author_id)
         .join(asker, asker.id == Thread.author_id)
-        .where(answerer.role == "member", asker.role == "member",
+        .where(_earning(), answerer.role == "member", asker.role == "member",
                Post.author_id != Thread.author_id, Post.deleted_at.is_(None),
                Thread.deleted_at.is_(None), ~staff_first, _only(Post.author_id, users))
     ).all()
 
 
-# Moderation registers how agreed flags are counted: {user_id: count}. Until then no
-# one holds the curator badges.
+# Moderation registers how agreed flags are counted ({user_id: count}) when it is
+# installed (moderation.init_app); the curator badges read them.
 FLAG_COUNTERS: list[Callable[[Session, list[int] | None], dict[int, int]]] = []
 
 

@@ -27,7 +27,7 @@ from ..events import (
     emit,
     on,
 )
-from ..models import Post, Thread, User, Vote, utcnow
+from ..models import Post, Space, Thread, User, Vote, utcnow
 from ..models.ledger import LedgerEntry
 from . import badges, rules
 from .ledger import add_entry, cause_state
@@ -44,6 +44,12 @@ def _vote_points_today(session: Session, user_id: int, now: datetime) -> int:
     )
 
 
+def _earns(session: Session, thread_id: int) -> bool:
+    visibility = session.scalar(select(Space.visibility).join(Thread, Thread.space_id == Space.id)
+                                .where(Thread.id == thread_id))
+    return visibility is None or visibility in rules.EARNING_VISIBILITIES
+
+
 def settle(
     session: Session,
     *,
@@ -57,8 +63,14 @@ def settle(
     capped: bool = False,
     now: datetime | None = None,
 ) -> int:
-    """Bring ``cause``'s net points for ``user_id`` to ``target``; returns the rows written."""
+    """Bring ``cause``'s net points for ``user_id`` to ``target``; returns the rows written.
+
+    A cause in a thread outside the earning spaces (rules.EARNING_VISIBILITIES) has a
+    target of 0: staff-only activity never shows in public reputation or its history.
+    """
     now = now or utcnow()
+    if thread_id is not None and not _earns(session, thread_id):
+        target = 0
     net, count = cause_state(session, cause)
     if net == target or (capped and 0 < net <= target):
         return 0

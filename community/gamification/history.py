@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -12,11 +12,15 @@ from ..queries import Page
 
 def reputation_history(session: Session, viewer, user: User, *, page: int = 1,
                        per_page: int = 20) -> Page:
-    """Ledger rows, newest first; ``thread``/``post`` are set only when the viewer may
-    read them, so a line about hidden content keeps its points but not its link."""
-    total = session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.user_id == user.id))
+    """Ledger rows, newest first, without the rows about threads the viewer cannot read
+    (their time alone would say that something happened there); ``post`` is set only
+    when the viewer may see it."""
+    where = (LedgerEntry.user_id == user.id,
+             or_(LedgerEntry.thread_id.is_(None),
+                 LedgerEntry.thread_id.in_(select(Thread.id).where(perm.thread_filter(viewer)))))
+    total = session.scalar(select(func.count(LedgerEntry.id)).where(*where))
     rows = list(session.scalars(
-        select(LedgerEntry).where(LedgerEntry.user_id == user.id)
+        select(LedgerEntry).where(*where)
         .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ))

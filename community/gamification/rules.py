@@ -22,6 +22,11 @@ DEFAULT_RULES: dict[str, int] = {
 DEFAULT_DAILY_VOTE_CAP = 200
 REPUTATION_FLOOR = 1
 
+# Spaces whose content earns (and costs) points. Reputation, levels and badges are
+# public, so activity in staff spaces moves none of them: a member would otherwise see
+# that staff-only activity happened, and when.
+EARNING_VISIBILITIES = ("public", "members")
+
 # Reasons whose gains count against the daily cap ("from votes"; accepts are exempt).
 CAPPED_REASONS = ("upvote_received",)
 

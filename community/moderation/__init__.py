@@ -99,6 +99,7 @@ def apply(session, obj, result: Screening, *, by: User) -> bool:
     if not (result.hold or result.flag):
         return False
     kind = "approval" if result.hold and not result.editing else "word"
+    already_open = queue.is_open(session, obj)
     item = queue.open_item(session, obj, kind=kind, reason=result.reason)
     target_type = "post" if isinstance(obj, Post) else "thread"
     thread = obj.thread if isinstance(obj, Post) else obj
@@ -117,8 +118,9 @@ def apply(session, obj, result: Screening, *, by: User) -> bool:
     audit.record(session, actor_id=None, action="auto_hold" if result.hold else "auto_flag",
                  target_type=target_type, target_id=obj.id, reason=result.reason,
                  item_id=item.id)
-    notify_moderators(session, "post_flagged", thread=thread, actor_id=by.id,
-                      data={"title": thread.title, "reason": result.reason})
+    if not already_open:
+        notify_moderators(session, "post_flagged", thread=thread, actor_id=by.id,
+                          data={"title": thread.title, "reason": result.reason})
     return result.hold and not result.editing
 
 
@@ -176,7 +178,11 @@ def init_app(app) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
     _register_verbs()
 
-    from . import limits, views
+    from ..gamification import badges
+    from . import flags, limits, views
+
+    if flags.upheld_counts not in badges.FLAG_COUNTERS:  # once, however many apps
+        badges.FLAG_COUNTERS.append(flags.upheld_counts)
 
     @app.errorhandler(limits.RateLimited)
     def _rate_limited(exc: limits.RateLimited):

@@ -60,6 +60,7 @@ def flag(session: Session, obj: Thread | Post, *, by: User, reason: str,
             session.add(row)
     except IntegrityError:
         raise Conflict(_("You already flagged this.")) from None
+    already_open = queue.is_open(session, obj)
     item = queue.open_item(session, obj, kind="flags")
     item.flag_weight = session.scalar(select(func.coalesce(func.sum(Flag.weight), 0)).where(
         Flag.target_type == target_type, Flag.target_id == obj.id, Flag.state == "pending")) or 0
@@ -75,8 +76,10 @@ def flag(session: Session, obj: Thread | Post, *, by: User, reason: str,
 
         audit.record(session, actor_id=by.id if by.is_moderator else None, action="auto_hide", target_type=target_type,
                      target_id=obj.id, reason=why, item_id=item.id, weight=item.flag_weight)
-    notify_moderators(session, "post_flagged", thread=thread, actor_id=by.id,
-                      data={"title": thread.title, "reason": reason})
+    if not already_open:
+        # Moderators hear of an item once, until it is handled; later flags add weight.
+        notify_moderators(session, "post_flagged", thread=thread, actor_id=by.id,
+                          data={"title": thread.title, "reason": reason})
     session.flush()
     return row
 
@@ -87,7 +90,10 @@ def _top_reason(session: Session, target_type: str, target_id: int) -> str:
         .group_by(Flag.reason).order_by(func.sum(Flag.weight).desc()).limit(1)) or "other"
 
 
-def upheld_count(session: Session, user_id: int) -> int:
-    """Agreed flags: what the curator badge counts."""
-    return session.scalar(select(func.count(Flag.id)).where(
-        Flag.user_id == user_id, Flag.state == "upheld")) or 0
+def upheld_counts(session: Session, users: list[int] | None) -> dict[int, int]:
+    """Agreed flags per flagger (all flaggers when ``users`` is None): what the curator
+    and steward badges count, from the flags themselves so ``recompute`` agrees."""
+    query = select(Flag.user_id, func.count(Flag.id)).where(Flag.state == "upheld")
+    if users is not None:
+        query = query.where(Flag.user_id.in_(users))
+    return dict(session.execute(query.group_by(Flag.user_id)).all())

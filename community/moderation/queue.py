@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import NotFound, ValidationFailed
-from ..events import PostCreated, PostDeleted, PostRestored, ThreadCreated, emit
+from ..events import FlagAgreed, PostCreated, PostDeleted, PostRestored, ThreadCreated, emit
 from ..models import Flag, ModerationItem, Post, Thread, User, utcnow
 from . import audit
 
@@ -21,6 +21,13 @@ ACTIONS = ("dismiss", "hide", "delete", "restore")
 def target_of(session: Session, item: ModerationItem):
     model = Post if item.target_type == "post" else Thread
     return session.get(model, item.target_id)
+
+
+def is_open(session: Session, obj) -> bool:
+    """An item about ``obj`` waits in the queue (its moderators have been told)."""
+    target_type = "post" if isinstance(obj, Post) else "thread"
+    return session.scalar(select(ModerationItem.state).where(
+        ModerationItem.target_type == target_type, ModerationItem.target_id == obj.id)) == "open"
 
 
 def open_item(session: Session, obj, *, kind: str, reason: str | None = None) -> ModerationItem:
@@ -130,17 +137,17 @@ def act(session: Session, item: ModerationItem, *, by: User, action: str,
             notify_user(session, "content_restored", obj.author_id,
                         thread=thread, data={"title": thread.title})
         item.hidden = False
-        _settle_flags(session, item, "rejected")
+        _settle_flags(session, item, "rejected", by=by)
     elif action == "hide":
         if not item.hidden:
             hide_with_notice(session, item, obj, by_id=by.id,
                              why=reason or _("a moderator hid it"))
         item.hidden = True
-        _settle_flags(session, item, "upheld")
+        _settle_flags(session, item, "upheld", by=by)
     elif action == "delete":
         hide(session, obj, by_id=by.id)
         item.hidden = True
-        _settle_flags(session, item, "upheld")
+        _settle_flags(session, item, "upheld", by=by)
     item.state = "resolved"
     item.resolution = action
     item.resolved_by_id = by.id
@@ -152,10 +159,16 @@ def act(session: Session, item: ModerationItem, *, by: User, action: str,
     return item
 
 
-def _settle_flags(session: Session, item: ModerationItem, state: str) -> None:
-    session.execute(update(Flag).where(Flag.target_type == item.target_type,
-                                       Flag.target_id == item.target_id,
-                                       Flag.state == "pending").values(state=state))
+def _settle_flags(session: Session, item: ModerationItem, state: str, *, by: User) -> None:
+    settled = session.execute(
+        update(Flag).where(Flag.target_type == item.target_type, Flag.target_id == item.target_id,
+                           Flag.state == "pending").values(state=state)
+        .returning(Flag.id, Flag.user_id).execution_options(synchronize_session=False)).all()
+    if state == "upheld":
+        for flag_id, flagger_id in settled:
+            emit(session, FlagAgreed(flag_id=flag_id, flagger_id=flagger_id,
+                                     target_type=item.target_type, target_id=item.target_id,
+                                     by_id=by.id))
 
 
 def list_items(session: Session, *, state: str = "open", page: int = 1, per_page: int = 20):

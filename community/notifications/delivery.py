@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import pusher
-from ..events import defer
+from ..events import defer, transaction_scratch
 from ..models import DigestSent, Notification, User, utcnow
 from . import inbox
 
@@ -38,6 +38,20 @@ _wake = threading.Event()
 def queue_push(session: Session, room: str, event: str, payload: dict) -> None:
     """Push once the transaction commits (never if it rolls back), from the pusher thread."""
     defer(session, pusher.push, room, event, payload)
+
+
+def queue_notification_push(session: Session, user_id: int, payload: dict) -> None:
+    """Like ``queue_push``; a later push of the same notification in the transaction (its
+    row rewritten to a more specific verb) replaces the earlier one."""
+    latest = transaction_scratch(session, "notification_push_latest")
+    latest[payload["id"]] = payload
+    defer(session, _push_latest, latest, f"user:{int(user_id)}", payload)
+
+
+def _push_latest(latest: dict, room: str, payload: dict) -> None:
+    if latest.get(payload["id"]) is payload:
+        del latest[payload["id"]]
+        pusher.push(room, "notification", payload)
 
 
 def wake_mailer(session: Session) -> None:

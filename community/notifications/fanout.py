@@ -2,8 +2,9 @@
 
 ``notify()`` is the one way to create notifications; it drops the actor, anyone who
 cannot read the thread or post (or is outside the verb's audience), applies each
-recipient's preferences, writes the rows in one statement and queues the pushes,
-which go out only once the transaction commits (see ``delivery``).
+recipient's preferences, tells each person once per occasion (by the verb's rank),
+writes the rows in one statement and queues the pushes, which go out only once the
+transaction commits (see ``delivery``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -26,6 +27,7 @@ from ..events import (
     PostRestored,
     ThreadCreated,
     on,
+    transaction_scratch,
 )
 from ..models import Notification, Post, Thread, User, Vote, utcnow
 from . import delivery, follows, inbox, preferences, registry, watches
@@ -55,45 +57,72 @@ def _users(session: Session, ids: set[int]) -> list[User]:
 
 def notify(session: Session, verb: str, *, recipients, actor_id: int | None = None,
            thread: Thread | None = None, post: Post | None = None, data: dict | None = None,
-           skip=()) -> set[int]:
-    """Notify ``recipients`` (user ids); returns the ids that got a notification."""
+           occasion=None) -> set[int]:
+    """Notify ``recipients`` (user ids); returns the ids that got a notification.
+
+    ``occasion`` (any hashable: the domain event, or a key of one action) makes every
+    ``notify`` of that occasion in this transaction one notification per person: a
+    person already told with a verb of higher or equal rank is skipped, one told with a
+    lower rank has that row rewritten to this verb.
+    """
     spec = registry.get(verb)
     if spec is None:
         raise ValueError(f"unregistered notification verb {verb!r}")
     if post is not None and thread is None:
         thread = post.thread
-    ids = {int(r) for r in recipients if r is not None} - set(skip)
+    ids = {int(r) for r in recipients if r is not None}
     ids.discard(actor_id)  # nobody is told about their own action
     if not ids:
         return set()
     users = [u for u in _users(session, ids) if _deliverable(u, spec, thread, post)]
     prefs = preferences.for_users(session, [u.id for u in users], verb)
+    # {occasion: {user_id: (rank, notification id)}} for this outer transaction
+    told = transaction_scratch(session, "notification_told").setdefault(occasion, {}) \
+        if occasion is not None else {}
     now = utcnow()
     data = dict(data or {})
-    rows, targets = [], []
+    rows, targets, replaced = [], [], []
     for user in users:
         in_app, email = prefs[user.id]
         state = EMAIL_STATE.get(email, "none") if user.email else "none"
         if not in_app and state == "none":
             continue
-        rows.append({"user_id": user.id, "verb": verb, "actor_id": actor_id,
-                     "thread_id": thread.id if thread else None,
-                     "post_id": post.id if post else None, "data": data,
-                     "created_at": now, "in_app": in_app, "email_state": state})
-        targets.append(user)
-    if not rows:
-        return set()
+        earlier = told.get(user.id)
+        if earlier is not None and earlier[0] >= spec.rank:
+            continue
+        row = {"user_id": user.id, "verb": verb, "actor_id": actor_id,
+               "thread_id": thread.id if thread else None,
+               "post_id": post.id if post else None, "data": data,
+               "created_at": now, "in_app": in_app, "email_state": state}
+        if earlier is not None and _rewrite(session, earlier[1], row):
+            replaced.append((user, row, earlier[1]))
+        else:
+            rows.append(row)
+            targets.append(user)
     created = session.execute(
         insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
-    if any(r["email_state"] == "pending" for r in rows):
+    ).scalars().all() if rows else []
+    pairs = [*zip(targets, rows, created, strict=True), *replaced]
+    if not pairs:
+        return set()
+    if any(r["email_state"] == "pending" for _u, r, _n in pairs):
         delivery.wake_mailer(session)
-    _queue_pushes(session, spec, targets, rows, created, actor_id, thread, post, data, now)
-    return {u.id for u in targets}
+    if occasion is not None:
+        told.update({u.id: (spec.rank, nid) for u, _r, nid in pairs})
+    _queue_pushes(session, spec, pairs, actor_id, thread, post, data, now)
+    return {u.id for u, _r, _n in pairs}
 
 
-def _queue_pushes(session, spec, users, rows, ids, actor_id, thread, post, data, now) -> None:
-    shown = [(u, nid) for u, row, nid in zip(users, rows, ids, strict=True) if row["in_app"]]
+def _rewrite(session: Session, notification_id: int, row: dict) -> bool:
+    """Turn an earlier notification of the same occasion into this one (False if gone)."""
+    values = {k: v for k, v in row.items() if k != "user_id"}
+    done = session.execute(update(Notification).where(Notification.id == notification_id)
+                           .values(**values).execution_options(synchronize_session=False))
+    return bool(done.rowcount)  # its push, queued below, replaces the earlier one
+
+
+def _queue_pushes(session, spec, pairs, actor_id, thread, post, data, now) -> None:
+    shown = [(u, nid) for u, row, nid in pairs if row["in_app"]]
     if not shown:
         return
     actor = session.get(User, actor_id) if actor_id else None
@@ -109,7 +138,7 @@ def _queue_pushes(session, spec, users, rows, ids, actor_id, thread, post, data,
             with force_locale(locale):
                 texts[locale] = registry.render_text(
                     spec.name, actor=actor.display_name if actor else None, data=data)
-        delivery.queue_push(session, f"user:{user.id}", "notification", {
+        delivery.queue_notification_push(session, user.id, {
             "id": nid, "verb": spec.name, "text": texts[locale], "url": url,
             "thread_id": ref["thread_id"], "created_at": now.isoformat(),
             "unread": counts.get(user.id, 0)})
@@ -154,16 +183,16 @@ def _title(thread: Thread) -> dict:
     return {"title": thread.title}
 
 
-def _watch_notify(session, thread, post, text, *, actor_id, seen: set[int], new_thread: bool):
+def _watch_notify(session, thread, post, text, *, actor_id, occasion, new_thread: bool):
     for watch, snippet in watches.matches(session, thread, text, new_thread=new_thread):
-        if watch.user_id in seen:
-            continue
-        got = notify(session, "watch_matched", recipients=[watch.user_id], actor_id=actor_id,
-                     thread=thread, post=post,
-                     data={**_title(thread), "query": watch.query or " ".join(watch.tags),
-                           "watch_id": watch.id, "snippet": snippet})
-        seen |= got
+        notify(session, "watch_matched", recipients=[watch.user_id], actor_id=actor_id,
+               thread=thread, post=post, occasion=occasion,
+               data={**_title(thread), "query": watch.query or " ".join(watch.tags),
+                     "watch_id": watch.id, "snippet": snippet})
 
+
+# One new thread or post is one occasion: each person hears of it once, by the most
+# specific verb (ranks in the registry), whichever subscriber speaks first.
 
 @on(ThreadCreated)
 def on_thread_created(session: Session, ev: ThreadCreated) -> None:
@@ -171,15 +200,13 @@ def on_thread_created(session: Session, ev: ThreadCreated) -> None:
     if thread is None:
         return
     follows.auto_follow(session, ev.author_id, thread.id)
-    seen = {ev.author_id}
     mentioned = mentioned_users(session, thread.body)
-    seen |= notify(session, "mentioned", recipients=[u.id for u in mentioned],
-                   actor_id=ev.author_id, thread=thread, data=_title(thread))
-    seen |= notify(session, "thread_created",
-                   recipients=follows.space_and_tag_followers(session, thread),
-                   actor_id=ev.author_id, thread=thread, data=_title(thread), skip=seen)
+    notify(session, "mentioned", recipients=[u.id for u in mentioned],
+           actor_id=ev.author_id, thread=thread, data=_title(thread), occasion=ev)
+    notify(session, "thread_created", recipients=follows.space_and_tag_followers(session, thread),
+           actor_id=ev.author_id, thread=thread, data=_title(thread), occasion=ev)
     _watch_notify(session, thread, None, thread.title + "\n" + thread.body,
-                  actor_id=ev.author_id, seen=seen, new_thread=True)
+                  actor_id=ev.author_id, occasion=ev, new_thread=True)
 
 
 @on(PostCreated)
@@ -189,15 +216,13 @@ def on_post_created(session: Session, ev: PostCreated) -> None:
         return
     thread = post.thread
     follows.auto_follow(session, ev.author_id, thread.id)
-    seen = {ev.author_id}
     mentioned = mentioned_users(session, post.body)
-    seen |= notify(session, "mentioned", recipients=[u.id for u in mentioned],
-                   actor_id=ev.author_id, thread=thread, post=post, data=_title(thread))
+    notify(session, "mentioned", recipients=[u.id for u in mentioned],
+           actor_id=ev.author_id, thread=thread, post=post, data=_title(thread), occasion=ev)
     verb = "answer_posted" if thread.kind == "question" else "reply_posted"
-    seen |= notify(session, verb, recipients=follows.thread_followers(session, thread),
-                   actor_id=ev.author_id, thread=thread, post=post, data=_title(thread),
-                   skip=seen)
-    _watch_notify(session, thread, post, post.body, actor_id=ev.author_id, seen=seen,
+    notify(session, verb, recipients=follows.thread_followers(session, thread),
+           actor_id=ev.author_id, thread=thread, post=post, data=_title(thread), occasion=ev)
+    _watch_notify(session, thread, post, post.body, actor_id=ev.author_id, occasion=ev,
                   new_thread=False)
     queue_thread_activity(session, thread, "post_created", post.id)
 

@@ -4,6 +4,10 @@ Other features add verbs with ``register(...)`` and create notifications with
 ``fanout.notify(session, "verb", recipients=[...], ...)``; nothing in the fan-out or the
 delivery code changes for a new verb. Texts are lazy strings rendered in the reader's
 language when the notification is shown, pushed or mailed.
+
+A verb's ``rank`` says how specific it is: when one occurrence (a domain event, one
+assignment) would tell a person several things, they get one notification, with the
+highest-ranked verb they have not turned off (see ``fanout.notify``'s ``occasion``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class Verb:
     in_app: bool = True
     audience: str = "anyone"
     recipients: object = None  # a sentence for people (the fan-out code is the rule)
+    rank: int = 0  # within one occasion, the highest rank wins
 
 
 VERBS: dict[str, Verb] = {}
@@ -36,10 +41,11 @@ VERBS: dict[str, Verb] = {}
 
 def register(name: str, *, label, text, link: Callable[[dict], str] | None = None,
              email: str = "off", in_app: bool = True, audience: str = "anyone",
-             recipients=None) -> Verb:
+             recipients=None, rank: int = 0) -> Verb:
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
-    verb = Verb(name, label, text, link or thread_link, email, in_app, audience, recipients)
+    verb = Verb(name, label, text, link or thread_link, email, in_app, audience, recipients,
+                rank)
     VERBS[name] = verb
     return verb
 
@@ -111,15 +117,15 @@ def _badge_name(slug: str) -> str:
     return str(badge.name) if badge else slug
 
 
-register("answer_posted", label=_l("New answers in threads I follow"),
+register("answer_posted", label=_l("New answers to questions I follow"),
          text=_l("%(actor)s answered “%(title)s”"), email="off",
-         recipients=_l("the asker and the thread's followers"))
-register("reply_posted", label=_l("New replies in threads I follow"),
+         recipients=_l("the asker and the thread's followers"), rank=30)
+register("reply_posted", label=_l("New replies in discussions and ideas I follow"),
          text=_l("%(actor)s replied in “%(title)s”"), email="off",
-         recipients=_l("the author and the thread's followers"))
+         recipients=_l("the author and the thread's followers"), rank=30)
 register("mentioned", label=_l("Someone mentions me"),
          text=_l("%(actor)s mentioned you in “%(title)s”"), email="immediately",
-         recipients=_l("every @username named in a post who can read it"))
+         recipients=_l("every @username named in a post who can read it"), rank=40)
 register("answer_accepted", label=_l("My answer is accepted"),
          text=_l("%(actor)s accepted your answer to “%(title)s”"), email="off",
          recipients=_l("the answer's author"))
@@ -134,13 +140,18 @@ register("idea_status_changed", label=_l("An idea I voted for or follow changes 
          recipients=_l("the idea's author, its voters and followers"))
 register("thread_created", label=_l("New threads in spaces and tags I follow"),
          text=_l("%(actor)s posted “%(title)s”"),
-         recipients=_l("the followers of the space or of one of its tags"))
+         recipients=_l("the followers of the space or of one of its tags"), rank=20)
 register("watch_matched", label=_l("New content matches one of my watches"),
          text=_l("“%(title)s” matches your watch “%(query)s”"), email="daily",
-         recipients=_l("the watch's owner"))
-register("case_assigned", label=_l("A case is assigned to me or my group"),
+         recipients=_l("the watch's owner"), rank=10)
+register("case_routed", label=_l("A case reaches my group's queue"),
+         text=_l("New case in your group's queue: “%(title)s”"), link=case_link,
+         email="immediately", audience="staff",
+         recipients=_l("the members of the group the case is routed to, or the moderators"),
+         rank=10)
+register("case_assigned", label=_l("A case is assigned to me"),
          text=_l("Case assigned to you: “%(title)s”"), link=case_link, email="immediately",
-         audience="staff", recipients=_l("the assignee or the group's members"))
+         audience="staff", recipients=_l("the assignee"), rank=20)
 register("case_updated", label=_l("A case I handle is updated"),
          text=_l("The case on “%(title)s” was updated"), link=case_link, audience="staff")
 register("case_sla_warning", label=_l("A case nears its response deadline"),
@@ -151,5 +162,3 @@ register("case_sla_breached", label=_l("A case misses its response deadline"),
          link=case_link, email="immediately", audience="staff")
 register("post_flagged", label=_l("A post is flagged (moderators)"),
          text=_l("A post in “%(title)s” was flagged"), audience="moderators")
-register("post_hidden", label=_l("My post is hidden pending review"),
-         text=_l("Your post in “%(title)s” was hidden pending review"))

@@ -18,7 +18,7 @@ def test_a_case_goes_to_the_group_whose_tags_match_best(db, make_thread, make_gr
     db.session.commit()
     assert case.group_id == rnd.id
     assert set(db.session.scalars(select(Notification.user_id)
-                                  .where(Notification.verb == "case_assigned"))) == {e2.id}
+                                  .where(Notification.verb == "case_routed"))) == {e2.id}
 
 
 def test_a_space_match_routes_when_no_tag_matches(db, make_thread, make_group, make_space):
@@ -36,7 +36,7 @@ def test_without_a_matching_group_the_case_goes_to_triage_and_moderators_hear(db
     db.session.commit()
     assert case.group_id is None
     assert moderator.id in set(db.session.scalars(
-        select(Notification.user_id).where(Notification.verb == "case_assigned")))
+        select(Notification.user_id).where(Notification.verb == "case_routed")))
 
 
 def test_out_of_office_members_are_not_told_of_a_new_case(db, make_thread, make_group, make_user):
@@ -45,7 +45,7 @@ def test_out_of_office_members_are_not_told_of_a_new_case(db, make_thread, make_
     cases.open_case(db.session, make_thread(tags=["router"]), by=None, source="no_answer")
     db.session.commit()
     assert set(db.session.scalars(select(Notification.user_id)
-                                  .where(Notification.verb == "case_assigned"))) == {here.id}
+                                  .where(Notification.verb == "case_routed"))) == {here.id}
 
 
 def test_suggested_experts_are_ranked_with_their_reasons(app, db, make_thread, make_post, make_group,

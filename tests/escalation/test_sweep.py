@@ -259,5 +259,5 @@ def test_a_sweep_opening_many_cases_sends_one_line_per_group(app, db, question, 
     rows = db.session.scalars(select(Notification)).all()
     queued = [r for r in rows if r.verb == "cases_queued"]
     assert [(r.user_id, r.data["count"]) for r in queued] == [(expert.id, 7)]
-    assert {r.user_id for r in rows if r.verb == "case_assigned"} >= {moderator.id}
-    assert expert.id not in {r.user_id for r in rows if r.verb == "case_assigned"}
+    assert {r.user_id for r in rows if r.verb == "case_routed"} >= {moderator.id}
+    assert expert.id not in {r.user_id for r in rows if r.verb == "case_routed"}
