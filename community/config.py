@@ -32,9 +32,19 @@ class Defaults:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "6 per minute;30 per hour"
-    REGISTER_RATE_LIMIT = "10 per hour"
+    # Sign-in (browser form and API token): attempts per account from one address, a
+    # ceiling per address generous enough for a whole office behind one NAT, and
+    # failures per account from anywhere (SECURITY.md, after Discourse).
+    LOGIN_RATE_LIMIT_PER_ACCOUNT_AND_IP = "6 per minute"
+    LOGIN_RATE_LIMIT_PER_IP = "60 per minute;300 per hour"
     LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR = 100
+    REGISTER_RATE_LIMIT = "10 per hour"
+    # Usernames self-registration refuses, and their look-alikes (case, digits for
+    # letters, separators, compatibility forms); `*` matches anything: "staff*".
+    RESERVED_USERNAMES = [
+        "admin", "administrator", "moderator", "mod", "support", "staff", "system",
+        "root", "continuum", "help", "security", "official", "team", "noreply",
+    ]
 
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ["en", "fr"]

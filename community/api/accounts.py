@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from ..errors import NotFound
@@ -20,17 +20,18 @@ from .openapi import doc
 @doc("Create an account", body=RegisterIn, response=UserOut, status=201)
 def register():
     data = json_body(RegisterIn())
-    user = accounts.register_user(db.session, **data)
+    user = accounts.register_user(db.session, **data, self_registration=True)
     db.session.commit()
     return reply(UserOut().dump(user), 201)
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @doc("Exchange credentials for a bearer token", body=TokenIn, status=200)
 def create_token():
     data = json_body(TokenIn())
-    user = accounts.authenticate(db.session, data["login"], data["password"])
+    # Limited per account and address (429 with Retry-After): see accounts.authenticate.
+    user = accounts.authenticate(db.session, data["login"], data["password"],
+                                 address=request.remote_addr or "unknown")
     if user is None:
         db.session.commit()  # keep the failure count
         raise Unauthorized(_("Wrong login or password."))

@@ -190,7 +190,8 @@ def init_app(app) -> None:
 
     @app.before_request
     def _flood_control():
-        limits.check_request()
+        if request.endpoint not in limits.FORM_ENDPOINTS:
+            limits.check_request()
 
     @app.before_request
     def _merged_thread_redirect():

@@ -1,22 +1,24 @@
 """Flood control on Flask-Limiter's storage: per user and per IP, stricter for new
-members, staff exempt. Checked before the view runs, so a refused request stores nothing."""
+members, staff exempt. Checked before the view runs (or first thing in the view, for the
+forms that show the refusal themselves), so a refused request stores nothing."""
 
 from __future__ import annotations
 
-import math
 import re
-import time
 from datetime import timedelta
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse_many
 from sqlalchemy import func, select
 
-from ..errors import DomainError, ValidationFailed
-from ..extensions import db, limiter
+from .. import ratelimit
+from ..errors import ValidationFailed
+from ..extensions import db
 from ..models import Post, Thread, utcnow
+from ..ratelimit import RateLimited
+
+__all__ = ["RateLimited", "check_content", "check_request", "is_new_member"]
 
 # Endpoint -> category. Web forms and API routes share a category.
 ENDPOINTS = {
@@ -31,14 +33,9 @@ ENDPOINTS = {
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 MENTION_RE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_.-]{3,30}")
-
-
-class RateLimited(DomainError):
-    status, code = 429, "rate_limited"
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
+# Web forms that refuse a flood on the form itself, keeping what was typed: their
+# views call check_request() and before_request leaves them alone.
+FORM_ENDPOINTS = {"content.ask", "content.answer"}
 
 
 def is_new_member(user) -> bool:
@@ -74,7 +71,7 @@ def _limits_for(category: str, user) -> list[tuple[str, str]]:
 def check_request() -> None:
     endpoint = request.endpoint or ""
     category = ENDPOINTS.get(endpoint)
-    if category is None or not limiter.enabled or not current_app.config.get("RATELIMIT_ENABLED"):
+    if category is None or not ratelimit.enabled():
         return
     if category != "search" and request.method not in WRITE_METHODS:
         return
@@ -83,19 +80,12 @@ def check_request() -> None:
         return  # staff are exempt
     if category == "search" and user is None:
         return  # guests have the search view's own limit
-    strategy = limiter.limiter
-    pairs = [(item, key) for text, key in _limits_for(category, user) for item in parse_many(text)]
-    waits = []
-    for item, key in pairs:
-        if not strategy.test(item, key):
-            reset, _remaining = strategy.get_window_stats(item, key)
-            waits.append(max(1, math.ceil(reset - time.time())))
-    if waits:
-        wait = max(waits)  # the longest wait is the one that frees the caller
-        raise RateLimited(_("You are doing this too often: try again in %(n)s seconds.",
-                            n=wait), wait)
-    for item, key in pairs:
-        strategy.hit(item, key)
+    limits = [pair for text, key in _limits_for(category, user)
+              for pair in ratelimit.pairs(text, key)]
+    if wait := ratelimit.wait(limits):
+        raise RateLimited(_("You are doing this too often: try again in %(wait)s.",
+                            wait=ratelimit.wait_phrase(wait)), wait)
+    ratelimit.hit(limits)
 
 
 def check_content(user, text: str) -> bool:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+import unicodedata
 import uuid
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -77,11 +79,18 @@ def _locale(user: User) -> str:
     return user.locale if user.locale in langs else current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
 
 
+def _one_line(text: str) -> str:
+    # A header is one line: a name stored before names were checked may still hold
+    # CR/LF or bidirectional controls, and must neither inject a header nor stop the mail.
+    return " ".join("".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029"
+                            else ch for ch in text).split())
+
+
 def _message(user: User, subject: str, body: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config.get("MAIL_FROM") or "Continuum <noreply@localhost>"
-    msg["To"] = user.email
-    msg["Subject"] = subject
+    msg["To"] = Address(addr_spec=user.email)
+    msg["Subject"] = _one_line(subject)
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain="continuum.local")
     msg.set_content(body)
@@ -144,13 +153,13 @@ def send_pending(session: Session, limit: int = 200) -> int:
         for note in visible:
             if note.id not in claimed:
                 continue
-            with force_locale(_locale(user)):
-                text = inbox.text(note)
-                body = "\n".join([text, "", _base_url() + inbox.url(note), "",
-                                  _("Change which emails you get: %(url)s",
-                                    url=_base_url() + "/notifications/preferences")])
-                msg = _message(user, text, body)
-            try:
+            try:  # building the message can fail too: the row is done only once sent
+                with force_locale(_locale(user)):
+                    text = inbox.text(note)
+                    body = "\n".join([text, "", _base_url() + inbox.url(note), "",
+                                      _("Change which emails you get: %(url)s",
+                                        url=_base_url() + "/notifications/preferences")])
+                    msg = _message(user, text, body)
                 send_message(msg)
                 sent += 1
             except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from datetime import timedelta
@@ -12,11 +13,13 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import names, ratelimit
 from ..errors import ValidationFailed
 from ..events import UserRegistered, emit
 from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+# \Z, not $: "$" also matches before a final line break ("alice\n").
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}\Z")
 _dummy_hashes: dict[str, str] = {}
 
 
@@ -65,17 +68,24 @@ def register_user(
     password: str,
     display_name: str | None = None,
     role: str = "member",
+    self_registration: bool = False,
 ) -> User:
+    """A new account. ``self_registration`` (the sign-up page and API) also refuses the
+    reserved usernames; operators creating accounts (CLI, demo seed) may use them."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
         errors["username"] = [
             _("Use 3 to 30 letters, digits, dots, dashes or underscores.")
         ]
+    elif self_registration and names.is_reserved(
+            username, current_app.config["RESERVED_USERNAMES"]):
+        errors["username"] = [_("This username is reserved.")]
     elif session.scalar(select(User.id).where(User.username_lower == username.lower())):
         errors["username"] = [_("This username is taken.")]
     email = email.strip()
     if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
         errors["email"] = [_("An account already uses this email.")]
+    display_name = names.check_line(errors, "display_name", display_name or "") or username
     if pw_errors := validate_password(password):
         errors["password"] = pw_errors
     if role not in ROLES:
@@ -86,7 +96,7 @@ def register_user(
         username=username,
         username_lower=username.lower(),
         email=email,
-        display_name=(display_name or "").strip() or username,
+        display_name=display_name,
         password_hash=hash_password(password),
         role=role,
     )
@@ -96,26 +106,59 @@ def register_user(
     return user
 
 
-def authenticate(session: Session, login: str, password: str) -> User | None:
-    """The user for these credentials, or None; the same work whether or not they exist."""
+def _limits(address: str | None, account: str) -> tuple[ratelimit.Pairs, ratelimit.Pairs]:
+    """(attempt limits, failure limits) for signing in to ``account`` from ``address``."""
+    if address is None or not ratelimit.enabled():
+        return [], []
+    cfg = current_app.config
+    attempts = (ratelimit.pairs(cfg["LOGIN_RATE_LIMIT_PER_IP"], f"signin:ip:{address}")
+                + ratelimit.pairs(cfg["LOGIN_RATE_LIMIT_PER_ACCOUNT_AND_IP"],
+                                  f"signin:ip-account:{address}:{account}"))
+    # Failures of existing accounts are rows (shared by every process); a login no
+    # account has is counted here, so it is limited the same way (no oracle).
+    failures = [] if account.startswith("user:") else ratelimit.pairs(
+        f"{cfg['LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR']} per hour", f"signin:failures:{account}")
+    return attempts, failures
+
+
+def _failures_wait(session: Session, user: User) -> int:
+    """Seconds until this account may try again after too many failures; 0 if it may now."""
+    since = utcnow() - timedelta(hours=1)
+    recent = select(LoginFailure.created_at).where(
+        LoginFailure.user_id == user.id, LoginFailure.created_at >= since)
+    failures = session.scalar(select(func.count()).select_from(recent.subquery()))
+    if failures < current_app.config["LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR"]:
+        return 0
+    oldest = session.scalar(select(func.min(recent.subquery().c.created_at)))
+    return max(1, math.ceil((oldest - since).total_seconds()))
+
+
+def authenticate(session: Session, login: str, password: str, *,
+                 address: str | None = None) -> User | None:
+    """The user for these credentials, or None; the same work whether or not they exist.
+
+    With the caller's ``address``, attempts are limited per account and address and per
+    address, failures per account; a refusal is ``RateLimited`` with the wait.
+    """
     login = (login or "").strip()
     user = session.scalar(
         select(User).where(
             or_(User.username_lower == login.lower(), func.lower(User.email) == login.lower())
         )
     )
+    account = f"user:{user.id}" if user is not None else f"login:{login.casefold()}"
+    attempts, failures = _limits(address, account)
+    wait = ratelimit.wait(attempts + failures)
+    if user is not None:
+        wait = max(wait, _failures_wait(session, user))
+    if wait:
+        raise ratelimit.RateLimited(
+            _("Too many sign-in attempts. Try again in %(wait)s.",
+              wait=ratelimit.wait_phrase(wait)), wait)
+    ratelimit.hit(attempts)
     if user is None or user.password_hash is None:
         _equalise_timing(password)
-        return None
-    cap = current_app.config["LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR"]
-    since = utcnow() - timedelta(hours=1)
-    failures = session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.user_id == user.id, LoginFailure.created_at >= since
-        )
-    )
-    if failures >= cap:
-        _equalise_timing(password)
+        ratelimit.hit(failures)
         return None
     if not check_password_hash(user.password_hash, password or ""):
         session.add(LoginFailure(user_id=user.id))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import names
 from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..events import (
@@ -44,9 +45,9 @@ def _check_text(errors: dict, field: str, value: str, bounds: tuple[int, int]) -
     lo, hi = bounds
     length = len(value.strip())
     if length < lo:
-        errors[field] = [_("Write at least %(n)s characters.", n=lo)]
+        errors.setdefault(field, []).append(_("Write at least %(n)s characters.", n=lo))
     elif length > hi:
-        errors[field] = [_("Write at most %(n)s characters.", n=hi)]
+        errors.setdefault(field, []).append(_("Write at most %(n)s characters.", n=hi))
 
 
 def _check_tags(errors: dict, tags: list[str]) -> None:
@@ -89,6 +90,7 @@ def create_thread(
     errors: dict[str, list[str]] = {}
     if kind not in KINDS:
         errors["kind"] = [_("Choose question, idea or discussion.")]
+    title = names.check_line(errors, "title", title)
     _check_text(errors, "title", title, current_app.config["TITLE_LENGTH"])
     _check_text(errors, "body", body, current_app.config["BODY_LENGTH"])
     _check_tags(errors, tags)
@@ -127,6 +129,7 @@ def edit_thread(
     perm.check_edit_thread(by, thread)
     errors: dict[str, list[str]] = {}
     if title is not None:
+        title = names.check_line(errors, "title", title)
         _check_text(errors, "title", title, current_app.config["TITLE_LENGTH"])
     if body is not None:
         _check_text(errors, "body", body, current_app.config["BODY_LENGTH"])

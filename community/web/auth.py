@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
+from ..ratelimit import RateLimited
 from ..schemas import load
 from ..schemas.core import RegisterIn, TokenIn
 from ..services import accounts
@@ -28,7 +29,6 @@ def _sign_in(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     next_url = request.values.get("next", "")
     if request.method == "GET":
@@ -42,7 +42,13 @@ def login():
     except ValidationFailed:
         data = None
     if data is not None:
-        user = accounts.authenticate(db.session, data["login"], data["password"])
+        try:
+            user = accounts.authenticate(db.session, data["login"], data["password"],
+                                         address=request.remote_addr or "unknown")
+        except RateLimited as exc:
+            return render_template(
+                "auth/login.html", next=next_url, login_value=login_value, error=exc.message,
+            ), 429, {"Retry-After": str(exc.retry_after)}
     if user is None:
         db.session.commit()  # the failure counts towards the per-account cap
         # One message whether or not the account exists: no oracle.
@@ -67,7 +73,7 @@ def register():
     try:
         data = load(RegisterIn(), {**form, "password": request.form.get("password", ""),
                                    "display_name": form["display_name"] or None})
-        user = accounts.register_user(db.session, **data)
+        user = accounts.register_user(db.session, **data, self_registration=True)
     except ValidationFailed as exc:
         db.session.rollback()
         return render_template("auth/register.html", next=next_url, form=form,

@@ -11,11 +11,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import permissions as perm
-from .. import queries
+from .. import queries, ratelimit
 from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
 from ..lookups import post_or_404, thread_or_404
 from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
+from ..moderation import limits
 from ..schemas import load
 from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
 from ..services import threads, votes
@@ -43,6 +44,15 @@ def _thread_content(thread: Thread, *, errors=None, answer_body: str = "") -> st
         "threads/_thread.html", thread=thread, posts=posts, comments=comments,
         errors=errors or {}, answer_body=answer_body, idea_statuses=IDEA_STATUSES,
     )
+
+
+def _flood_message(exc: limits.RateLimited) -> str:
+    return _("You are posting too often: you can post again in %(wait)s. Your text is kept.",
+             wait=ratelimit.wait_phrase(exc.retry_after))
+
+
+def _retry_after(exc: limits.RateLimited) -> dict:
+    return {"Retry-After": str(exc.retry_after)}
 
 
 def _canonical(thread) -> Markup:
@@ -91,6 +101,11 @@ def ask():
     if request.method == "GET":
         return render_template("threads/ask.html", spaces=spaces, form=form, errors={})
     try:
+        limits.check_request()
+    except limits.RateLimited as exc:
+        return render_template("threads/ask.html", spaces=spaces, form=form, errors={},
+                               message=_flood_message(exc)), 429, _retry_after(exc)
+    try:
         data = load(ThreadIn(), {**form, "tags": _tags(form["tags"])})
         space = db.session.scalar(select(Space).where(Space.slug == data.pop("space")))
         if space is None or not perm.can_post_in_space(current_user, space):
@@ -111,6 +126,12 @@ def answer(thread_id: int):
     if not current_user.is_authenticated:
         return login_redirect()
     body = request.form.get("body", "")
+    try:
+        limits.check_request()
+    except limits.RateLimited as exc:
+        page, status = _render_thread(thread, status=429, errors={"body": [_flood_message(exc)]},
+                                      answer_body=body)
+        return page, status, _retry_after(exc)
     try:
         data = load(PostIn(), {"body": body})
         post = threads.create_post(db.session, thread, by=current_user, body=data["body"])

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .. import permissions as perm
 from ..schemas.core import level_for
@@ -123,6 +124,12 @@ def form_text(name: str, default: str = "") -> str:
     return request.form.get(name, default)
 
 
+def bdi(value) -> Markup:
+    """A name isolated from the text around it: right-to-left names (and any bidirectional
+    control stored before names were checked) cannot reorder the rest of the line."""
+    return Markup("<bdi>%s</bdi>") % ("" if value is None else value)
+
+
 def init_app(app) -> None:
     env = app.jinja_env
     env.globals.update(
@@ -143,3 +150,4 @@ def init_app(app) -> None:
     )
     env.filters["slugify"] = slugify
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    env.filters["bdi"] = bdi
