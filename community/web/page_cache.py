@@ -10,9 +10,12 @@ change to what it shows changes its key) and never shown to someone who may not
 see it (permission is checked on the fresh row first; everything a reader's
 rights change is in the audience). Members with the same audience share entries.
 
-Only two things are not in the key: the per-session CSRF token, rendered as a
-per-process secret placeholder and substituted on the way out, and the clock
-(the case status line's "expected by"), which ``PAGE_CACHE_TTL`` bounds.
+Only two things are not in the key: the per-session CSRF token and the clock (the
+case status line's "expected by"), which ``PAGE_CACHE_TTL`` bounds. No token is
+ever part of what is cached: while a cached part renders, Flask-WTF's per-request
+token (``g.csrf_token``, what every ``csrf_token()`` and ``generate_csrf()`` call
+returns, whichever way a template reaches it) *is* a per-process secret placeholder,
+and the one substitution on the way out puts the reader's own token in its place.
 """
 
 from __future__ import annotations
@@ -221,19 +224,22 @@ def store_if_unchanged(key: tuple, row, html: str) -> None:
 
 
 def render_with_placeholder(render) -> str:
-    """Run a render whose CSRF tokens come out as the placeholder."""
+    """Run a render for the cache: every CSRF token in it comes out as the placeholder.
+
+    Flask-WTF's ``generate_csrf`` returns ``g.csrf_token`` when it is set, so setting it
+    to the placeholder covers its Jinja global, its context processor and any direct
+    call; the reader's real token (if this request made one) is put back after."""
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    real = g.pop(field, None)
+    setattr(g, field, CSRF_PLACEHOLDER)
     g.csrf_placeholder = True
     try:
         return render()
     finally:
         g.pop("csrf_placeholder", None)
-
-
-def csrf_token() -> str:
-    """The Jinja global: the placeholder inside a cached render, else the real token."""
-    if g.get("csrf_placeholder"):
-        return CSRF_PLACEHOLDER
-    return generate_csrf()
+        g.pop(field, None)
+        if real is not None:
+            setattr(g, field, real)
 
 
 # ---- the page around the content ---------------------------------------------------
