@@ -41,6 +41,7 @@ from ..models import (
     ExpertGroup,
     Follow,
     KnowledgeLink,
+    ModerationItem,
     Post,
     Space,
     Tag,
@@ -55,6 +56,12 @@ from ..models import (
 # Never in user content: it is secret and substituted before any byte leaves.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 
+def _held(kind: str, table):
+    """Whether the row is held for approval: a CASE, so only hidden rows probe the queue."""
+    return case((table.c.deleted_at.is_(None), literal(False)),
+                else_=ModerationItem.holds(kind, table.c.id)).label("held")
+
+
 _T, _S, _P, _U, _C = (Thread.__table__, Space.__table__, Post.__table__, User.__table__,
                       Comment.__table__)
 _AUTHOR = (_U.c.id, _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role,
@@ -63,11 +70,11 @@ _TID = bindparam("tid")
 _TAG, _KL, _TR = Tag.__table__, KnowledgeLink.__table__, ThreadRedirect.__table__
 _DUP = _T.alias("duplicate")
 _TA = _U.alias("thread_author")
-# One row for everything the page shows once: the thread, its space, its author,
-# tags, knowledge links, the title of the thread it duplicates, and where it was
+# One row for everything the page shows once: the thread, its space, whether it is
+# held for approval (its author then reads it, marked, and nobody else), its author, tags, knowledge links, the title of the thread it duplicates, and where it was
 # merged into (the page then redirects).
 THREAD_ROW = (
-    select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"),
+    select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
            *(c.label(f"author_{c.name}") for c in (_TA.c.username, _TA.c.display_name,
                                                      _TA.c.reputation, _TA.c.role,
                                                      _TA.c.is_ambassador)),
@@ -84,7 +91,7 @@ THREAD_ROW = (
            .scalar_subquery().label("merged_into"))
     .join(_S, _S.c.id == _T.c.space_id).join(_TA, _TA.c.id == _T.c.author_id)
     .where(_T.c.id == _TID))
-_POSTS = (select(_P, *_AUTHOR).join(_U, _U.c.id == _P.c.author_id)
+_POSTS = (select(_P, *_AUTHOR, _held("post", _P)).join(_U, _U.c.id == _P.c.author_id)
           .where(_P.c.thread_id == _TID).order_by(_P.c.id))
 _COMMENTS = (select(_C.c.id, _C.c.post_id, _C.c.body_html, _C.c.created_at, *_AUTHOR)
              .join(_U, _U.c.id == _C.c.author_id).where(_C.c.thread_id == _TID)
@@ -167,7 +174,7 @@ def thread_row(thread_id: int):
 
 
 def readable(row) -> bool:
-    return row is not None and perm.can_read(current_user, row.visibility, row.deleted_at)
+    return row is not None and perm.can_view_thread_row(current_user, row)
 
 
 def _fingerprint(conn, row) -> tuple:
