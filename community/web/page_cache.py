@@ -56,6 +56,7 @@ from ..models import (
 # Never in user content: it is secret and substituted before any byte leaves.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 
+
 def _held(kind: str, table):
     """Whether the row is held for approval: a CASE, so only hidden rows probe the queue."""
     return case((table.c.deleted_at.is_(None), literal(False)),
@@ -71,7 +72,8 @@ _TAG, _KL, _TR = Tag.__table__, KnowledgeLink.__table__, ThreadRedirect.__table_
 _DUP = _T.alias("duplicate")
 _TA = _U.alias("thread_author")
 # One row for everything the page shows once: the thread, its space, whether it is
-# held for approval (its author then reads it, marked, and nobody else), its author, tags, knowledge links, the title of the thread it duplicates, and where it was
+# held for approval (its author then reads it, marked, and nobody else), its author,
+# tags, knowledge links, the title of the thread it duplicates, and where it was
 # merged into (the page then redirects).
 THREAD_ROW = (
     select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
