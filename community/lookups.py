@@ -15,6 +15,16 @@ def thread_or_404(thread_id: int) -> Thread:
     return perm.require_thread(current_user, db.session.get(Thread, thread_id))
 
 
+def thread_to_view_or_404(thread_id: int) -> Thread:
+    """For reading only: the author also gets their own thread held for approval."""
+    return perm.require_thread_to_view(current_user, db.session.get(Thread, thread_id))
+
+
+def post_to_view_or_404(post_id: int) -> Post:
+    """For reading only: the author also gets their own post held for approval."""
+    return perm.require_post_to_view(current_user, db.session.get(Post, post_id))
+
+
 def post_or_404(post_id: int) -> Post:
     return perm.require_post(current_user, db.session.get(Post, post_id))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 
 from .errors import NotFound, PermissionDenied
-from .models import Post, Space, Thread, User
+from .models import ModerationItem, Post, Space, Thread, User
 
 
 def _user(user) -> User | None:
@@ -73,6 +73,68 @@ def can_see_post(user, post: Post) -> bool:
         return True
     user = _user(user)
     return bool(user and (user.is_moderator))
+
+
+def post_filter(user) -> ColumnElement[bool]:
+    """A WHERE clause on ``Post`` for the posts of a readable thread: moderators see all,
+    others the visible ones and their own held for approval (``own_held``)."""
+    user = _user(user)
+    if user is not None and user.is_moderator:
+        return true()
+    clause = Post.deleted_at.is_(None)
+    if user is not None:
+        clause = clause | ((Post.author_id == user.id) & ModerationItem.holds("post", Post.id))
+    return clause
+
+
+# ---- content held for a moderator's approval ----
+
+def is_held(thing) -> bool:
+    """Held for a moderator's approval since it was written (moderation.apply), not yet
+    reviewed. Only what is hidden can be held, so visible content costs no query."""
+    if thing.deleted_at is None:
+        return False
+    from .extensions import db
+
+    kind = "post" if isinstance(thing, Post) else "thread"
+    return bool(db.session.scalar(select(ModerationItem.holds(kind, thing.id))))
+
+
+def own_held(user, thing, held: bool | None = None) -> bool:
+    """A thread or post held for approval is still its author's to read, marked as
+    awaiting approval, and nothing more (every check_* still says no); to anyone else
+    but moderators it does not exist. ``held`` is the fact when the caller has it."""
+    user = _user(user)
+    if user is None or thing.deleted_at is None or user.id != thing.author_id:
+        return False
+    return is_held(thing) if held is None else bool(held)
+
+
+def can_view_thread_row(user, row) -> bool:
+    """The thread page's check on its row (community/web/page_cache.py)."""
+    if can_read(user, row.visibility, row.deleted_at):
+        return True
+    return row.visibility in readable_visibilities(user) and own_held(user, row, row.held)
+
+
+def _can_view_thread(user, thread: Thread) -> bool:
+    return can_read_thread(user, thread) or (
+        can_read_space(user, thread.space) and own_held(user, thread))
+
+
+def require_thread_to_view(user, thread: Thread | None) -> Thread:
+    """``require_thread`` for reading only: its author may also read a held thread."""
+    if thread is None or not _can_view_thread(user, thread):
+        raise NotFound(_("This thread does not exist."))
+    return thread
+
+
+def require_post_to_view(user, post: Post | None) -> Post:
+    """``require_post`` for reading only: its author may also read a held post."""
+    if post is None or not _can_view_thread(user, post.thread) or not (
+            can_see_post(user, post) or own_held(user, post)):
+        raise NotFound(_("This post does not exist."))
+    return post
 
 
 def require_thread(user, thread: Thread | None) -> Thread:

@@ -8,7 +8,17 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import permissions as perm
-from .models import IDEA_STATUSES, QUESTION_STATUSES, Comment, Post, Space, Tag, Thread, User
+from .models import (
+    IDEA_STATUSES,
+    QUESTION_STATUSES,
+    Comment,
+    ModerationItem,
+    Post,
+    Space,
+    Tag,
+    Thread,
+    User,
+)
 from .services.votes import my_votes
 
 
@@ -107,10 +117,7 @@ def space_thread_counts(session: Session, user, spaces: list[Space]) -> dict[int
 def thread_posts(session: Session, user, thread: Thread) -> list[Post]:
     """Posts the reader may see: accepted first, then by score, then oldest (questions);
     oldest first for ideas and discussions."""
-    where = [Post.thread_id == thread.id]
-    show_deleted = getattr(user, "is_authenticated", False) and user.is_moderator
-    if not show_deleted:
-        where.append(Post.deleted_at.is_(None))
+    where = [Post.thread_id == thread.id, perm.post_filter(user)]
     if thread.kind == "question":
         accepted_first = case((Post.id == thread.accepted_post_id, 0), else_=1) \
             if thread.accepted_post_id else None
@@ -123,6 +130,17 @@ def thread_posts(session: Session, user, thread: Thread) -> list[Post]:
     for post in posts:
         post.thread = thread  # already loaded: no query per post
     return posts
+
+
+def attach_held(session: Session, thread: Thread, posts: list[Post]) -> None:
+    """Mark the thread and posts held for a moderator's approval (``.held``); no query
+    when nothing shown is hidden."""
+    thread.held = perm.is_held(thread)
+    hidden = [p.id for p in posts if p.deleted_at is not None]
+    held = set(session.scalars(select(ModerationItem.target_id).where(
+        ModerationItem.holding("post"), ModerationItem.target_id.in_(hidden)))) if hidden else set()
+    for post in posts:
+        post.held = post.id in held
 
 
 def attach_my_votes(session: Session, user, thread: Thread | None, posts: list[Post]) -> None:

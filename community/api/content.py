@@ -11,7 +11,13 @@ from .. import permissions as perm
 from .. import queries
 from ..errors import NotFound
 from ..extensions import db
-from ..lookups import post_or_404, space_or_404, thread_or_404
+from ..lookups import (
+    post_or_404,
+    post_to_view_or_404,
+    space_or_404,
+    thread_or_404,
+    thread_to_view_or_404,
+)
 from ..models import Post, Space, Thread
 from ..schemas import load
 from ..schemas.core import (
@@ -37,6 +43,7 @@ from .openapi import doc
 def _thread_json(thread: Thread) -> dict:
     posts = queries.thread_posts(db.session, current_user, thread)
     queries.attach_my_votes(db.session, current_user, thread, posts)
+    queries.attach_held(db.session, thread, posts)
     thread.visible_posts = posts
     data = ThreadOut().dump(thread)
     if getattr(current_user, "is_authenticated", False) and current_user.is_staff:
@@ -48,6 +55,7 @@ def _thread_json(thread: Thread) -> dict:
 
 def _post_json(post: Post) -> dict:
     queries.attach_my_votes(db.session, current_user, None, [post])
+    post.held = perm.is_held(post)
     return PostOut().dump(post)
 
 
@@ -99,7 +107,7 @@ def create_thread():
 @bp.get("/threads/<id:thread_id>")
 @doc("A thread with its visible posts", response=ThreadOut)
 def get_thread(thread_id: int):
-    return reply(_thread_json(thread_or_404(thread_id)))
+    return reply(_thread_json(thread_to_view_or_404(thread_id)))
 
 
 @bp.patch("/threads/<id:thread_id>")
@@ -128,7 +136,7 @@ def create_post(thread_id: int):
 @bp.get("/posts/<id:post_id>")
 @doc("One post", response=PostOut)
 def get_post(post_id: int):
-    return reply(_post_json(post_or_404(post_id)))
+    return reply(_post_json(post_to_view_or_404(post_id)))
 
 
 @bp.patch("/posts/<id:post_id>")

@@ -8,12 +8,16 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
+    Exists,
     Float,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    and_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -71,6 +75,18 @@ class ModerationItem(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship(lazy="joined", foreign_keys=[author_id])
+
+    @classmethod
+    def holding(cls, target_type: str) -> ColumnElement[bool]:
+        """Items holding a new thread or post for approval: hidden since it was written
+        and not yet reviewed (its author still reads it: permissions.own_held)."""
+        return and_(cls.target_type == target_type, cls.kind == "approval", cls.state == "open",
+                    cls.hidden.is_(True))
+
+    @classmethod
+    def holds(cls, target_type: str, target_id) -> Exists:
+        """Whether ``target_id`` (a column or a value) is held for approval."""
+        return select(cls.id).where(cls.holding(target_type), cls.target_id == target_id).exists()
 
     __table_args__ = (
         UniqueConstraint("target_type", "target_id", name="uq_moderation_item_target"),

@@ -151,6 +151,8 @@ class PostOut(Schema):
     is_accepted = fields.Function(lambda p: p.thread.accepted_post_id == p.id)
     is_official = fields.Boolean()
     is_deleted = fields.Boolean()
+    # Set by the view: awaiting a moderator's approval (only its author and moderators see it).
+    held = fields.Boolean(dump_default=False)
     created_at = fields.DateTime()
     edited_at = fields.DateTime(allow_none=True)
 
@@ -180,6 +182,8 @@ class ThreadOut(ThreadSummaryOut):
     edited_at = fields.DateTime(allow_none=True)
     is_closed = fields.Boolean()
     my_vote = fields.Integer(dump_default=0)
+    # Set by the view: awaiting a moderator's approval (only its author and moderators see it).
+    held = fields.Boolean(dump_default=False)
     # Set by the view: the posts this reader may see, in display order.
     posts = fields.List(fields.Nested(PostOut), attribute="visible_posts", dump_default=list)
 

@@ -14,7 +14,7 @@ from .. import permissions as perm
 from .. import queries, ratelimit
 from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
-from ..lookups import post_or_404, thread_or_404
+from ..lookups import post_or_404, thread_or_404, thread_to_view_or_404
 from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..moderation import limits
 from ..schemas import load
@@ -39,6 +39,7 @@ def _wants_json() -> bool:
 def _thread_content(thread: Thread, *, errors=None, answer_body: str = "") -> str:
     posts = queries.thread_posts(db.session, current_user, thread)
     queries.attach_my_votes(db.session, current_user, thread, posts)
+    queries.attach_held(db.session, thread, posts)
     comments = queries.thread_comments(db.session, thread, [p.id for p in posts])
     return render_template(
         "threads/_thread.html", thread=thread, posts=posts, comments=comments,
@@ -76,7 +77,7 @@ def thread(thread_id: int, slug: str | None = None):
     content, key = page_cache.lookup(row)
     if content is None:
         content = page_cache.render_with_placeholder(
-            lambda: _thread_content(thread_or_404(thread_id)))
+            lambda: _thread_content(thread_to_view_or_404(thread_id)))
         page_cache.store_if_unchanged(key, row, content)
     return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
                            title=row.title, head=str(_canonical(row)), path=thread_url(row),

@@ -136,7 +136,6 @@ def init_app(app) -> None:
         level_for=level_for,
         can=perm.can,
         perm=perm,
-        csrf_token=page_cache.csrf_token,
         thread_url=thread_url,
         current_path=lambda: page_cache.current_path(current_path()),
         kind_label=lambda k: label(KIND_LABELS, k),

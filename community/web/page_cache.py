@@ -10,9 +10,12 @@ change to what it shows changes its key) and never shown to someone who may not
 see it (permission is checked on the fresh row first; everything a reader's
 rights change is in the audience). Members with the same audience share entries.
 
-Only two things are not in the key: the per-session CSRF token, rendered as a
-per-process secret placeholder and substituted on the way out, and the clock
-(the case status line's "expected by"), which ``PAGE_CACHE_TTL`` bounds.
+Only two things are not in the key: the per-session CSRF token and the clock (the
+case status line's "expected by"), which ``PAGE_CACHE_TTL`` bounds. No token is
+ever part of what is cached: while a cached part renders, Flask-WTF's per-request
+token (``g.csrf_token``, what every ``csrf_token()`` and ``generate_csrf()`` call
+returns, whichever way a template reaches it) *is* a per-process secret placeholder,
+and the one substitution on the way out puts the reader's own token in its place.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from ..models import (
     ExpertGroup,
     Follow,
     KnowledgeLink,
+    ModerationItem,
     Post,
     Space,
     Tag,
@@ -52,6 +56,13 @@ from ..models import (
 # Never in user content: it is secret and substituted before any byte leaves.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 
+
+def _held(kind: str, table):
+    """Whether the row is held for approval: a CASE, so only hidden rows probe the queue."""
+    return case((table.c.deleted_at.is_(None), literal(False)),
+                else_=ModerationItem.holds(kind, table.c.id)).label("held")
+
+
 _T, _S, _P, _U, _C = (Thread.__table__, Space.__table__, Post.__table__, User.__table__,
                       Comment.__table__)
 _AUTHOR = (_U.c.id, _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role,
@@ -60,11 +71,12 @@ _TID = bindparam("tid")
 _TAG, _KL, _TR = Tag.__table__, KnowledgeLink.__table__, ThreadRedirect.__table__
 _DUP = _T.alias("duplicate")
 _TA = _U.alias("thread_author")
-# One row for everything the page shows once: the thread, its space, its author,
+# One row for everything the page shows once: the thread, its space, whether it is
+# held for approval (its author then reads it, marked, and nobody else), its author,
 # tags, knowledge links, the title of the thread it duplicates, and where it was
 # merged into (the page then redirects).
 THREAD_ROW = (
-    select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"),
+    select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
            *(c.label(f"author_{c.name}") for c in (_TA.c.username, _TA.c.display_name,
                                                      _TA.c.reputation, _TA.c.role,
                                                      _TA.c.is_ambassador)),
@@ -81,7 +93,7 @@ THREAD_ROW = (
            .scalar_subquery().label("merged_into"))
     .join(_S, _S.c.id == _T.c.space_id).join(_TA, _TA.c.id == _T.c.author_id)
     .where(_T.c.id == _TID))
-_POSTS = (select(_P, *_AUTHOR).join(_U, _U.c.id == _P.c.author_id)
+_POSTS = (select(_P, *_AUTHOR, _held("post", _P)).join(_U, _U.c.id == _P.c.author_id)
           .where(_P.c.thread_id == _TID).order_by(_P.c.id))
 _COMMENTS = (select(_C.c.id, _C.c.post_id, _C.c.body_html, _C.c.created_at, *_AUTHOR)
              .join(_U, _U.c.id == _C.c.author_id).where(_C.c.thread_id == _TID)
@@ -164,7 +176,7 @@ def thread_row(thread_id: int):
 
 
 def readable(row) -> bool:
-    return row is not None and perm.can_read(current_user, row.visibility, row.deleted_at)
+    return row is not None and perm.can_view_thread_row(current_user, row)
 
 
 def _fingerprint(conn, row) -> tuple:
@@ -221,19 +233,22 @@ def store_if_unchanged(key: tuple, row, html: str) -> None:
 
 
 def render_with_placeholder(render) -> str:
-    """Run a render whose CSRF tokens come out as the placeholder."""
+    """Run a render for the cache: every CSRF token in it comes out as the placeholder.
+
+    Flask-WTF's ``generate_csrf`` returns ``g.csrf_token`` when it is set, so setting it
+    to the placeholder covers its Jinja global, its context processor and any direct
+    call; the reader's real token (if this request made one) is put back after."""
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    real = g.pop(field, None)
+    setattr(g, field, CSRF_PLACEHOLDER)
     g.csrf_placeholder = True
     try:
         return render()
     finally:
         g.pop("csrf_placeholder", None)
-
-
-def csrf_token() -> str:
-    """The Jinja global: the placeholder inside a cached render, else the real token."""
-    if g.get("csrf_placeholder"):
-        return CSRF_PLACEHOLDER
-    return generate_csrf()
+        g.pop(field, None)
+        if real is not None:
+            setattr(g, field, real)
 
 
 # ---- the page around the content ---------------------------------------------------
