@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -14,6 +14,10 @@ from .extensions import babel
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # A command or a worker: nobody's browser to ask. Texts for a person are
+        # rendered under force_locale with their account's language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     # The stored language wins over this browser's: a member who chose French from
     # their phone reads French here too, as in their emails and toasts.
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
