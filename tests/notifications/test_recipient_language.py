@@ -103,3 +103,21 @@ def test_case_emails_are_in_the_assignees_language(app, db, make_user, make_thre
     assert mails[french.email]["Subject"] == \
         "Dossier qui vous est attribué : « La buse vapeur est bouchée »"
     assert mails[english.email]["Subject"] == "Case assigned to you: “La buse vapeur est bouchée”"
+
+
+def test_a_summary_for_the_triage_queue_names_it_in_words(app):
+    from flask_babel import force_locale
+
+    from community.escalation import notify  # noqa: F401  (registers the case verbs)
+    from community.notifications import registry
+
+    data = {"count": 3, "group": "triage", "group_slug": None}
+    with app.app_context():
+        with force_locale("fr"):
+            french = registry.render_text("cases_queued", actor=None, data=data)
+        english = registry.render_text("cases_queued", actor=None, data=data)
+        named = registry.render_text("cases_queued", actor=None,
+                                     data={"count": 2, "group": "R&D", "group_slug": "rnd"})
+    assert "triage" not in french and french.endswith("Triage")
+    assert english == "3 new cases in the queue of Triage"
+    assert named == "2 new cases in the queue of R&D"
