@@ -1,10 +1,11 @@
-"""English and French: the reader's choice, else the browser's, else English."""
+"""English and French: the account's language, else the reader's choice in this
+browser, else the browser's, else English."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -13,11 +14,17 @@ from .extensions import babel
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # A command or a worker: nobody's browser to ask. Texts for a person are
+        # rendered under force_locale with their account's language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    # The stored language wins over this browser's: a member who chose French from
+    # their phone reads French here too, as in their emails and toasts.
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

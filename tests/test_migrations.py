@@ -86,3 +86,25 @@ def test_upgrade_from_the_previous_release_keeps_the_data(tmp_path, empty_databa
         db.engine.dispose()
     assert "ix_thread_unanswered" in indexes
     assert title == "Kept across upgrades"
+
+
+def test_upgrade_from_0002_keeps_accounts_and_folds_their_languages(tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    stored = {1: "fr", 2: "FR", 3: "fr_CA", 4: "en-GB", 5: "xx", 6: None, 7: ""}
+    with app.app_context():
+        upgrade(revision="0002_unanswered")
+        with db.engine.begin() as conn:
+            for user_id, locale in stored.items():
+                conn.execute(text(
+                    'INSERT INTO "user" (id, username, username_lower, display_name, role, '
+                    "reputation, is_ambassador, locale, created_at) VALUES (:id, :name, :name, "
+                    ":name, 'member', 1, false, :locale, '2026-11-30 10:00:00')"),
+                    {"id": user_id, "name": f"user{user_id}", "locale": locale})
+        upgrade()
+        with db.engine.connect() as conn:
+            after = dict(conn.execute(text('SELECT id, locale FROM "user"')).all())
+            head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        downgrade(revision="0002_unanswered")
+        db.engine.dispose()
+    assert head == "0003"
+    assert after == {1: "fr", 2: "fr", 3: "fr", 4: "en", 5: None, 6: None, 7: None}

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..queries import get_user
-from ..schemas.core import MeOut, RegisterIn, TokenIn, UserOut
+from ..schemas.core import MeOut, MePatchIn, RegisterIn, TokenIn, UserOut
 from ..security import bearer_token
 from ..services import accounts
 from . import Unauthorized, bp, json_body, reply, signed_in_user
@@ -56,6 +56,18 @@ def delete_token():
 @doc("The caller's own account", response=MeOut, auth=True)
 def me():
     return reply(MeOut().dump(signed_in_user()))
+
+
+@bp.patch("/me")
+@doc("Change the caller's own account (its language: en, fr, or null to follow the browser)",
+     body=MePatchIn, response=MeOut, auth=True)
+def update_me():
+    user = signed_in_user()
+    data = json_body(MePatchIn())
+    if "locale" in data:
+        accounts.set_locale(user, data["locale"])
+    db.session.commit()
+    return reply(MeOut().dump(user))
 
 
 @bp.get("/users/<username>")

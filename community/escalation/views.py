@@ -7,13 +7,13 @@ import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db
+from ..labels import CASE_ACTION_LABELS, CASE_EVENT_LABELS, CASE_STATE_LABELS, PRIORITY_LABELS
 from ..models import Thread, User
 from ..models.escalation import CASE_STATES, PRIORITIES, ExpertGroup
 from ..web.helpers import login_redirect, page_number, thread_url
@@ -21,23 +21,6 @@ from . import cases, groups, routing, service
 
 bp = Blueprint("escalation", __name__)
 
-STATE_LABELS = {
-    "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
-    "waiting_customer": _l("Waiting for the customer"), "resolved": _l("Resolved"),
-}
-ACTION_LABELS = {
-    "start": _l("Start working"), "wait_customer": _l("Wait for the customer"),
-    "resolve": _l("Resolve"), "reopen": _l("Reopen"),
-}
-PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
-                   "urgent": _l("Urgent")}
-EVENT_LABELS = {
-    "opened": _l("opened the case"), "assigned": _l("changed the assignment"),
-    "start": _l("started working"), "wait_customer": _l("is waiting for the customer"),
-    "resolve": _l("resolved the case"), "reopen": _l("reopened the case"),
-    "note": _l("added an internal note"), "first_response": _l("answered in the thread"),
-    "sla_warning": _l("SLA warning sent"), "sla_breached": _l("SLA breached"),
-}
 PER_PAGE = 25
 
 
@@ -50,8 +33,8 @@ def _staff():
 
 
 def _labels() -> dict:
-    return {"state_labels": STATE_LABELS, "action_labels": ACTION_LABELS,
-            "priority_labels": PRIORITY_LABELS, "event_labels": EVENT_LABELS,
+    return {"state_labels": CASE_STATE_LABELS, "action_labels": CASE_ACTION_LABELS,
+            "priority_labels": PRIORITY_LABELS, "event_labels": CASE_EVENT_LABELS,
             "states": CASE_STATES, "priorities": PRIORITIES}
 
 

@@ -19,6 +19,8 @@ from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..labels import LEVEL_LABELS, STATUS_LABELS, label
+
 # Who may ever receive a verb, on top of being able to read its thread and post.
 AUDIENCES = ("anyone", "staff", "moderators")
 
@@ -91,8 +93,6 @@ def _forced_locale():
 
 
 def _render(verb_name: str, *, actor: str | None, data: dict | None) -> str:
-    from ..web.helpers import LEVEL_LABELS, STATUS_LABELS, label
-
     verb = VERBS.get(verb_name)
     data = dict(data or {})
     words = _Words({k: v for k, v in data.items() if isinstance(v, str | int)})
@@ -101,6 +101,9 @@ def _render(verb_name: str, *, actor: str | None, data: dict | None) -> str:
         words["status"] = label(STATUS_LABELS, data["status"])
     if "level_name" in data:
         words["level_name"] = label(LEVEL_LABELS, data["level_name"])
+    if "group_slug" in data and data["group_slug"] is None:
+        # A sweep's summary for cases that reached no group: the queue's name, not its code.
+        words["group"] = str(_l("Triage"))
     if "badge" in data:
         words["badge"] = _badge_name(data["badge"])
     if verb is None:

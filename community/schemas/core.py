@@ -28,6 +28,11 @@ class SpaceIn(In):
     visibility = Text(load_default="public", validate=validate.OneOf(VISIBILITIES))
 
 
+class MePatchIn(In):
+    # Checked against the configured languages by the service; null follows the browser.
+    locale = Text(allow_none=True, validate=validate.Length(max=8))
+
+
 class ThreadIn(In):
     space = Text(required=True)
     kind = Text(required=True, validate=validate.OneOf(KINDS))
@@ -129,6 +134,7 @@ def _unread_notifications(user) -> int:
 
 class MeOut(UserOut):
     email = fields.String()
+    locale = fields.String(allow_none=True)
     unread_notifications = fields.Function(lambda u: _unread_notifications(u))
 
 

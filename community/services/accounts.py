@@ -169,6 +169,17 @@ def authenticate(session: Session, login: str, password: str, *,
     return user
 
 
+def set_locale(user: User, locale: str | None) -> None:
+    """The account's language for its pages, toasts, notifications and emails.
+
+    None means "follow the browser" (its Accept-Language, else the site default)."""
+    languages = current_app.config["LANGUAGES"]
+    if locale is not None and locale not in languages:
+        raise ValidationFailed(_("This language is not available."), {
+            "locale": [_("Choose one of: %(languages)s.", languages=", ".join(languages))]})
+    user.locale = locale
+
+
 def set_password(user: User, password: str) -> None:
     if errors := validate_password(password):
         raise ValidationFailed(_("The password was refused."), {"password": errors})

@@ -108,4 +108,8 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            # Kept on the account: its toasts and emails, and its other browsers, follow.
+            accounts.set_locale(current_user, lang)
+            db.session.commit()
     return redirect_next(request.form.get("next"))

@@ -7,60 +7,21 @@ import unicodedata
 from urllib.parse import unquote, urlsplit
 
 from flask import redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .. import permissions as perm
+from ..labels import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    SORT_LABELS,
+    STATUS_LABELS,
+    VISIBILITY_LABELS,
+    label,
+    label_for,
+)
 from ..schemas.core import level_for
 from . import page_cache
-
-KIND_LABELS = {
-    "question": _l("Question"),
-    "idea": _l("Idea"),
-    "discussion": _l("Discussion"),
-}
-STATUS_LABELS = {
-    "open": _l("Open"),
-    "answered": _l("Answered"),
-    "solved": _l("Solved"),
-    "closed": _l("Closed"),
-    "new": _l("New"),
-    "under_review": _l("Under review"),
-    "planned": _l("Planned"),
-    "in_progress": _l("In progress"),
-    "shipped": _l("Shipped"),
-    "declined": _l("Declined"),
-    "duplicate": _l("Duplicate"),
-}
-# Level names live in config as English data; these are their translations.
-LEVEL_LABELS = {
-    "Newcomer": _l("Newcomer"),
-    "Participant": _l("Participant"),
-    "Contributor": _l("Contributor"),
-    "Expert": _l("Expert"),
-    "Champion": _l("Champion"),
-}
-ROLE_LABELS = {
-    "member": _l("Member"),
-    "employee": _l("Employee"),
-    "moderator": _l("Moderator"),
-    "admin": _l("Administrator"),
-}
-VISIBILITY_LABELS = {
-    "public": _l("Public"),
-    "members": _l("Members only"),
-    "staff": _l("Staff only"),
-}
-SORT_LABELS = {
-    "recent": _l("Recent activity"),
-    "votes": _l("Most votes"),
-    "unanswered": _l("Unanswered"),
-}
-
-
-def label(table: dict, key):
-    value = table.get(key)
-    return str(value) if value is not None else (key or "")
 
 
 def slugify(text: str) -> str:
@@ -144,6 +105,7 @@ def init_app(app) -> None:
         role_label=lambda r: label(ROLE_LABELS, r),
         visibility_label=lambda v: label(VISIBILITY_LABELS, v),
         sort_label=lambda s: label(SORT_LABELS, s),
+        label_for=label_for,
         KIND_LABELS=KIND_LABELS,
         SORT_LABELS=SORT_LABELS,
     )

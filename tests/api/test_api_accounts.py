@@ -147,3 +147,20 @@ def test_user_profile_lookup_is_case_insensitive(client, make_user):
 
 def test_unknown_user_is_404(client):
     assert_error(client.get("/api/v1/users/nobody-here"), 404, "not_found")
+
+
+def test_patch_me_stores_the_language_and_validates_it(db, app, member_client):
+    resp = member_client.patch("/api/v1/me", json={"locale": "fr"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.get_json()["locale"] == "fr"
+    assert member_client.get("/api/v1/me").get_json()["locale"] == "fr"
+    for bad in ("xx", "FR", "", 3, ["fr"]):
+        assert_error(member_client.patch("/api/v1/me", json={"locale": bad}), 422,
+                     "validation_error", field="locale")
+    db.session.expire_all()
+    assert db.session.get(User, member_client.user.id).locale == "fr"
+    # null goes back to following the browser.
+    resp = member_client.patch("/api/v1/me", json={"locale": None})
+    assert resp.status_code == 200 and resp.get_json()["locale"] is None
+    assert_error(app.test_client().patch("/api/v1/me", json={"locale": "fr"}), 401,
+                 "unauthorized")

@@ -88,3 +88,28 @@ def test_errors_and_validation_messages_are_translated(make_user, client):
     assert "Page introuvable" in text(client.get("/nowhere"))
     resp = submit(client, "/login", {"login": "nobody", "password": "whatever-it-is"})
     assert "Identifiant ou mot de passe incorrect." in text(resp)
+
+
+def test_the_switch_stores_a_signed_in_members_language_on_the_account(db, make_user, browser):
+    from community.models import User
+
+    member = make_user()
+    first = browser(member)
+    submit(first, "/lang", {"lang": "fr"})
+    db.session.expire_all()
+    assert db.session.get(User, member.id).locale == "fr"
+    # Another browser of the same member, set to English, gets French pages.
+    other = browser(member)
+    page = text(other.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}))
+    assert '<html lang="fr">' in page and "Accueil" in page
+    # A guest's switch stores nothing anywhere but its own session.
+    guest = browser()
+    submit(guest, "/lang", {"lang": "en"})
+    db.session.expire_all()
+    assert db.session.get(User, member.id).locale == "fr"
+
+
+def test_pages_of_a_member_with_no_stored_language_follow_the_browser(make_user, browser):
+    member = browser(make_user())
+    assert '<html lang="fr">' in text(member.get("/", headers={"Accept-Language": "fr"}))
+    assert '<html lang="en">' in text(member.get("/", headers={"Accept-Language": "en"}))
