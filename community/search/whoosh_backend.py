@@ -387,7 +387,9 @@ class WhooshBackend(SearchBackend):
     def on_process_start(self) -> None:
         with self.writer_lock(blocking=False) as writer:
             self.remove_leftovers(writer=writer)
-        self.arrays_ok()
+        # Beside the start-up, not before it: the server listens at once, and a search
+        # that comes before the verdict waits for it.
+        threading.Thread(target=self.arrays_ok, name="search-selfcheck", daemon=True).start()
 
     def _swap(self, new: str) -> None:
         old = os.path.realpath(self.path) if os.path.lexists(self.path) else None
