@@ -41,7 +41,7 @@ def test_a_moderator_hides_a_flagged_post_from_the_queue(live_server, new_page, 
     mod.goto(f"{live_server}/moderation")
     item = mod.locator(".moderation-item").filter(has_text="cheap followers")
     expect(item).to_be_visible()
-    expect(item.get_by_text("spam", exact=True)).to_be_visible()
+    expect(item.get_by_text("Spam", exact=True)).to_be_visible()
     item.get_by_label("Why (recorded in the audit log)").fill("selling followers")
     item.get_by_role("button", name="Hide").click()
     expect(mod.get_by_text("Nothing to review.")).to_be_visible()
