@@ -54,5 +54,3 @@ def upvote_rule(target_type: str, thread_kind: str) -> str:
     return "thread_upvoted" if thread_kind == "discussion" else "question_upvoted"
 
 
-def all_rules() -> dict[str, int]:
-    return {name: points(name) for name in DEFAULT_RULES}

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..events import Event, after_commit, emit
-from ..extensions import db
 from ..models import Sanction, User, utcnow
 from . import audit
 
@@ -109,6 +108,3 @@ def describe(s: Sanction) -> str:
     return base + " " + _("Reason: %(reason)s", reason=s.reason)
 
 
-def user_sanctions(user_id: int) -> list[Sanction]:
-    return list(db.session.scalars(select(Sanction).where(Sanction.user_id == user_id)
-                                   .order_by(Sanction.id.desc())))

@@ -180,12 +180,6 @@ def set_locale(user: User, locale: str | None) -> None:
     user.locale = locale
 
 
-def set_password(user: User, password: str) -> None:
-    if errors := validate_password(password):
-        raise ValidationFailed(_("The password was refused."), {"password": errors})
-    user.password_hash = hash_password(password)
-
-
 def start_session(session: Session, user: User) -> str:
     """A new server-side session; the raw key goes into the signed cookie only."""
     key = secrets.token_urlsafe(32)
