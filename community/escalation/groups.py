@@ -60,5 +60,3 @@ def save_group(session: Session, *, by: User, slug: str, name: str, tags: list[s
     group.members = keep
     session.flush()
     return group
-
-

@@ -66,5 +66,3 @@ def leaderboard(
             if user_id in users:
                 items.append(Standing(user=users[user_id], points=points, rank=rank))
     return Page(items=items, page=page, per_page=per_page, total=total)
-
-

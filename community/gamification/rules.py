@@ -52,5 +52,3 @@ def upvote_rule(target_type: str, thread_kind: str) -> str:
     if target_type == "post":
         return "answer_upvoted" if thread_kind == "question" else "reply_upvoted"
     return "thread_upvoted" if thread_kind == "discussion" else "question_upvoted"
-
-

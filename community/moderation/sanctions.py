@@ -106,5 +106,3 @@ def describe(s: Sanction) -> str:
         base = (_("You are in read-only mode until %(until)s.", until=until) if until
                 else _("You are in read-only mode."))
     return base + " " + _("Reason: %(reason)s", reason=s.reason)
-
-

@@ -131,5 +131,3 @@ _REDIRECT = select(ThreadRedirect.new_thread_id).where(
 
 def redirect_target(session: Session, thread_id: int) -> int | None:
     return session.scalar(_REDIRECT, {"tid": thread_id})
-
-

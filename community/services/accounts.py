@@ -246,5 +246,3 @@ def revoke_token(session: Session, raw: str) -> None:
         .where(ApiToken.token_hash == token_digest(raw), ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-
-
