@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import ValidationFailed
-from ..events import Event, after_commit, emit
+from ..events import UserSuspended, after_commit, emit
 from ..models import Sanction, User, utcnow
 from . import audit
 
@@ -78,11 +77,6 @@ def sanction(session: Session, target: User, *, by: User, action: str, reason: s
         accounts.end_all_sessions(session, target)
         _disconnect_after_commit(session, target.id)
     return row
-
-
-@dataclass(frozen=True)
-class UserSuspended(Event):
-    user_id: int
 
 
 @after_commit(UserSuspended)

@@ -15,7 +15,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import names, ratelimit
 from ..errors import ValidationFailed
-from ..events import UserRegistered, emit
 from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
 
 # \Z, not $: "$" also matches before a final line break ("alice\n").
@@ -102,7 +101,6 @@ def register_user(
     )
     session.add(user)
     session.flush()
-    emit(session, UserRegistered(user_id=user.id))
     return user
 
 
