@@ -30,12 +30,6 @@ EARNING_VISIBILITIES = ("public", "members")
 # Reasons whose gains count against the daily cap ("from votes"; accepts are exempt).
 CAPPED_REASONS = ("upvote_received",)
 
-# What a reader sees for each reason (translated in the templates' label table).
-REASONS = (
-    "upvote_received", "downvote_received", "downvote_cast", "accepted", "accepting",
-    "idea_shipped", "imported", "reversal", "adjustment",
-)
-
 
 def points(rule: str) -> int:
     overrides = current_app.config.get("REPUTATION_RULES") or {}

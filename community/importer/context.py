@@ -34,7 +34,6 @@ class ImportContext:
     # Tags.xml: tag-wiki post id -> tag name ("excerpt" or "wiki" kind).
     tag_wikis: dict[int, tuple[str, str]] | None = None
     points: dict[str, int] = field(default_factory=dict)
-    touched_users: set[int] = field(default_factory=set)
     # Posts.xml lines to come back to: answers read before their question, and repeated ids.
     waiting_answers: set[int] = field(default_factory=set)
     repeated_posts: set[int] = field(default_factory=set)
@@ -158,7 +157,6 @@ class ImportContext:
         ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
         self.session.execute(ins(LedgerEntry).on_conflict_do_nothing(index_elements=["key"]), rows)
         users = {r["user_id"] for r in rows}
-        self.touched_users |= users
         total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
                  .where(LedgerEntry.user_id == User.id).scalar_subquery())
         floor = func.max if dialect == "sqlite" else func.greatest
