@@ -49,8 +49,11 @@ test-pg: install chromium
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
+# Style, then dead code (settings in pyproject's [tool.vulture], exceptions in
+# .ci/vulture_whitelist.py).
 lint: install
-	$(BIN)/ruff check community tests benchmarks
+	$(BIN)/ruff check community tests benchmarks .ci/vulture_whitelist.py
+	$(BIN)/vulture
 
 clean:
 	rm -rf $(VENV) .pytest_cache

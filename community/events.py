@@ -26,16 +26,18 @@ _post_commit: dict[type, list[Callable]] = defaultdict(list)
 
 @dataclass(frozen=True)
 class Event:
-    pass
-
-
-@dataclass(frozen=True)
-class UserRegistered(Event):
-    user_id: int
+    """A domain event: every subclass lives in this module (the catalogue, also in
+    docs/ARCHITECTURE.md) and its docstring names its subscribers."""
 
 
 @dataclass(frozen=True)
 class ThreadCreated(Event):
+    """A thread was published (or approved by a moderator).
+
+    In transaction: gamification.engine (first-question/first-idea badges),
+    notifications.fanout (auto-follow; mentions, space/tag followers, watched words),
+    search.outbox (index it)."""
+
     thread_id: int
     author_id: int
     kind: str
@@ -43,12 +45,23 @@ class ThreadCreated(Event):
 
 @dataclass(frozen=True)
 class ThreadEdited(Event):
+    """A thread's title, body or tags changed.
+
+    In transaction: search.outbox (re-index)."""
+
     thread_id: int
     editor_id: int
 
 
 @dataclass(frozen=True)
 class PostCreated(Event):
+    """A reply was published (or approved by a moderator).
+
+    In transaction: gamification.engine (answer badges), notifications.fanout
+    (auto-follow; mentions, thread followers, watched words; live thread update),
+    escalation.subscribers (a case's first response or customer reply),
+    search.outbox (re-index the thread)."""
+
     post_id: int
     thread_id: int
     author_id: int
@@ -56,6 +69,10 @@ class PostCreated(Event):
 
 @dataclass(frozen=True)
 class PostEdited(Event):
+    """A reply's body changed.
+
+    In transaction: search.outbox (re-index the thread)."""
+
     post_id: int
     thread_id: int
     editor_id: int
@@ -63,6 +80,11 @@ class PostEdited(Event):
 
 @dataclass(frozen=True)
 class PostDeleted(Event):
+    """A reply was deleted (by its author or a moderator).
+
+    In transaction: gamification.engine (its points settle to 0),
+    notifications.fanout (live thread update: hidden), search.outbox."""
+
     post_id: int
     thread_id: int
     by_id: int
@@ -70,6 +92,11 @@ class PostDeleted(Event):
 
 @dataclass(frozen=True)
 class PostRestored(Event):
+    """A deleted reply was restored.
+
+    In transaction: gamification.engine (its points come back),
+    notifications.fanout (live thread update: shown again), search.outbox."""
+
     post_id: int
     thread_id: int
     by_id: int
@@ -77,6 +104,10 @@ class PostRestored(Event):
 
 @dataclass(frozen=True)
 class Voted(Event):
+    """A vote on a thread or reply was cast, changed or withdrawn.
+
+    In transaction: gamification.engine (points, score badges), search.outbox (score)."""
+
     target_type: str
     target_id: int
     thread_id: int
@@ -88,6 +119,12 @@ class Voted(Event):
 
 @dataclass(frozen=True)
 class AnswerAccepted(Event):
+    """An answer was accepted (replacing ``previous_post_id``, if any).
+
+    In transaction: gamification.engine (points, badges), notifications.fanout (the
+    answerer; live thread update), escalation.subscribers (resolves the thread and its
+    open case), search.outbox."""
+
     thread_id: int
     post_id: int
     by_id: int
@@ -96,6 +133,11 @@ class AnswerAccepted(Event):
 
 @dataclass(frozen=True)
 class AnswerUnaccepted(Event):
+    """An accepted answer was unaccepted.
+
+    In transaction: gamification.engine (points settle back),
+    escalation.subscribers (forgets the peer resolution), search.outbox."""
+
     thread_id: int
     post_id: int
     by_id: int
@@ -103,6 +145,12 @@ class AnswerUnaccepted(Event):
 
 @dataclass(frozen=True)
 class IdeaStatusChanged(Event):
+    """A moderator moved an idea to another status.
+
+    In transaction: gamification.engine (idea-shipped points and badge),
+    notifications.fanout (author, upvoters, followers; live thread update),
+    search.outbox (status filter)."""
+
     thread_id: int
     by_id: int
     old_status: str
@@ -111,6 +159,10 @@ class IdeaStatusChanged(Event):
 
 @dataclass(frozen=True)
 class LevelUp(Event):
+    """A member's reputation crossed a level boundary (emitted by gamification.engine).
+
+    In transaction: notifications.fanout (tells the member)."""
+
     user_id: int
     old_level: int
     new_level: int
@@ -119,6 +171,10 @@ class LevelUp(Event):
 
 @dataclass(frozen=True)
 class BadgeAwarded(Event):
+    """A badge was awarded (emitted by gamification.badges).
+
+    In transaction: notifications.fanout (tells the member)."""
+
     user_id: int
     badge: str
     award_id: int
@@ -128,7 +184,9 @@ class BadgeAwarded(Event):
 
 @dataclass(frozen=True)
 class FlagAgreed(Event):
-    """A moderator upheld a flag (hid or deleted what it reported)."""
+    """A moderator upheld a flag (hid or deleted what it reported).
+
+    In transaction: gamification.engine (the flagger's curator/steward badges)."""
 
     flag_id: int
     flagger_id: int
@@ -136,6 +194,15 @@ class FlagAgreed(Event):
     target_id: int
     by_id: int
 
+
+
+@dataclass(frozen=True)
+class UserSuspended(Event):
+    """A moderator suspended a member (emitted by moderation.sanctions).
+
+    After commit: moderation.sanctions (disconnects the member's sockets)."""
+
+    user_id: int
 
 def on(event_type: type[Event]):
     def register(fn: Callable):

@@ -34,8 +34,6 @@ def push(room: str, event: str, payload: dict) -> None:
     """Deliver to this process's sockets now and queue the publication for the others."""
     from .extensions import socketio
 
-    if getattr(socketio, "server", None) is None:
-        return
     try:
         socketio.emit(event, payload, to=room, namespace="/")
     except Exception:  # a push is a hint: the row stays and the client refetches

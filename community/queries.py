@@ -168,15 +168,6 @@ def user_activity(session: Session, viewer, user: User, limit: int = 10):
     return threads, posts
 
 
-def tag_counts(session: Session, user, limit: int = 30) -> list[tuple[str, int]]:
-    rows = session.execute(
-        select(Tag.name, func.count(Thread.id))
-        .join(Thread.tags).where(perm.thread_filter(user))
-        .group_by(Tag.name).order_by(func.count(Thread.id).desc(), Tag.name).limit(limit)
-    )
-    return [(name, count) for name, count in rows]
-
-
 def thread_comments(session: Session, thread: Thread, post_ids: list[int]) -> dict:
     """Comments of the thread (key None) and of the listed posts, oldest first, in one query."""
     rows = session.scalars(

@@ -221,9 +221,6 @@ def _start_sweeper(app) -> None:
 
 def health() -> str:
     """'ok' when pushes can go out (the message queue answers, if there is one)."""
-    server = getattr(socketio, "server", None)
-    if server is None:
-        return "degraded"
     url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
     if not url:
         return "ok"
@@ -285,7 +282,5 @@ def _guard_frames(server, rate: float, burst: float) -> None:
 
 def init_app(app) -> None:
     user_logged_out.connect(_on_logout, weak=False)
-    if getattr(socketio, "server", None) is not None:
-        _guard_frames(socketio.server, float(app.config["REALTIME_FRAMES_PER_SECOND"]),
-                      float(app.config["REALTIME_FRAME_BURST"]))
-    app.extensions["community_realtime"] = True
+    _guard_frames(socketio.server, float(app.config["REALTIME_FRAMES_PER_SECOND"]),
+                  float(app.config["REALTIME_FRAME_BURST"]))

@@ -55,10 +55,7 @@ def init_app(app) -> None:
         raw = bearer_token()
         if raw is None:
             return None
-        g.auth_via_token = True
-        user = accounts.load_token(db.session, raw)
-        g.bad_token = user is None
-        return user
+        return accounts.load_token(db.session, raw)
 
     @app.before_request
     def _forget_previous_caller():
@@ -66,8 +63,7 @@ def init_app(app) -> None:
         # a request that reuses an outer context (CLI, tests, Socket.IO) must not
         # inherit the previous request's user or token verdict.
         csrf_field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        for name in ("_login_user", "auth_via_token", "bad_token", csrf_field, "csrf_valid",
-                     "unread_notifications"):
+        for name in ("_login_user", csrf_field, "csrf_valid", "unread_notifications"):
             g.pop(name, None)
 
     app.before_request(refuse_oversized_stream)  # before anything reads the form

@@ -123,12 +123,8 @@ def open_case(session: Session, thread: Thread, *, by: User | None, source: str,
 
 
 def after_open(session: Session, case: Case, *, actor_id: int | None) -> None:
-    from ..events import emit
-    from .events import CaseOpened
-
     notify_case(session, "case_routed", case, recipients=group_recipients(session, case),
                 actor_id=actor_id)
-    emit(session, CaseOpened(case_id=case.id, thread_id=case.thread_id))
 
 
 def group_recipients(session: Session, case: Case) -> list[int]:

@@ -60,13 +60,3 @@ def save_group(session: Session, *, by: User, slug: str, name: str, tags: list[s
     group.members = keep
     session.flush()
     return group
-
-
-def set_out_of_office(session: Session, group: ExpertGroup, user: User, *, by: User,
-                      away: bool) -> None:
-    if by.id != user.id:
-        perm.check_admin(by)
-    for member in group.members:
-        if member.user_id == user.id:
-            member.out_of_office = away
-    session.flush()

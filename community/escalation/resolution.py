@@ -8,10 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..events import emit
 from ..models import Post, Thread, User
 from ..models.escalation import Case, ThreadResolution
-from .events import ThreadResolved
 
 
 def _first_response_at(session: Session, thread: Thread) -> datetime | None:
@@ -47,7 +45,6 @@ def record_resolution(session: Session, thread: Thread, *, now: datetime, case: 
     row.first_response_seconds = int((first - thread.created_at).total_seconds()) if first else None
     row.resolution_seconds = max(int((now - thread.created_at).total_seconds()), 0)
     session.flush()
-    emit(session, ThreadResolved(thread_id=thread.id, resolved_by=kind))
     return row
 
 

@@ -18,7 +18,6 @@ from flask import current_app
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..events import emit
 from ..models import Post, Space, Tag, Thread, User, thread_tag, utcnow
 from ..models.escalation import Case, CaseEvent, ExpertGroup, GroupMember
 from ..models.user import STAFF_ROLES
@@ -26,7 +25,6 @@ from ..notifications import notify
 from . import rules as rules_mod
 from .calendar import current_calendar
 from .cases import target_seconds
-from .events import CaseOpened
 from .notify import notify_case
 from .routing import Router
 
@@ -141,9 +139,7 @@ def _open_many(session, chunk, slugs, rule_of, router, now, report) -> list:
     session.execute(CaseEvent.__table__.insert(), [
         {"case_id": cid, "actor_id": None, "kind": "opened", "created_at": now,
          "data": {"source": rule_of[tid]}} for cid, tid, _g in inserted])
-    for cid, tid, _g in inserted:
-        emit(session, CaseOpened(case_id=cid, thread_id=tid))
-        report.opened.append(cid)
+    report.opened.extend(cid for cid, _tid, _g in inserted)
     return inserted
 
 

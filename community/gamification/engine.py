@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..events import (
     AnswerAccepted,
     AnswerUnaccepted,
+    FlagAgreed,
     IdeaStatusChanged,
     LevelUp,
     PostCreated,
@@ -243,5 +244,6 @@ def _on_post_created(session: Session, ev: PostCreated) -> None:
     badges.evaluate(session, ev, [ev.author_id])
 
 
-HANDLED = frozenset({"Voted", "AnswerAccepted", "AnswerUnaccepted", "PostDeleted", "PostRestored",
-                     "IdeaStatusChanged", "ThreadCreated", "PostCreated"})
+@on(FlagAgreed)
+def _on_flag_agreed(session: Session, ev: FlagAgreed) -> None:
+    badges.evaluate(session, ev, [ev.flagger_id])

@@ -66,15 +66,3 @@ def leaderboard(
             if user_id in users:
                 items.append(Standing(user=users[user_id], points=points, rank=rank))
     return Page(items=items, page=page, per_page=per_page, total=total)
-
-
-def user_rank(session: Session, user: User, *, period: str = "all", now: datetime | None = None) -> int | None:
-    t = ReputationTally
-    start = period_start(period, now or utcnow())
-    mine = session.scalar(select(t.points).where(
-        t.period == period, t.start == start, t.space_id == 0, t.user_id == user.id))
-    if not mine or mine <= 0:
-        return None
-    track = "members" if user.role == "member" else "staff"
-    return 1 + session.scalar(select(func.count()).select_from(t).where(
-        t.period == period, t.start == start, t.space_id == 0, t.track == track, t.points > mine))

@@ -27,7 +27,6 @@ SAMPLE = 20  # drift lines listed per kind; the count is always complete
 class Report:
     drift: dict[str, int] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
-    repaired: bool = False
 
     def add(self, kind: str, line: str) -> None:
         self.drift[kind] = self.drift.get(kind, 0) + 1
@@ -205,7 +204,6 @@ def recompute(session: Session, *, check: bool = False) -> Report:
     _reputation(session, report, check)
     _tallies(session, report, check)
     session.flush()
-    report.repaired = bool(report.total) and not check
     return report
 
 

@@ -30,12 +30,6 @@ EARNING_VISIBILITIES = ("public", "members")
 # Reasons whose gains count against the daily cap ("from votes"; accepts are exempt).
 CAPPED_REASONS = ("upvote_received",)
 
-# What a reader sees for each reason (translated in the templates' label table).
-REASONS = (
-    "upvote_received", "downvote_received", "downvote_cast", "accepted", "accepting",
-    "idea_shipped", "imported", "reversal", "adjustment",
-)
-
 
 def points(rule: str) -> int:
     overrides = current_app.config.get("REPUTATION_RULES") or {}
@@ -52,7 +46,3 @@ def upvote_rule(target_type: str, thread_kind: str) -> str:
     if target_type == "post":
         return "answer_upvoted" if thread_kind == "question" else "reply_upvoted"
     return "thread_upvoted" if thread_kind == "discussion" else "question_upvoted"
-
-
-def all_rules() -> dict[str, int]:
-    return {name: points(name) for name in DEFAULT_RULES}

@@ -128,8 +128,6 @@ def after_import(app, echo=click.echo) -> None:
     db.session.commit()
     echo(f"reputation, badges and leaderboards rebuilt ({report.total} rows brought up to date)")
     refresh_statistics(db.engine)  # a bulk load changes what the query planner should do
-    if "search" not in app.extensions:
-        return
     from ..search.outbox import _backend, rebuild_index, request_rebuild
 
     with _backend(app).writer_lock(blocking=False) as is_writer:

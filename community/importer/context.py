@@ -13,25 +13,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..gamification import rules
 from ..models import LedgerEntry, Space, User, utcnow
 from .reader import integer, iter_rows
 from .summary import Progress, Summary
 
-_HAS_CAUSE = hasattr(LedgerEntry, "cause")
-
-# Imported points, per net vote point and per accepted answer (the gamification
-# rules when they exist, so a configured table applies to imported history too).
-_DEFAULT_POINTS = {"answer_upvoted": 10, "question_upvoted": 5, "answer_accepted": 15,
-                   "downvote_received": -2}
-
-
-def rule_points(rule: str) -> int:
-    try:
-        from ..gamification import rules
-
-        return int(rules.points(rule))
-    except (ImportError, KeyError, AttributeError, RuntimeError):
-        return _DEFAULT_POINTS[rule]
+# The gamification rules (with the site's overrides) that imported history earns by.
+_IMPORTED_RULES = ("answer_upvoted", "question_upvoted", "answer_accepted", "downvote_received")
 
 
 @dataclass
@@ -46,7 +34,6 @@ class ImportContext:
     # Tags.xml: tag-wiki post id -> tag name ("excerpt" or "wiki" kind).
     tag_wikis: dict[int, tuple[str, str]] | None = None
     points: dict[str, int] = field(default_factory=dict)
-    touched_users: set[int] = field(default_factory=set)
     # Posts.xml lines to come back to: answers read before their question, and repeated ids.
     waiting_answers: set[int] = field(default_factory=set)
     repeated_posts: set[int] = field(default_factory=set)
@@ -56,7 +43,7 @@ class ImportContext:
         self.site = site if len(site) <= 40 else hashlib.sha1(site.encode()).hexdigest()[:16]
         label = re.sub(r"\.(stackexchange\.com|stackoverflow\.com|com|net)$", "", site.lower())
         self.label = (re.sub(r"[^a-z0-9]+", "-", label).strip("-") or "site")[:12].strip("-")
-        self.points = {rule: rule_points(rule) for rule in _DEFAULT_POINTS}
+        self.points = {rule: rules.points(rule) for rule in _IMPORTED_RULES}
 
     def ext(self, kind: str, key: str | int) -> str:
         return f"{self.site}:{kind}:{key}"
@@ -164,13 +151,12 @@ class ImportContext:
             row.setdefault("thread_id", None)
             row.setdefault("post_id", None)
             row.setdefault("actor_id", None)
-            if _HAS_CAUSE:  # the key without its "#n" suffix, as add_entry records it
-                row.setdefault("cause", row["key"].rsplit("#", 1)[0])
+            # the key without its "#n" suffix, as add_entry records it
+            row.setdefault("cause", row["key"].rsplit("#", 1)[0])
         dialect = self.session.get_bind().dialect.name
         ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
         self.session.execute(ins(LedgerEntry).on_conflict_do_nothing(index_elements=["key"]), rows)
         users = {r["user_id"] for r in rows}
-        self.touched_users |= users
         total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
                  .where(LedgerEntry.user_id == User.id).scalar_subquery())
         floor = func.max if dialect == "sqlite" else func.greatest

@@ -59,10 +59,6 @@ def links(session: Session, thread: Thread) -> dict:
     return out
 
 
-def is_article(session: Session, thread_id: int) -> bool:
-    return session.get(KnowledgeLink, thread_id) is not None
-
-
 def history(session: Session, obj, *, by: User) -> list[dict]:
     """Each version, newest first, with a unified diff against the one before it."""
     if isinstance(obj, Post):

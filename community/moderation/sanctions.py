@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -11,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import ValidationFailed
-from ..events import Event, after_commit, emit
-from ..extensions import db
+from ..events import UserSuspended, after_commit, emit
 from ..models import Sanction, User, utcnow
 from . import audit
 
@@ -81,11 +79,6 @@ def sanction(session: Session, target: User, *, by: User, action: str, reason: s
     return row
 
 
-@dataclass(frozen=True)
-class UserSuspended(Event):
-    user_id: int
-
-
 @after_commit(UserSuspended)
 def _disconnect_sockets(ev: UserSuspended) -> None:
     # This process's sockets go at once; other processes' at their credential sweep.
@@ -107,8 +100,3 @@ def describe(s: Sanction) -> str:
         base = (_("You are in read-only mode until %(until)s.", until=until) if until
                 else _("You are in read-only mode."))
     return base + " " + _("Reason: %(reason)s", reason=s.reason)
-
-
-def user_sanctions(user_id: int) -> list[Sanction]:
-    return list(db.session.scalars(select(Sanction).where(Sanction.user_id == user_id)
-                                   .order_by(Sanction.id.desc())))

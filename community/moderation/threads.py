@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..models import Follow, Post, Space, Thread, ThreadRedirect, User, Vote, utcnow
 from . import audit
 
@@ -131,10 +131,3 @@ _REDIRECT = select(ThreadRedirect.new_thread_id).where(
 
 def redirect_target(session: Session, thread_id: int) -> int | None:
     return session.scalar(_REDIRECT, {"tid": thread_id})
-
-
-def require_thread_by_id(session: Session, by: User, thread_id: int) -> Thread:
-    thread = session.get(Thread, thread_id)
-    if thread is None:
-        raise NotFound(_("This thread does not exist."))
-    return perm.require_thread(by, thread)

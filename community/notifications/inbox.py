@@ -42,10 +42,6 @@ def visible_for_email(user: User) -> ColumnElement[bool]:
     return visible(user, in_app=False)
 
 
-def can_still_see(user: User, note: Notification, session: Session) -> bool:
-    return session.scalar(select(func.count()).where(Notification.id == note.id, visible(user))) == 1
-
-
 @cache
 def unread_statement(role: str):
     # What a reader may see depends on their role alone, so every page's bell

@@ -76,11 +76,6 @@ class ThreadListArgs(In):
 
 # ---- output ----
 
-class LevelOut(Schema):
-    number = fields.Integer()
-    name = fields.String()
-
-
 def level_for(reputation: int) -> dict:
     number, name = 1, "Newcomer"
     for n, label, minimum in current_app.config["LEVELS"]:

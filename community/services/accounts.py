@@ -15,7 +15,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import names, ratelimit
 from ..errors import ValidationFailed
-from ..events import UserRegistered, emit
 from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
 
 # \Z, not $: "$" also matches before a final line break ("alice\n").
@@ -102,7 +101,6 @@ def register_user(
     )
     session.add(user)
     session.flush()
-    emit(session, UserRegistered(user_id=user.id))
     return user
 
 
@@ -180,12 +178,6 @@ def set_locale(user: User, locale: str | None) -> None:
     user.locale = locale
 
 
-def set_password(user: User, password: str) -> None:
-    if errors := validate_password(password):
-        raise ValidationFailed(_("The password was refused."), {"password": errors})
-    user.password_hash = hash_password(password)
-
-
 def start_session(session: Session, user: User) -> str:
     """A new server-side session; the raw key goes into the signed cookie only."""
     key = secrets.token_urlsafe(32)
@@ -252,5 +244,3 @@ def revoke_token(session: Session, raw: str) -> None:
         .where(ApiToken.token_hash == token_digest(raw), ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-
-

@@ -22,10 +22,10 @@ def healthz():
     from .. import realtime
 
     status["realtime"] = realtime.health()
-    search = current_app.extensions.get("search")
-    if search is not None and not search.ranking_ok():
+    search = current_app.extensions["search"]
+    if not search.ranking_ok():
         # Search answers, through Whoosh's own (slower) matchers: see search/selfcheck.py.
         status["search_ranking"] = "fallback"
-    if search is None or not search.healthy() or status["search_ranking"] != "ok":
+    if not search.healthy() or status["search_ranking"] != "ok":
         status["search"] = "degraded"
     return jsonify(status), code

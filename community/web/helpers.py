@@ -81,10 +81,6 @@ def page_number() -> int:
     return min(max(value, 1), 10_000_000)
 
 
-def form_text(name: str, default: str = "") -> str:
-    return request.form.get(name, default)
-
-
 def bdi(value) -> Markup:
     """A name isolated from the text around it: right-to-left names (and any bidirectional
     control stored before names were checked) cannot reorder the rest of the line."""
