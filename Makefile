@@ -49,8 +49,12 @@ test-pg: install chromium
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
+# Imports follow the layers in pyproject.toml ([tool.importlinter]); import_cycles also
+# catches cycles inside one package, which a layers contract does not look at.
 lint: install
 	$(BIN)/ruff check community tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/python .ci/import_cycles.py community
 
 clean:
 	rm -rf $(VENV) .pytest_cache

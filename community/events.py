@@ -127,6 +127,13 @@ class BadgeAwarded(Event):
 
 
 @dataclass(frozen=True)
+class UserSuspended(Event):
+    """A suspension was applied; ``realtime`` ends the member's sockets after commit."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
 class FlagAgreed(Event):
     """A moderator upheld a flag (hid or deleted what it reported)."""
 

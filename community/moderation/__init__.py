@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ..errors import ValidationFailed, error_response
 from ..models import Post, Thread, User
+from ..services import screening
 
 DEFAULTS = {
     "MODERATION_FLAG_THRESHOLD": 3,
@@ -177,6 +178,7 @@ def init_app(app) -> None:
         n = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
     _register_verbs()
+    screening.register(screen=screen, apply=apply)
 
     from ..gamification import badges
     from . import flags, limits, views
