@@ -1,8 +1,9 @@
 """Moderation and knowledge curation: flags, the review queue, the audit log, watched
 words, sanctions, thread moderation, knowledge articles and flood control.
 
-``init_app`` wires it in; the content services call ``screen`` before they write and
-``apply`` once the new thread or post has an id.
+``init_app`` wires it in and registers ``screen`` and ``apply`` with
+``services.screening``: the content services call ``screen`` before they write and
+``apply`` once the new thread or post has an id, without importing this package.
 """
 
 from __future__ import annotations
