@@ -49,11 +49,14 @@ test-pg: install chromium
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-# Style, then dead code (settings in pyproject's [tool.vulture], exceptions in
-# .ci/vulture_whitelist.py).
+# Style, dead code (pyproject's [tool.vulture], exceptions in .ci/vulture_whitelist.py),
+# import layers (pyproject's [tool.importlinter]) and import cycles: import_cycles also
+# catches cycles inside one package, which a layers contract does not look at.
 lint: install
 	$(BIN)/ruff check community tests benchmarks .ci/vulture_whitelist.py
 	$(BIN)/vulture
+	$(BIN)/lint-imports
+	$(BIN)/python .ci/import_cycles.py community
 
 clean:
 	rm -rf $(VENV) .pytest_cache

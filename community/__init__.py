@@ -83,10 +83,10 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=1_000_000,
     )
 
-    from .api import bp as api_bp
+    from .api import register as register_api
     from .web import register as register_web
 
-    app.register_blueprint(api_bp)
+    register_api(app)
     register_web(app)
     # Each feature registers its blueprints and subscribes to the domain events.
     for feature in (gamification, notifications, search, escalation, moderation):

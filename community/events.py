@@ -195,14 +195,14 @@ class FlagAgreed(Event):
     by_id: int
 
 
-
 @dataclass(frozen=True)
 class UserSuspended(Event):
     """A moderator suspended a member (emitted by moderation.sanctions).
 
-    After commit: moderation.sanctions (disconnects the member's sockets)."""
+    After commit: realtime (disconnects the member's sockets in this process)."""
 
     user_id: int
+
 
 def on(event_type: type[Event]):
     def register(fn: Callable):

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select, true
 
+from . import standing
 from .errors import NotFound, PermissionDenied
 from .models import ModerationItem, Post, Space, Thread, User
 
@@ -296,26 +297,21 @@ def active_sanction(user, kind: str | None = None):
     if user is None:
         return None
     from .extensions import db
-    from .moderation.sanctions import active
 
-    return active(db.session, user.id, kind)
+    return standing.active(db.session, user.id, kind)
 
 
 def check_not_silenced(user) -> None:
     sanction = active_sanction(user)
     if sanction is not None:
-        from .moderation.sanctions import describe
-
-        raise PermissionDenied(describe(sanction))
+        raise PermissionDenied(standing.describe(sanction))
 
 
 def check_can_sign_in(user) -> None:
     """A suspended account cannot start a session or get a token."""
     sanction = active_sanction(user, "suspend")
     if sanction is not None:
-        from .moderation.sanctions import describe
-
-        raise PermissionDenied(describe(sanction))
+        raise PermissionDenied(standing.describe(sanction))
 
 
 def check_moderate(user) -> None:

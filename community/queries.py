@@ -18,8 +18,8 @@ from .models import (
     Tag,
     Thread,
     User,
+    Vote,
 )
-from .services.votes import my_votes
 
 
 @dataclass
@@ -141,6 +141,18 @@ def attach_held(session: Session, thread: Thread, posts: list[Post]) -> None:
         ModerationItem.holding("post"), ModerationItem.target_id.in_(hidden)))) if hidden else set()
     for post in posts:
         post.held = post.id in held
+
+
+def my_votes(session: Session, user, kind: str, ids: list[int]) -> dict[int, int]:
+    """The viewer's votes on many items in one query (thread pages, lists)."""
+    if not ids or user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = session.execute(
+        select(Vote.target_id, Vote.value).where(
+            Vote.user_id == user.id, Vote.target_type == kind, Vote.target_id.in_(ids)
+        )
+    )
+    return dict(rows.all())
 
 
 def attach_my_votes(session: Session, user, thread: Thread | None, posts: list[Post]) -> None:

@@ -20,6 +20,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select
 
 from . import permissions as perm
+from .events import UserSuspended, after_commit
 from .extensions import db, socketio
 from .models import ApiToken, Thread, User, UserSession, token_digest
 from .services import accounts
@@ -159,6 +160,12 @@ def _disconnect_sids(sids) -> int:
 def disconnect_user(user_id: int) -> int:
     """End this process's sockets of a user now (suspension); others follow at their sweep."""
     return _disconnect_where(lambda s: s["user_id"] == user_id)
+
+
+@after_commit(UserSuspended)
+def _disconnect_suspended(ev: UserSuspended) -> None:
+    # This process's sockets go at once; other processes' at their credential sweep.
+    disconnect_user(ev.user_id)
 
 
 def disconnect_credential(kind: str, raw: str) -> int:

@@ -96,15 +96,22 @@ def reply(payload, status: int = 200):
     return resp
 
 
-from . import (  # noqa: E402,F401  (routes register on bp)
-    accounts,
-    cases,  # noqa: E402,F401
-    content,
-    gamification,
-    moderation,  # noqa: E402,F401
-    notifications,
-    openapi,
-    search,  # noqa: E402,F401
-)
+def register(app) -> None:
+    """Called by the factory once this package is fully loaded: each module adds its
+    routes to ``bp`` on import, then the blueprint is registered."""
+    from . import (  # noqa: F401  (routes register on bp)
+        accounts,
+        cases,
+        content,
+        gamification,
+        moderation,
+        notifications,
+        openapi,
+        search,
+    )
 
-__all__ = ["Unauthorized", "bp", "json_body", "page_args", "page_json", "reply", "signed_in_user"]
+    app.register_blueprint(bp)
+
+
+__all__ = ["Unauthorized", "bp", "json_body", "page_args", "page_json", "register", "reply",
+           "signed_in_user"]

@@ -7,12 +7,24 @@ from flask_babel import gettext as _
 
 from ..errors import NotFound
 from ..extensions import db, limiter
+from ..gamification.badges import user_badges
+from ..notifications import unread_count
 from ..queries import get_user
-from ..schemas.core import MeOut, MePatchIn, RegisterIn, TokenIn, UserOut
+from ..schemas.core import BadgeOut, MeOut, MePatchIn, RegisterIn, TokenIn, UserOut
 from ..security import bearer_token
 from ..services import accounts
 from . import Unauthorized, bp, json_body, reply, signed_in_user
 from .openapi import doc
+
+
+def user_json(user, schema: type[UserOut] = UserOut) -> dict:
+    """A user as the API shows it. Badges and the unread count are read here rather
+    than while dumping, so the schemas stay below the feature packages."""
+    data = schema().dump(user)
+    data["badges"] = BadgeOut(many=True).dump(user_badges(db.session, user.id))
+    if issubclass(schema, MeOut):
+        data["unread_notifications"] = unread_count(db.session, user)
+    return data
 
 
 @bp.post("/auth/register")
@@ -22,7 +34,7 @@ def register():
     data = json_body(RegisterIn())
     user = accounts.register_user(db.session, **data, self_registration=True)
     db.session.commit()
-    return reply(UserOut().dump(user), 201)
+    return reply(user_json(user), 201)
 
 
 @bp.post("/auth/token")
@@ -37,7 +49,7 @@ def create_token():
         raise Unauthorized(_("Wrong login or password."))
     token = accounts.issue_token(db.session, user)
     db.session.commit()
-    return reply({"token": token, "user": UserOut().dump(user)})
+    return reply({"token": token, "user": user_json(user)})
 
 
 @bp.delete("/auth/token")
@@ -55,7 +67,7 @@ def delete_token():
 @bp.get("/me")
 @doc("The caller's own account", response=MeOut, auth=True)
 def me():
-    return reply(MeOut().dump(signed_in_user()))
+    return reply(user_json(signed_in_user(), MeOut))
 
 
 @bp.patch("/me")
@@ -67,7 +79,7 @@ def update_me():
     if "locale" in data:
         accounts.set_locale(user, data["locale"])
     db.session.commit()
-    return reply(MeOut().dump(user))
+    return reply(user_json(user, MeOut))
 
 
 @bp.get("/users/<username>")
@@ -77,5 +89,5 @@ def user_profile(username: str):
     user = get_user(db.session, username) if accounts.USERNAME_RE.match(username) else None
     if user is None:
         raise NotFound(_("This user does not exist."))
-    return reply(UserOut().dump(user))
+    return reply(user_json(user))
 

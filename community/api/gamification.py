@@ -27,6 +27,7 @@ from ..queries import get_user
 from ..schemas import load
 from ..schemas.core import UserOut
 from . import bp, json_body, page_args, page_json, reply, signed_in_user
+from .accounts import user_json
 from .openapi import doc
 
 
@@ -107,4 +108,4 @@ def ambassador_decision(username: str):
     else:
         ambassadors.confirm(db.session, user, by=by, note=data["note"])
     db.session.commit()
-    return reply(UserOut().dump(user))
+    return reply(user_json(user))

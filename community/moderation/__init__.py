@@ -1,8 +1,9 @@
 """Moderation and knowledge curation: flags, the review queue, the audit log, watched
 words, sanctions, thread moderation, knowledge articles and flood control.
 
-``init_app`` wires it in; the content services call ``screen`` before they write and
-``apply`` once the new thread or post has an id.
+``init_app`` wires it in and registers ``screen`` and ``apply`` with
+``services.screening``: the content services call ``screen`` before they write and
+``apply`` once the new thread or post has an id, without importing this package.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from ..errors import ValidationFailed, error_response
 from ..models import Post, Thread, User
+from ..services import screening
 
 DEFAULTS = {
     "MODERATION_FLAG_THRESHOLD": 3,
@@ -177,6 +179,7 @@ def init_app(app) -> None:
         n = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
     _register_verbs()
+    screening.register(screen=screen, apply=apply)
 
     from ..gamification import badges
     from . import flags, limits, views

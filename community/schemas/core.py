@@ -100,13 +100,6 @@ class BadgeOut(Schema):
     awarded_at = fields.DateTime()
 
 
-def _badges_of(user) -> list[dict]:
-    from ..extensions import db
-    from ..gamification.badges import user_badges
-
-    return BadgeOut(many=True).dump(user_badges(db.session, user.id))
-
-
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -116,21 +109,15 @@ class UserOut(Schema):
     is_ambassador = fields.Boolean()
     reputation = fields.Integer()
     level = fields.Function(lambda u: level_for(u.reputation))
-    badges = fields.Function(lambda u: _badges_of(u))
+    # Read before dumping (api.accounts.user_json): schemas run no queries.
+    badges = fields.Raw()
     created_at = fields.DateTime()
-
-
-def _unread_notifications(user) -> int:
-    from ..extensions import db
-    from ..notifications import unread_count
-
-    return unread_count(db.session, user)
 
 
 class MeOut(UserOut):
     email = fields.String()
     locale = fields.String(allow_none=True)
-    unread_notifications = fields.Function(lambda u: _unread_notifications(u))
+    unread_notifications = fields.Raw()  # read before dumping, as badges
 
 
 class SpaceOut(Schema):

@@ -24,6 +24,7 @@ from ..events import (
 )
 from ..models import IDEA_STATUSES, KINDS, Post, Revision, Space, Tag, Thread, User, utcnow
 from ..rendering import render_markdown
+from . import screening
 
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,34}$")
 
@@ -96,9 +97,7 @@ def create_thread(
     _check_tags(errors, tags)
     if errors:
         raise ValidationFailed(_("The thread could not be posted."), errors)
-    from .. import moderation
-
-    screening = moderation.screen(session, by=by, title=title, body=body)
+    screened = screening.screen(session, by=by, title=title, body=body)
     thread = Thread(
         space=space,
         kind=kind,
@@ -111,7 +110,7 @@ def create_thread(
     )
     session.add(thread)
     session.flush()
-    if moderation.apply(session, thread, screening, by=by):
+    if screening.apply(session, thread, screened, by=by):
         return thread  # held for approval: published (and announced) once approved
     emit(session, ThreadCreated(thread_id=thread.id, author_id=by.id, kind=kind))
     return thread
@@ -138,9 +137,7 @@ def edit_thread(
         _check_tags(errors, tags)
     if errors:
         raise ValidationFailed(_("The thread could not be saved."), errors)
-    from .. import moderation
-
-    screening = moderation.screen(session, by=by, editing=True,
+    screened = screening.screen(session, by=by, editing=True,
                                   title=title if title is not None else thread.title,
                                   body=body if body is not None else thread.body)
     old_tags = [t.name for t in thread.tags]
@@ -169,7 +166,7 @@ def edit_thread(
         thread.tags = get_or_create_tags(session, tags)
     thread.edited_at = utcnow()
     session.flush()
-    moderation.apply(session, thread, screening, by=by)
+    screening.apply(session, thread, screened, by=by)
     emit(session, ThreadEdited(thread_id=thread.id, editor_id=by.id))
     return thread
 
@@ -180,14 +177,12 @@ def create_post(session: Session, thread: Thread, *, by: User, body: str) -> Pos
     _check_text(errors, "body", body, current_app.config["POST_LENGTH"])
     if errors:
         raise ValidationFailed(_("The answer could not be posted."), errors)
-    from .. import moderation
-
-    screening = moderation.screen(session, by=by, body=body)
+    screened = screening.screen(session, by=by, body=body)
     now = utcnow()
     post = Post(thread=thread, author=by, body=body, body_html=render_markdown(body), created_at=now)
     session.add(post)
     session.flush()
-    if moderation.apply(session, post, screening, by=by):
+    if screening.apply(session, post, screened, by=by):
         return post  # held for approval: counted and announced once approved
     # Counters move in SQL so concurrent answers never lose an increment.
     session.execute(
@@ -208,15 +203,13 @@ def edit_post(session: Session, post: Post, *, by: User, body: str) -> Post:
         raise ValidationFailed(_("The post could not be saved."), errors)
     if body == post.body:
         return post
-    from .. import moderation
-
-    screening = moderation.screen(session, by=by, body=body, editing=True)
+    screened = screening.screen(session, by=by, body=body, editing=True)
     session.add(Revision(thread_id=post.thread_id, post_id=post.id, editor_id=by.id, body=post.body))
     post.body = body
     post.body_html = render_markdown(body)
     post.edited_at = utcnow()
     session.flush()
-    moderation.apply(session, post, screening, by=by)
+    screening.apply(session, post, screened, by=by)
     emit(session, PostEdited(post_id=post.id, thread_id=post.thread_id, editor_id=by.id))
     return post
 

@@ -7,7 +7,7 @@ so twenty identical concurrent votes give one vote and the score moves once.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -81,18 +81,6 @@ def remove_vote(session: Session, target: Thread | Post, *, by: User) -> int:
     emit(session, Voted(target_type=kind, target_id=target.id, thread_id=thread.id,
                         voter_id=by.id, owner_id=target.author_id, old_value=old, new_value=0))
     return target.score
-
-
-def my_votes(session: Session, user, kind: str, ids: list[int]) -> dict[int, int]:
-    """The viewer's votes on many items in one query (thread pages, lists)."""
-    if not ids or user is None or not getattr(user, "is_authenticated", False):
-        return {}
-    rows = session.execute(
-        select(Vote.target_id, Vote.value).where(
-            Vote.user_id == user.id, Vote.target_type == kind, Vote.target_id.in_(ids)
-        )
-    )
-    return dict(rows.all())
 
 
 def accept_answer(session: Session, thread: Thread, post: Post, *, by: User) -> bool:

@@ -119,8 +119,8 @@ _FOLLOW = select(literal("follow"), _F.c.target_id, case((_F.c.active, 1), else_
 def _mine(role: str):
     """Everything about the reader in one query: votes on the thread and its posts,
     the follow row, whether a sanction is in force, and the unread count (the bell)."""
-    from ..moderation.sanctions import ANY_ACTIVE
     from ..notifications.inbox import unread_statement
+    from ..standing import ANY_ACTIVE
 
     return union_all(
         _MY_VOTES, _FOLLOW,

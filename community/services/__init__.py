@@ -1,0 +1,1 @@
+"""Write side: one verb per function, checked by ``permissions``; a service never commits."""
