@@ -140,13 +140,13 @@ def test_the_note_changes_no_count_and_no_last_activity(db, noted, employee_clie
 
 
 def test_the_note_is_never_sent_over_a_socket(app, db, noted, employee_client, monkeypatch):
-    """Every Socket.IO frame goes through delivery.push once the transaction commits:
+    """Every Socket.IO frame goes through pusher.push once the transaction commits:
     record them all (in-process test clients share one server across apps, so the
     frames are checked where they leave, not where a test socket would read them)."""
-    from community.notifications import delivery
+    from community import pusher
 
     frames = []
-    monkeypatch.setattr(delivery, "push", lambda room, event, payload: frames.append((room, event, payload)))
+    monkeypatch.setattr(pusher, "push", lambda room, event, payload: frames.append((room, event, payload)))
     _add_note(employee_client, noted["case"])
     assert SECRET not in str(frames)
     rooms = {room for room, _e, _p in frames}
