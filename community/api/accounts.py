@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import gettext as _
 
+from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..queries import get_user
@@ -42,8 +43,8 @@ def create_token():
 
 @bp.delete("/auth/token")
 @doc("Revoke the bearer token used for this call", status=204, auth=True)
+@perm.signed_in
 def delete_token():
-    signed_in_user()
     raw = bearer_token()
     if raw is None:
         raise Unauthorized(_("Send the bearer token to revoke."))
@@ -54,6 +55,7 @@ def delete_token():
 
 @bp.get("/me")
 @doc("The caller's own account", response=MeOut, auth=True)
+@perm.signed_in
 def me():
     return reply(MeOut().dump(signed_in_user()))
 
@@ -61,6 +63,7 @@ def me():
 @bp.patch("/me")
 @doc("Change the caller's own account (its language: en, fr, or null to follow the browser)",
      body=MePatchIn, response=MeOut, auth=True)
+@perm.signed_in
 def update_me():
     user = signed_in_user()
     data = json_body(MePatchIn())
