@@ -47,6 +47,10 @@ class BadRequest(DomainError):
     status, code = 400, "bad_request"
 
 
+class Unauthorized(BadRequest):
+    status, code = 401, "unauthorized"
+
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -65,6 +69,13 @@ HTTP_CODES = {
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def asks_for_json() -> bool:
+    """A page's script that prefers JSON to HTML (the vote buttons)."""
+    accept = request.accept_mimetypes
+    best = accept.best_match(["text/html", "application/json"])
+    return best == "application/json" and accept[best] > accept["text/html"]
 
 
 def error_response(status: int, message: str, fields: dict | None = None, headers=None):

@@ -7,12 +7,15 @@ content the actor can see.
 
 from __future__ import annotations
 
-from flask import current_app
+from functools import wraps
+
+from flask import current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import ColumnElement, select, true
 
 from . import standing
-from .errors import NotFound, PermissionDenied
+from .errors import NotFound, PermissionDenied, Unauthorized, asks_for_json, wants_json
 from .models import ModerationItem, Post, Space, Thread, User
 
 
@@ -357,10 +360,6 @@ def check_sanction(user, target: User) -> None:
         raise PermissionDenied(_("Only administrators can sanction staff."))
 
 
-def check_manage_words(user) -> None:
-    check_admin(user)
-
-
 def check_view_audit(user) -> None:
     check_moderate(user)
 
@@ -387,10 +386,29 @@ def check_view_history(user, thing) -> None:
         raise PermissionDenied(_("Only the author and moderators can see the edit history."))
 
 
+def can_work_cases(user) -> bool:
+    """Staff see cases, choose the expert group and read a case's internals."""
+    user = _user(user)
+    return bool(user and user.is_staff)
+
+
 def check_case_access(user) -> None:
     """Cases, the triage board and expert groups exist only for staff: anyone else a 404."""
+    if not can_work_cases(user):
+        raise NotFound(_("Nothing was found at this address."))
+
+
+def require_moderator(user) -> None:
+    """Moderation pages do not exist for anyone else: the 404 of a missing page."""
     user = _user(user)
-    if user is None or not user.is_staff:
+    if user is None or not user.is_moderator:
+        raise NotFound(_("Nothing was found at this address."))
+
+
+def require_admin(user) -> None:
+    """Admin pages do not exist for anyone else: the 404 of a missing page."""
+    user = _user(user)
+    if user is None or not user.is_admin:
         raise NotFound(_("Nothing was found at this address."))
 
 
@@ -402,3 +420,47 @@ def check_escalate(user, thread: Thread) -> None:
         raise PermissionDenied(_("Sign in to ask an expert."))
     if not user.is_staff and user.id != thread.author_id:
         raise PermissionDenied(_("Only the asker or staff can ask an expert."))
+
+
+# ---- the one guard on views (tests/test_view_guards.py checks every route has it) ----
+
+def requires(*rules, prompt_guests: bool = True, found_first=None, json_too: bool = False,
+             message=None):
+    """Wrap a view that needs a signed-in user, then apply each ``rules`` check to them.
+
+    A guest is asked to sign in: a 401 in the error envelope on the API, a redirect to
+    the sign-in page (and back) on pages. ``found_first`` is the view's lookup, run for a
+    guest before that prompt so that unreadable content stays a 404 to them too.
+    ``prompt_guests=False`` is for what does not exist for guests at all: the rules
+    answer them. ``json_too``: a page script asking for JSON gets the 401 envelope.
+    """
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if _user(current_user) is None and prompt_guests:
+                if found_first is not None:
+                    found_first(**kwargs)
+                return _ask_to_sign_in(message, json_too)
+            for rule in rules:
+                rule(current_user)
+            return view(*args, **kwargs)
+
+        guarded.permission_rules = rules
+        return guarded
+
+    return decorate
+
+
+signed_in = requires()
+
+
+def _ask_to_sign_in(message, json_too: bool):
+    text = str(message) if message else _("Sign in or send a valid bearer token.")
+    if wants_json():
+        raise Unauthorized(text)
+    if json_too and asks_for_json():
+        resp = jsonify({"error": {"code": Unauthorized.code, "message": text}})
+        resp.status_code = Unauthorized.status
+        return resp
+    here = request.full_path.rstrip("?") if request.query_string else request.path
+    return redirect(url_for("auth.login", next=here), code=303)

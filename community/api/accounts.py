@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import gettext as _
 
+from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..gamification.badges import user_badges
@@ -54,8 +55,8 @@ def create_token():
 
 @bp.delete("/auth/token")
 @doc("Revoke the bearer token used for this call", status=204, auth=True)
+@perm.signed_in
 def delete_token():
-    signed_in_user()
     raw = bearer_token()
     if raw is None:
         raise Unauthorized(_("Send the bearer token to revoke."))
@@ -66,6 +67,7 @@ def delete_token():
 
 @bp.get("/me")
 @doc("The caller's own account", response=MeOut, auth=True)
+@perm.signed_in
 def me():
     return reply(user_json(signed_in_user(), MeOut))
 
@@ -73,6 +75,7 @@ def me():
 @bp.patch("/me")
 @doc("Change the caller's own account (its language: en, fr, or null to follow the browser)",
      body=MePatchIn, response=MeOut, auth=True)
+@perm.signed_in
 def update_me():
     user = signed_in_user()
     data = json_body(MePatchIn())

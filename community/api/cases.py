@@ -42,13 +42,14 @@ def _detail(case) -> dict:
 @bp.post("/threads/<id:thread_id>/escalate")
 @doc("Escalate a thread into a case (the asker's “ask an expert”, or staff)", body=EscalateIn,
      response=CaseOut, status=201, auth=True)
+@perm.signed_in
 def escalate(thread_id: int):
     user = signed_in_user()
     thread = perm.require_thread(user, db.session.get(Thread, thread_id))
     data = json_body(EscalateIn(), optional=True)
     case = service.escalate(db.session, thread, by=user, **data)
     db.session.commit()
-    if not user.is_staff:
+    if not perm.can_work_cases(user):
         # The asker learns that the case exists, nothing internal about it.
         return reply({"id": case.id, "thread_id": thread.id, "state": case.state}, 201)
     return reply(_detail(case), 201)
@@ -57,9 +58,9 @@ def escalate(thread_id: int):
 @bp.get("/cases")
 @doc("Cases (staff)", response=CaseOut, paginated=True,
      query=["state", "group", "assignee", "sort"], auth=True)
+@perm.requires(perm.check_case_access)
 def list_cases():
     user = signed_in_user()
-    perm.check_case_access(user)
     page, per_page = page_args()
     args = load(CaseListArgs(), request.args.to_dict())
     items, total = service.list_cases(db.session, user, page=page, per_page=per_page, **args)
@@ -69,6 +70,7 @@ def list_cases():
 
 @bp.get("/cases/<id:case_id>")
 @doc("A case with its history and internal notes (staff)", response=CaseDetailOut, auth=True)
+@perm.signed_in
 def get_case(case_id: int):
     return reply(_detail(_case(case_id)))
 
@@ -76,6 +78,7 @@ def get_case(case_id: int):
 @bp.post("/cases/<id:case_id>/assign")
 @doc("Assign a case to someone, a group or a priority (staff)", body=AssignIn,
      response=CaseDetailOut, auth=True)
+@perm.signed_in
 def assign(case_id: int):
     case = _case(case_id)
     data = json_body(AssignIn())
@@ -94,6 +97,7 @@ def assign(case_id: int):
 @bp.post("/cases/<id:case_id>/notes")
 @doc("Add an internal note (staff only, never shown to anyone else)", body=NoteIn,
      response=CaseDetailOut, status=201, auth=True)
+@perm.signed_in
 def add_note(case_id: int):
     case = _case(case_id)
     data = json_body(NoteIn())
@@ -105,6 +109,7 @@ def add_note(case_id: int):
 @bp.post("/cases/<id:case_id>/transition")
 @doc("Move a case: start, wait_customer, resolve or reopen (409 when not allowed)",
      body=TransitionIn, response=CaseDetailOut, auth=True)
+@perm.signed_in
 def transition(case_id: int):
     case = _case(case_id)
     data = json_body(TransitionIn())
@@ -117,6 +122,7 @@ def transition(case_id: int):
 @bp.get("/cases/<id:case_id>/suggested-experts")
 @doc("Experts suggested for a case, with the reasons (staff)", response=SuggestionOut,
      many=True, auth=True)
+@perm.signed_in
 def suggested(case_id: int):
     case = _case(case_id)
     return reply({"items": SuggestionOut(many=True).dump(routing.suggested_experts(db.session, case))})
@@ -124,18 +130,17 @@ def suggested(case_id: int):
 
 @bp.get("/groups")
 @doc("Expert groups (staff)", response=GroupOut, many=True, auth=True)
+@perm.requires(perm.check_case_access)
 def list_groups():
-    perm.check_case_access(signed_in_user())
     items = db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name))
     return reply({"items": GroupOut(many=True).dump(items)})
 
 
 @bp.post("/groups")
 @doc("Create an expert group (admins)", body=GroupIn, response=GroupOut, status=201, auth=True)
+@perm.requires(perm.check_case_access, perm.check_admin)
 def create_group():
     user = signed_in_user()
-    perm.check_case_access(user)
-    perm.check_admin(user)
     data = json_body(GroupIn())
     group = groups.save_group(db.session, by=user, **data)
     db.session.commit()

@@ -46,7 +46,7 @@ def _thread_json(thread: Thread) -> dict:
     queries.attach_held(db.session, thread, posts)
     thread.visible_posts = posts
     data = ThreadOut().dump(thread)
-    if getattr(current_user, "is_authenticated", False) and current_user.is_staff:
+    if perm.can_work_cases(current_user):
         from ..escalation.api_helpers import thread_case_json
 
         data["case"] = thread_case_json(db.session, thread)  # staff only: API.md
@@ -68,9 +68,8 @@ def list_spaces():
 
 @bp.post("/spaces")
 @doc("Create a space (admins)", body=SpaceIn, response=SpaceOut, status=201, auth=True)
+@perm.requires(perm.check_admin)
 def create_space():
-    user = signed_in_user()
-    perm.check_admin(user)
     data = json_body(SpaceIn())
     space = spaces.create_space(db.session, **data)
     db.session.commit()
@@ -93,6 +92,7 @@ def list_threads():
 @bp.post("/threads")
 @doc("Ask a question, propose an idea or start a discussion", body=ThreadIn,
      response=ThreadOut, status=201, auth=True)
+@perm.signed_in
 def create_thread():
     user = signed_in_user()
     data = json_body(ThreadIn())
@@ -112,6 +112,7 @@ def get_thread(thread_id: int):
 
 @bp.patch("/threads/<id:thread_id>")
 @doc("Edit a thread (a revision is kept)", body=ThreadPatchIn, response=ThreadOut, auth=True)
+@perm.signed_in
 def patch_thread(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -124,6 +125,7 @@ def patch_thread(thread_id: int):
 @bp.post("/threads/<id:thread_id>/posts")
 @doc("Answer a question or reply to an idea or discussion", body=PostIn, response=PostOut,
      status=201, auth=True)
+@perm.signed_in
 def create_post(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -141,6 +143,7 @@ def get_post(post_id: int):
 
 @bp.patch("/posts/<id:post_id>")
 @doc("Edit a post (a revision is kept)", body=PostIn, response=PostOut, auth=True)
+@perm.signed_in
 def patch_post(post_id: int):
     user = signed_in_user()
     post = post_or_404(post_id)
@@ -152,6 +155,7 @@ def patch_post(post_id: int):
 
 @bp.delete("/posts/<id:post_id>")
 @doc("Delete a post (moderators can restore it)", status=204, auth=True)
+@perm.signed_in
 def delete_post(post_id: int):
     user = signed_in_user()
     threads.delete_post(db.session, post_or_404(post_id), by=user)
@@ -161,6 +165,7 @@ def delete_post(post_id: int):
 
 @bp.post("/posts/<id:post_id>/restore")
 @doc("Restore a deleted post (moderators)", response=PostOut, auth=True)
+@perm.signed_in
 def restore_post(post_id: int):
     user = signed_in_user()
     post = post_or_404(post_id)
@@ -183,36 +188,37 @@ def _vote(target, value: int | None):
 
 @bp.put("/threads/<id:thread_id>/vote")
 @doc("Vote on a thread", body=VoteIn, response=ScoreOut, auth=True)
+@perm.signed_in
 def vote_thread(thread_id: int):
-    signed_in_user()
     thread = thread_or_404(thread_id)
     return _vote(thread, json_body(VoteIn())["value"])
 
 
 @bp.delete("/threads/<id:thread_id>/vote")
 @doc("Remove your vote on a thread", response=ScoreOut, auth=True)
+@perm.signed_in
 def unvote_thread(thread_id: int):
-    signed_in_user()
     return _vote(thread_or_404(thread_id), None)
 
 
 @bp.put("/posts/<id:post_id>/vote")
 @doc("Vote on a post", body=VoteIn, response=ScoreOut, auth=True)
+@perm.signed_in
 def vote_post(post_id: int):
-    signed_in_user()
     post = post_or_404(post_id)
     return _vote(post, json_body(VoteIn())["value"])
 
 
 @bp.delete("/posts/<id:post_id>/vote")
 @doc("Remove your vote on a post", response=ScoreOut, auth=True)
+@perm.signed_in
 def unvote_post(post_id: int):
-    signed_in_user()
     return _vote(post_or_404(post_id), None)
 
 
 @bp.post("/threads/<id:thread_id>/accept")
 @doc("Accept an answer (the asker or a moderator)", body=AcceptIn, response=ThreadOut, auth=True)
+@perm.signed_in
 def accept(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -227,6 +233,7 @@ def accept(thread_id: int):
 
 @bp.delete("/threads/<id:thread_id>/accept")
 @doc("Withdraw the accepted answer", response=ThreadOut, auth=True)
+@perm.signed_in
 def unaccept(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -237,6 +244,7 @@ def unaccept(thread_id: int):
 
 @bp.put("/threads/<id:thread_id>/status")
 @doc("Set an idea's status (staff)", body=IdeaStatusIn, response=ThreadOut, auth=True)
+@perm.signed_in
 def idea_status(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)

@@ -78,6 +78,7 @@ def list_badges():
 
 @bp.post("/users/<username>/reverse-votes")
 @doc("Reverse every vote a user cast (moderators)", response=ReversedOut, auth=True)
+@perm.signed_in
 def reverse_user_votes(username: str):
     by = signed_in_user()
     perm.check_reverse_votes(by, None)
@@ -90,17 +91,17 @@ def reverse_user_votes(username: str):
 @bp.get("/ambassadors/proposals")
 @doc("Members the ambassador rule proposes (moderators)", response=CandidateOut, many=True,
      auth=True)
+@perm.requires(perm.check_manage_ambassadors)
 def ambassador_proposals():
-    perm.check_manage_ambassadors(signed_in_user())
     return reply({"items": CandidateOut(many=True).dump(ambassadors.proposals(db.session))})
 
 
 @bp.post("/ambassadors/<username>")
 @doc("Confirm, renew or decline an ambassador (moderators)", body=AmbassadorActionIn,
      response=UserOut, auth=True)
+@perm.requires(perm.check_manage_ambassadors)
 def ambassador_decision(username: str):
     by = signed_in_user()
-    perm.check_manage_ambassadors(by)
     data = json_body(AmbassadorActionIn())
     user = _user_or_404(username)
     if data["action"] == "decline":

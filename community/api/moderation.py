@@ -113,6 +113,7 @@ def _item_json(item: ModerationItem) -> dict:
 
 @bp.post("/posts/<id:post_id>/flags")
 @doc("Flag a post (any signed-in user, once)", body=FlagIn, response=FlagOut, status=201, auth=True)
+@perm.signed_in
 def flag_post(post_id: int):
     user = signed_in_user()
     post = post_or_404(post_id)
@@ -124,6 +125,7 @@ def flag_post(post_id: int):
 
 @bp.post("/threads/<id:thread_id>/flags")
 @doc("Flag a thread (any signed-in user, once)", body=FlagIn, response=FlagOut, status=201, auth=True)
+@perm.signed_in
 def flag_thread(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -135,9 +137,8 @@ def flag_thread(thread_id: int):
 
 @bp.get("/moderation/queue")
 @doc("The review queue (moderators)", response=ItemOut, paginated=True, auth=True, query=["state"])
+@perm.requires(perm.check_moderate)
 def moderation_queue():
-    user = signed_in_user()
-    perm.check_moderate(user)
     page, per_page = page_args()
     items, total = queue.list_items(db.session, state=request.args.get("state", "open"),
                                     page=page, per_page=per_page)
@@ -148,9 +149,9 @@ def moderation_queue():
 @bp.post("/moderation/items/<id:item_id>")
 @doc("Act on a queue item: dismiss, hide, delete or restore (moderators)", body=ItemActionIn,
      response=ItemOut, auth=True)
+@perm.requires(perm.check_moderate)
 def moderation_item(item_id: int):
     user = signed_in_user()
-    perm.check_moderate(user)
     item = db.session.get(ModerationItem, item_id)
     if item is None:
         raise NotFound(_("This item does not exist."))
@@ -163,9 +164,8 @@ def moderation_item(item_id: int):
 @bp.get("/moderation/audit")
 @doc("The audit log (moderators)", response=AuditOut, paginated=True, auth=True,
      query=["action", "actor", "target_type", "target_id"])
+@perm.requires(perm.check_view_audit)
 def moderation_audit():
-    user = signed_in_user()
-    perm.check_view_audit(user)
     page, per_page = page_args()
     raw_id = request.args.get("target_id", "")
     entries, total = audit.browse(
@@ -181,6 +181,7 @@ def moderation_audit():
 @bp.post("/threads/<id:thread_id>/moderate")
 @doc("Lock, pin, close, move, mark duplicate or merge a thread", body=ModerateIn,
      response=ThreadOut, auth=True)
+@perm.signed_in
 def moderate_thread(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -196,9 +197,9 @@ def moderate_thread(thread_id: int):
 
 @bp.post("/users/<username>/sanction")
 @doc("Silence, suspend or lift (moderators)", body=SanctionIn, response=SanctionOut, auth=True)
+@perm.requires(perm.check_moderate)
 def sanction_user(username: str):
     user = signed_in_user()
-    perm.check_moderate(user)
     target = get_user(db.session, username[:30])
     if target is None:
         raise NotFound(_("This person does not exist."))
@@ -210,6 +211,7 @@ def sanction_user(username: str):
 
 @bp.post("/posts/<id:post_id>/official")
 @doc("Mark an answer as official (staff)", body=OfficialIn, auth=True)
+@perm.signed_in
 def official_post(post_id: int):
     user = signed_in_user()
     post = post_or_404(post_id)
@@ -222,6 +224,7 @@ def official_post(post_id: int):
 @bp.post("/threads/<id:thread_id>/promote")
 @doc("Promote a solved thread to a knowledge article (moderators)", body=PromoteIn,
      response=ThreadOut, status=201, auth=True)
+@perm.signed_in
 def promote_thread(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
@@ -237,6 +240,7 @@ def promote_thread(thread_id: int):
 
 @bp.get("/posts/<id:post_id>/revisions")
 @doc("A post's edit history with diffs (its author and moderators)", auth=True)
+@perm.signed_in
 def post_revisions(post_id: int):
     user = signed_in_user()
     versions = knowledge.history(db.session, post_or_404(post_id), by=user)

@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import permissions as perm
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..lookups import space_or_404, thread_or_404
@@ -29,6 +30,7 @@ from .openapi import doc
 @bp.get("/notifications")
 @doc("The caller's notifications, newest first (only what they may still see)",
      response=NotificationOut, paginated=True, auth=True, query=["unread"])
+@perm.signed_in
 def list_notifications():
     user = signed_in_user()
     page, per_page = page_args()
@@ -44,6 +46,7 @@ def list_notifications():
 @bp.post("/notifications/read")
 @doc("Mark notifications read: {ids: [..]} or {all: true}", body=ReadIn, response=UnreadOut,
      auth=True)
+@perm.signed_in
 def read_notifications():
     user = signed_in_user()
     data = json_body(ReadIn())
@@ -57,6 +60,7 @@ def read_notifications():
 @bp.get("/notifications/preferences")
 @doc("Per-verb preferences: in the app on/off, email off/immediately/daily",
      response=PreferenceOut, many=True, auth=True)
+@perm.signed_in
 def get_preferences():
     user = signed_in_user()
     return reply({"items": PreferenceOut(many=True).dump(preferences.list_for(db.session, user))})
@@ -65,6 +69,7 @@ def get_preferences():
 @bp.put("/notifications/preferences")
 @doc("Change preferences: {items: [{verb, in_app?, email?}]}", body=PreferencesIn,
      response=PreferenceOut, many=True, auth=True)
+@perm.signed_in
 def put_preferences():
     user = signed_in_user()
     data = json_body(PreferencesIn())
@@ -81,6 +86,7 @@ def _watch_json(watch: Watch) -> dict:
 
 @bp.get("/watches")
 @doc("The caller's watches", response=WatchOut, many=True, auth=True)
+@perm.signed_in
 def list_watches():
     user = signed_in_user()
     return reply({"items": [_watch_json(w) for w in watches.user_watches(db.session, user)]})
@@ -89,6 +95,7 @@ def list_watches():
 @bp.post("/watches")
 @doc("Save a watch: new content matching it notifies you (watch_matched)", body=WatchIn,
      response=WatchOut, status=201, auth=True)
+@perm.signed_in
 def create_watch():
     user = signed_in_user()
     data = json_body(WatchIn())
@@ -99,6 +106,7 @@ def create_watch():
 
 @bp.delete("/watches/<id:watch_id>")
 @doc("Delete one of your watches", status=204, auth=True)
+@perm.signed_in
 def delete_watch(watch_id: int):
     user = signed_in_user()
     watches.delete_watch(db.session, db.session.get(Watch, watch_id), by=user)
@@ -108,6 +116,7 @@ def delete_watch(watch_id: int):
 
 @bp.put("/threads/<id:thread_id>/follow")
 @doc("Follow a thread: its new answers and replies notify you", response=FollowOut, auth=True)
+@perm.signed_in
 def follow_thread(thread_id: int):
     user = signed_in_user()
     following = follows.follow_thread(db.session, thread_or_404(thread_id), by=user)
@@ -117,6 +126,7 @@ def follow_thread(thread_id: int):
 
 @bp.delete("/threads/<id:thread_id>/follow")
 @doc("Stop following a thread (also for its asker)", response=FollowOut, auth=True)
+@perm.signed_in
 def unfollow_thread(thread_id: int):
     user = signed_in_user()
     following = follows.unfollow_thread(db.session, thread_or_404(thread_id), by=user)
@@ -126,6 +136,7 @@ def unfollow_thread(thread_id: int):
 
 @bp.put("/spaces/<slug>/follow")
 @doc("Follow a space: its new threads notify you (thread_created)", response=FollowOut, auth=True)
+@perm.signed_in
 def follow_space(slug: str):
     user = signed_in_user()
     following = follows.follow_space(db.session, space_or_404(slug), by=user)
@@ -135,6 +146,7 @@ def follow_space(slug: str):
 
 @bp.delete("/spaces/<slug>/follow")
 @doc("Stop following a space", response=FollowOut, auth=True)
+@perm.signed_in
 def unfollow_space(slug: str):
     user = signed_in_user()
     following = follows.unfollow_space(db.session, space_or_404(slug), by=user)
@@ -152,6 +164,7 @@ def _tag(name: str) -> Tag:
 @bp.put("/tags/<name>/follow")
 @doc("Follow a tag: new threads with it notify you (thread_created)", response=FollowOut,
      auth=True)
+@perm.signed_in
 def follow_tag(name: str):
     user = signed_in_user()
     following = follows.follow_tag(db.session, _tag(name), by=user)
@@ -161,6 +174,7 @@ def follow_tag(name: str):
 
 @bp.delete("/tags/<name>/follow")
 @doc("Stop following a tag", response=FollowOut, auth=True)
+@perm.signed_in
 def unfollow_tag(name: str):
     user = signed_in_user()
     following = follows.unfollow_tag(db.session, _tag(name), by=user)
@@ -171,6 +185,7 @@ def unfollow_tag(name: str):
 @bp.get("/follows")
 @doc("What the caller follows (threads, spaces, tags)", response=FollowItemOut, many=True,
      auth=True)
+@perm.signed_in
 def list_follows():
     user = signed_in_user()
     return reply({"items": FollowItemOut(many=True).dump(follows.list_follows(db.session, user))})

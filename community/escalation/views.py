@@ -16,20 +16,12 @@ from ..extensions import db
 from ..labels import CASE_ACTION_LABELS, CASE_EVENT_LABELS, CASE_STATE_LABELS, PRIORITY_LABELS
 from ..models import Thread, User
 from ..models.escalation import CASE_STATES, PRIORITIES, ExpertGroup
-from ..web.helpers import login_redirect, page_number, thread_url
+from ..web.helpers import page_number, thread_url
 from . import cases, groups, routing, service
 
 bp = Blueprint("escalation", __name__)
 
 PER_PAGE = 25
-
-
-def _staff():
-    """Signed-out visitors are sent to sign in; members get the same 404 as a missing page."""
-    if not current_user.is_authenticated:
-        return None
-    perm.check_case_access(current_user)
-    return current_user._get_current_object()
 
 
 def _labels() -> dict:
@@ -39,10 +31,9 @@ def _labels() -> dict:
 
 
 @bp.get("/cases")
+@perm.requires(perm.check_case_access)
 def my_cases():
-    user = _staff()
-    if user is None:
-        return login_redirect()
+    user = current_user._get_current_object()
     page = page_number()
     items, total = service.list_cases(db.session, user, mine_or_groups=True, page=page,
                                       per_page=PER_PAGE)
@@ -51,10 +42,9 @@ def my_cases():
 
 
 @bp.get("/triage")
+@perm.requires(perm.check_case_access)
 def triage():
-    user = _staff()
-    if user is None:
-        return login_redirect()
+    user = current_user._get_current_object()
     group = request.args.get("group") or None
     state = request.args.get("state") or None
     state = state if state in CASE_STATES else None
@@ -70,10 +60,9 @@ def triage():
 
 
 @bp.get("/cases/<id:case_id>")
+@perm.requires(perm.check_case_access)
 def case_page(case_id: int):
-    user = _staff()
-    if user is None:
-        return login_redirect()
+    user = current_user._get_current_object()
     case = service.load_detail(db.session, service.get_case(db.session, user, case_id))
     return render_template("cases/show.html", case=case,
                            suggestions=routing.suggested_experts(db.session, case),
@@ -95,8 +84,10 @@ def _version() -> int | None:
 
 
 @bp.post("/cases/<id:case_id>/assign")
+# Case forms do not exist for guests either: a 404, not a sign-in prompt.
+@perm.requires(perm.check_case_access, prompt_guests=False)
 def assign(case_id: int):
-    user = _staff() or _not_found()
+    user = current_user._get_current_object()
     case = service.get_case(db.session, user, case_id)
     name = (request.form.get("assignee") or "").strip()
     assignee = None
@@ -115,8 +106,10 @@ def assign(case_id: int):
 
 
 @bp.post("/cases/<id:case_id>/transition")
+# Case forms do not exist for guests either: a 404, not a sign-in prompt.
+@perm.requires(perm.check_case_access, prompt_guests=False)
 def transition(case_id: int):
-    user = _staff() or _not_found()
+    user = current_user._get_current_object()
     case = service.get_case(db.session, user, case_id)
     cases.transition(db.session, case, request.form.get("action", ""), by=user, version=_version())
     db.session.commit()
@@ -124,35 +117,31 @@ def transition(case_id: int):
 
 
 @bp.post("/cases/<id:case_id>/notes")
+# Case forms do not exist for guests either: a 404, not a sign-in prompt.
+@perm.requires(perm.check_case_access, prompt_guests=False)
 def add_note(case_id: int):
-    user = _staff() or _not_found()
+    user = current_user._get_current_object()
     case = service.get_case(db.session, user, case_id)
     cases.add_note(db.session, case, by=user, body=request.form.get("body", ""))
     db.session.commit()
     return _back(case)
 
 
-def _not_found():
-    raise NotFound(_("Nothing was found at this address."))
-
-
 @bp.post("/threads/<id:thread_id>/escalate")
+@perm.signed_in
 def escalate(thread_id: int):
-    if not current_user.is_authenticated:
-        return login_redirect()
     user = current_user._get_current_object()
     thread = perm.require_thread(user, db.session.get(Thread, thread_id))
     service.escalate(db.session, thread, by=user,
                      reason=(request.form.get("reason") or "")[:500] or None,
-                     group=(request.form.get("group") or None) if user.is_staff else None)
+                     group=(request.form.get("group") or None) if perm.can_work_cases(user) else None)
     db.session.commit()
     return redirect(thread_url(thread), code=303)
 
 
 @bp.post("/threads/<id:thread_id>/reopen-case")
+@perm.signed_in
 def reopen(thread_id: int):
-    if not current_user.is_authenticated:
-        return login_redirect()
     user = current_user._get_current_object()
     thread = perm.require_thread(user, db.session.get(Thread, thread_id))
     case = cases.latest_case(db.session, thread.id)
@@ -165,23 +154,14 @@ def reopen(thread_id: int):
 
 # --- admin: expert groups -----------------------------------------------------------------
 
-def _admin():
-    if not current_user.is_authenticated:
-        return None
-    if not current_user.is_admin:
-        _not_found()
-    return current_user._get_current_object()
-
-
 def _names(raw: str) -> list[str]:
     return [n for n in re.split(r"[,\s]+", raw or "") if n][:200]
 
 
 @bp.route("/admin/groups", methods=["GET", "POST"])
+@perm.requires(perm.require_admin)
 def admin_groups():
-    user = _admin()
-    if user is None:
-        return login_redirect()
+    user = current_user._get_current_object()
     form, errors, status = {}, {}, 200
     if request.method == "POST":
         form = request.form.to_dict()
@@ -194,10 +174,9 @@ def admin_groups():
 
 
 @bp.route("/admin/groups/<slug>", methods=["GET", "POST"])
+@perm.requires(perm.require_admin)
 def admin_group(slug: str):
-    user = _admin()
-    if user is None:
-        return login_redirect()
+    user = current_user._get_current_object()
     group = service.group_by_slug(db.session, slug[:50])
     errors, status = {}, 200
     form = {"slug": group.slug, "name": group.name, "tags": " ".join(group.tags),

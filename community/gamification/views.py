@@ -80,19 +80,9 @@ def badges_page():
                            TIER_LABELS=TIER_LABELS)
 
 
-def _moderator():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), code=303)
-    if not current_user.is_moderator:
-        raise NotFound(_("Nothing was found at this address."))
-    return None
-
-
 @bp.get("/moderation/ambassadors")
+@perm.requires(perm.require_moderator)
 def ambassadors_page():
-    denied = _moderator()
-    if denied:
-        return denied
     return render_template(
         "gamification/ambassadors.html",
         proposals=ambassadors.proposals(db.session),
@@ -104,10 +94,8 @@ def ambassadors_page():
 
 
 @bp.post("/moderation/ambassadors/<username>")
+@perm.requires(perm.require_moderator)
 def ambassador_action(username: str):
-    denied = _moderator()
-    if denied:
-        return denied
     user = get_user(db.session, username[:30])
     if user is None:
         raise NotFound(_("This person does not exist."))
@@ -127,10 +115,8 @@ def ambassador_action(username: str):
 
 
 @bp.post("/moderation/ambassadors-review")
+@perm.requires(perm.require_moderator)
 def ambassadors_review():
-    denied = _moderator()
-    if denied:
-        return denied
     result = ambassadors.review(db.session)
     db.session.commit()
     flash(_("Review done: %(renewed)s renewed, %(lapsed)s lapsed.",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import permissions as perm
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..lookups import post_or_404, thread_or_404
@@ -19,28 +20,6 @@ from ..web.helpers import redirect_next
 from . import audit, flags, knowledge, queue, sanctions, threads, words
 
 bp = Blueprint("moderation", __name__)
-
-
-def _signed_in():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), code=303)
-    return None
-
-
-def _moderator():
-    if (denied := _signed_in()) is not None:
-        return denied
-    if not current_user.is_moderator:
-        raise NotFound(_("Nothing was found at this address."))
-    return None
-
-
-def _admin():
-    if (denied := _signed_in()) is not None:
-        return denied
-    if not current_user.is_admin:
-        raise NotFound(_("Nothing was found at this address."))
-    return None
 
 
 def _page() -> int:
@@ -54,9 +33,8 @@ def _back(thread_id: int | None = None):
 
 
 @bp.get("/moderation")
+@perm.requires(perm.require_moderator)
 def queue_page():
-    if (denied := _moderator()) is not None:
-        return denied
     state = request.args.get("state", "open")
     items, total = queue.list_items(db.session, state=state, page=_page(), per_page=20)
     rows = []
@@ -71,9 +49,8 @@ def queue_page():
 
 
 @bp.post("/moderation/items/<id:item_id>")
+@perm.requires(perm.require_moderator)
 def item_action(item_id: int):
-    if (denied := _moderator()) is not None:
-        return denied
     item = db.session.get(ModerationItem, item_id)
     if item is None:
         raise NotFound(_("This item does not exist."))
@@ -85,9 +62,8 @@ def item_action(item_id: int):
 
 
 @bp.get("/moderation/audit")
+@perm.requires(perm.require_moderator)
 def audit_page():
-    if (denied := _moderator()) is not None:
-        return denied
     since = None
     raw_since = request.args.get("since", "")
     if raw_since:
@@ -109,9 +85,8 @@ def audit_page():
 
 
 @bp.route("/moderation/words", methods=["GET", "POST"])
+@perm.requires(perm.require_admin)
 def words_page():
-    if (denied := _admin()) is not None:
-        return denied
     error = None
     if request.method == "POST":
         try:
@@ -140,26 +115,23 @@ def words_page():
 
 
 @bp.get("/moderation/words.csv")
+@perm.requires(perm.require_admin)
 def words_export():
-    if (denied := _admin()) is not None:
-        return denied
     return Response(words.export_csv(db.session), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=watched-words.csv"})
 
 
 @bp.get("/admin")
+@perm.requires(perm.require_admin)
 def admin_page():
-    if (denied := _admin()) is not None:
-        return denied
     return render_template("moderation/admin.html")
 
 
 # ---- forms on thread pages ----
 
 @bp.post("/threads/<id:thread_id>/flag")
+@perm.signed_in
 def flag_thread(thread_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     thread = thread_or_404(thread_id)
     flags.flag(db.session, thread, by=current_user, reason=request.form.get("reason", ""),
                note=(request.form.get("note") or None))
@@ -169,9 +141,8 @@ def flag_thread(thread_id: int):
 
 
 @bp.post("/posts/<id:post_id>/flag")
+@perm.signed_in
 def flag_post(post_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     post = post_or_404(post_id)
     thread_id = post.thread_id
     flags.flag(db.session, post, by=current_user, reason=request.form.get("reason", ""),
@@ -182,9 +153,8 @@ def flag_post(post_id: int):
 
 
 @bp.post("/threads/<id:thread_id>/moderate")
+@perm.signed_in
 def moderate_thread(thread_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     thread = thread_or_404(thread_id)
     action = request.form.get("action", "")
     threads.moderate(db.session, thread, by=current_user, action=action,
@@ -197,9 +167,8 @@ def moderate_thread(thread_id: int):
 
 
 @bp.post("/posts/<id:post_id>/official")
+@perm.signed_in
 def official(post_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     post = post_or_404(post_id)
     thread_id = post.thread_id
     knowledge.mark_official(db.session, post, by=current_user,
@@ -209,9 +178,8 @@ def official(post_id: int):
 
 
 @bp.post("/threads/<id:thread_id>/promote")
+@perm.signed_in
 def promote(thread_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     thread = thread_or_404(thread_id)
     space = db.session.scalar(select(Space).where(Space.slug == request.form.get("space", "")))
     if space is None:
@@ -222,9 +190,8 @@ def promote(thread_id: int):
 
 
 @bp.get("/posts/<id:post_id>/history")
+@perm.signed_in
 def post_history(post_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     post = post_or_404(post_id)
     versions = knowledge.history(db.session, post, by=current_user)
     return render_template("moderation/history.html", versions=versions, thread=post.thread,
@@ -232,18 +199,16 @@ def post_history(post_id: int):
 
 
 @bp.get("/threads/<id:thread_id>/history")
+@perm.signed_in
 def thread_history(thread_id: int):
-    if (denied := _signed_in()) is not None:
-        return denied
     thread = thread_or_404(thread_id)
     versions = knowledge.history(db.session, thread, by=current_user)
     return render_template("moderation/history.html", versions=versions, thread=thread, post=None)
 
 
 @bp.post("/users/<username>/sanction")
+@perm.requires(perm.require_moderator)
 def sanction_user(username: str):
-    if (denied := _moderator()) is not None:
-        return denied
     target = get_user(db.session, username[:30])
     if target is None:
         raise NotFound(_("This person does not exist."))

@@ -12,7 +12,7 @@ from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Thread, Watch
-from ..web.helpers import login_redirect, page_number, redirect_next
+from ..web.helpers import page_number, redirect_next
 from . import follows, inbox, preferences, watches
 
 bp = Blueprint("notifications", __name__)
@@ -40,9 +40,8 @@ def _groups(items) -> list[dict]:
 
 
 @bp.get("/notifications")
+@perm.signed_in
 def index():
-    if not current_user.is_authenticated:
-        return login_redirect()
     unread_only = request.args.get("filter") == "unread"
     page = page_number()
     items, total = inbox.page(db.session, current_user, unread_only=unread_only, page=page,
@@ -54,9 +53,8 @@ def index():
 
 
 @bp.post("/notifications/read")
+@perm.signed_in
 def mark_read():
-    if not current_user.is_authenticated:
-        return login_redirect()
     ids = []
     for raw in request.form.getlist("id"):
         if raw.isdigit() and len(raw) < 19:
@@ -68,9 +66,8 @@ def mark_read():
 
 
 @bp.route("/notifications/preferences", methods=["GET", "POST"])
+@perm.signed_in
 def prefs():
-    if not current_user.is_authenticated:
-        return login_redirect()
     errors = None
     if request.method == "POST":
         changes = []
@@ -91,9 +88,8 @@ def prefs():
 
 
 @bp.route("/watches", methods=["GET", "POST"])
+@perm.signed_in
 def watch_list():
-    if not current_user.is_authenticated:
-        return login_redirect()
     errors, form, status = None, {"query": "", "tags": "", "spaces": ""}, 200
     if request.method == "POST":
         form = {k: request.form.get(k, "")[:1000] for k in form}
@@ -112,19 +108,17 @@ def watch_list():
 
 
 @bp.post("/watches/<id:watch_id>/delete")
+@perm.signed_in
 def delete_watch(watch_id: int):
-    if not current_user.is_authenticated:
-        return login_redirect()
     watches.delete_watch(db.session, db.session.get(Watch, watch_id), by=current_user)
     db.session.commit()
     return redirect_next(url_for("notifications.watch_list"))
 
 
 @bp.post("/threads/<id:thread_id>/follow")
+@perm.signed_in
 def follow_thread(thread_id: int):
     """The thread page's follow button (a form; the API has PUT/DELETE)."""
-    if not current_user.is_authenticated:
-        return login_redirect()
     thread = perm.require_thread(current_user, db.session.get(Thread, thread_id))
     if request.form.get("follow") == "0":
         follows.unfollow_thread(db.session, thread, by=current_user)

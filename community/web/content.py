@@ -6,13 +6,14 @@ import re
 
 from flask import Blueprint, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import permissions as perm
 from .. import queries, ratelimit
-from ..errors import DomainError, NotFound, ValidationFailed
+from ..errors import DomainError, NotFound, ValidationFailed, asks_for_json
 from ..extensions import db
 from ..lookups import post_or_404, thread_or_404, thread_to_view_or_404
 from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
@@ -21,19 +22,13 @@ from ..schemas import load
 from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
 from ..services import threads, votes
 from . import page_cache
-from .helpers import login_redirect, thread_url
+from .helpers import thread_url
 
 bp = Blueprint("content", __name__)
 
 
 def _tags(raw: str) -> list[str]:
     return [t for t in re.split(r"[,\s]+", raw or "") if t]
-
-
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > \
-        request.accept_mimetypes["text/html"]
 
 
 def _thread_content(thread: Thread, *, errors=None, answer_body: str = "") -> str:
@@ -85,9 +80,8 @@ def thread(thread_id: int, slug: str | None = None):
 
 
 @bp.route("/ask", methods=["GET", "POST"])
+@perm.signed_in
 def ask():
-    if not current_user.is_authenticated:
-        return login_redirect()
     spaces = [s for s in queries.readable_spaces(db.session, current_user)
               if perm.can_post_in_space(current_user, s)]
     form = {
@@ -122,10 +116,9 @@ def ask():
 
 
 @bp.post("/threads/<id:thread_id>/answer")
+@perm.requires(found_first=thread_or_404)
 def answer(thread_id: int):
     thread = thread_or_404(thread_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     body = request.form.get("body", "")
     try:
         limits.check_request()
@@ -144,10 +137,9 @@ def answer(thread_id: int):
 
 
 @bp.route("/threads/<id:thread_id>/edit", methods=["GET", "POST"])
+@perm.requires(found_first=thread_or_404)
 def edit_thread(thread_id: int):
     thread = thread_or_404(thread_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     perm.check_edit_thread(current_user, thread)
     form = {
         "title": request.form.get("title", thread.title),
@@ -168,10 +160,9 @@ def edit_thread(thread_id: int):
 
 
 @bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
+@perm.requires(found_first=post_or_404)
 def edit_post(post_id: int):
     post = post_or_404(post_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     perm.check_edit_post(current_user, post)
     body = request.form.get("body", post.body)
     if request.method == "GET":
@@ -188,30 +179,27 @@ def edit_post(post_id: int):
 
 
 @bp.post("/posts/<id:post_id>/delete")
+@perm.requires(found_first=post_or_404)
 def delete_post(post_id: int):
     post = post_or_404(post_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     threads.delete_post(db.session, post, by=current_user)
     db.session.commit()
     return redirect(thread_url(post.thread), code=303)
 
 
 @bp.post("/posts/<id:post_id>/restore")
+@perm.requires(found_first=post_or_404)
 def restore_post(post_id: int):
     post = post_or_404(post_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     threads.restore_post(db.session, post, by=current_user)
     db.session.commit()
     return redirect(thread_url(post.thread, _anchor=f"post-{post.id}"), code=303)
 
 
 @bp.post("/threads/<id:thread_id>/accept")
+@perm.requires(found_first=thread_or_404)
 def accept(thread_id: int):
     thread = thread_or_404(thread_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     raw = request.form.get("post_id", "")
     post = db.session.get(Post, int(raw)) if raw.isdigit() and len(raw) < 18 else None
     if post is None or post.thread_id != thread.id:
@@ -222,20 +210,18 @@ def accept(thread_id: int):
 
 
 @bp.post("/threads/<id:thread_id>/unaccept")
+@perm.requires(found_first=thread_or_404)
 def unaccept(thread_id: int):
     thread = thread_or_404(thread_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     votes.unaccept_answer(db.session, thread, by=current_user)
     db.session.commit()
     return redirect(thread_url(thread), code=303)
 
 
 @bp.post("/threads/<id:thread_id>/status")
+@perm.requires(found_first=thread_or_404)
 def idea_status(thread_id: int):
     thread = thread_or_404(thread_id)
-    if not current_user.is_authenticated:
-        return login_redirect()
     data = load(IdeaStatusIn(), {"status": request.form.get("status", ""),
                                  "note": request.form.get("note") or None})
     threads.set_idea_status(db.session, thread, by=current_user, **data)
@@ -244,12 +230,7 @@ def idea_status(thread_id: int):
 
 
 def _vote(target, thread: Thread, anchor: str):
-    as_json = _wants_json()
-    if not current_user.is_authenticated:
-        if as_json:
-            return jsonify({"error": {"code": "unauthorized",
-                                      "message": _("Sign in to vote.")}}), 401
-        return login_redirect()
+    as_json = asks_for_json()
     raw = request.form.get("value", "")
     try:
         if raw == "0":
@@ -272,12 +253,14 @@ def _vote(target, thread: Thread, anchor: str):
 
 
 @bp.post("/threads/<id:thread_id>/vote")
+@perm.requires(found_first=thread_or_404, json_too=True, message=_l("Sign in to vote."))
 def vote_thread(thread_id: int):
     thread = thread_or_404(thread_id)
     return _vote(thread, thread, f"thread-{thread.id}")
 
 
 @bp.post("/posts/<id:post_id>/vote")
+@perm.requires(found_first=post_or_404, json_too=True, message=_l("Sign in to vote."))
 def vote_post(post_id: int):
     post = post_or_404(post_id)
     return _vote(post, post.thread, f"post-{post.id}")

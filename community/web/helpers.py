@@ -68,10 +68,6 @@ def current_path() -> str:
     return request.full_path.rstrip("?") if request.query_string else request.path
 
 
-def login_redirect():
-    return redirect(url_for("auth.login", next=current_path()), code=303)
-
-
 def page_number() -> int:
     raw = request.args.get("page", "1")
     try:
