@@ -78,10 +78,12 @@ sender
 flush_context
 instances
 
+# Marks a view as guarded by permissions.requires; tests/test_view_guards.py reads it.
+_.permission_rules
+
 # g flag read with g.get() by the page cache's CSRF placeholder.
 _.csrf_placeholder
 
 # Reached only from tests today; their owners decide (issue 21, other bullets).
-check_manage_words  # permissions: "delete check_manage_words or use it"
 renew  # ambassadors: the views and API renew through confirm()
 _.can_sign_in  # importer tests: imported authors have no password
