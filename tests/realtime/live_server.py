@@ -34,18 +34,21 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
+        self._log_file = log.open("wb")  # closed in stop(): an unclosed file warns, and warnings fail
         self.proc = subprocess.Popen(
             [FLASK, "--app", "wsgi", "community", "serve", "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
         deadline = time.time() + 90  # a loaded 2-core machine imports slowly
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                self._log_file.close()
                 raise RuntimeError(f"server exited: {log.read_text()[-3000:]}")
             try:
                 if requests.get(self.url + "/api/v1/spaces", timeout=1).status_code == 200:
                     return
             except requests.RequestException:
                 time.sleep(0.1)
+        self._log_file.close()
         raise RuntimeError(f"server did not start: {log.read_text()[-3000:]}")
 
     def alive(self) -> bool:
@@ -58,6 +61,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._log_file.close()
 
 
 class World:

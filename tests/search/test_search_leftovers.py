@@ -97,6 +97,7 @@ def test_a_worker_start_removes_a_killed_reindex_folder(app, indexed, search):
     finally:
         worker.terminate()
         worker.wait(30)
+        worker.stdout.close()
     assert sorted(ids(search("cold brew"))) == sorted(t.id for t in indexed)
 
 
