@@ -215,11 +215,32 @@ def csrf_token(client: FlaskClient) -> str:
     return resp.get_json()["csrf_token"]
 
 
-for _role in ("member", "employee", "moderator", "admin"):
-    def _fixture(make_user, client_for, _role=_role):
-        user = make_user(role=_role)
-        c = client_for(user)
-        c.user = user
-        return c
+def _signed_in_api_client(make_user, client_for, role: str) -> ApiClient:
+    user = make_user(role=role)
+    c = client_for(user)
+    c.user = user
+    return c
 
-    globals()[f"{_role}_client"] = pytest.fixture(_fixture, name=f"{_role}_client")
+
+@pytest.fixture
+def member_client(make_user, client_for):
+    """An API client signed in (bearer token) as a fresh member; ``.user`` is that member."""
+    return _signed_in_api_client(make_user, client_for, "member")
+
+
+@pytest.fixture
+def employee_client(make_user, client_for):
+    """An API client signed in as a fresh employee; ``.user`` is that employee."""
+    return _signed_in_api_client(make_user, client_for, "employee")
+
+
+@pytest.fixture
+def moderator_client(make_user, client_for):
+    """An API client signed in as a fresh moderator; ``.user`` is that moderator."""
+    return _signed_in_api_client(make_user, client_for, "moderator")
+
+
+@pytest.fixture
+def admin_client(make_user, client_for):
+    """An API client signed in as a fresh admin; ``.user`` is that admin."""
+    return _signed_in_api_client(make_user, client_for, "admin")

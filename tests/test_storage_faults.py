@@ -113,6 +113,7 @@ def write_lock_held_by_another_process(path: str):
     finally:
         holder.stdin.close()
         holder.wait(10)
+        holder.stdout.close()
 
 
 def test_a_write_that_waits_past_the_busy_timeout_is_a_503_then_succeeds(site):

@@ -43,11 +43,15 @@ def test_unaccept_returns_to_answered(question):
     assert not any(p["is_accepted"] for p in resp.json["posts"])
 
 
-def test_a_moderator_may_accept_and_unaccept(question, moderator_client):
+def test_a_moderator_may_accept_and_unaccept(question, moderator_client, client):
     thread, answers, _ = question
     assert moderator_client.post(f"/api/v1/threads/{thread.id}/accept",
                                  json={"post_id": answers[0].id}).status_code == 200
+    shown = client.get(f"/api/v1/threads/{thread.id}").json
+    assert (shown["accepted_post_id"], shown["status"]) == (answers[0].id, "solved")
     assert moderator_client.delete(f"/api/v1/threads/{thread.id}/accept").status_code == 200
+    shown = client.get(f"/api/v1/threads/{thread.id}").json
+    assert (shown["accepted_post_id"], shown["status"]) == (None, "answered")
 
 
 def test_others_cannot_accept_or_unaccept(question, client_for, make_user, employee_client, client,

@@ -29,16 +29,18 @@ def test_register_creates_a_member_and_answers_201_with_the_user(client, db):
     assert stored.password_hash and "long-enough-pw" not in stored.password_hash
 
 
-def test_register_refuses_a_taken_username_case_insensitively(client):
+def test_register_refuses_a_taken_username_case_insensitively(client, db):
     assert register(client).status_code == 201
     resp = register(client, username="ALICE", email="other@example.test")
     assert_error(resp, 422, "validation_error", field="username")
+    assert [u.username for u in db.session.query(User)] == ["alice"]
 
 
-def test_register_refuses_a_taken_email(client):
+def test_register_refuses_a_taken_email(client, db):
     assert register(client).status_code == 201
     resp = register(client, username="bob", email="Alice@Example.test")
     assert_error(resp, 422, "validation_error", field="email")
+    assert [u.username for u in db.session.query(User)] == ["alice"]
 
 
 def test_register_refuses_a_password_under_ten_characters(client, db):
@@ -49,6 +51,8 @@ def test_register_refuses_a_password_under_ten_characters(client, db):
 
 def test_register_accepts_a_password_of_exactly_ten_characters(client):
     assert register(client, password="x7#kQ2!mZp").status_code == 201
+    signed_in = client.post("/api/v1/auth/token", json={"login": "alice", "password": "x7#kQ2!mZp"})
+    assert signed_in.status_code == 200 and signed_in.json["user"]["username"] == "alice"
 
 
 def test_register_refuses_a_bad_username(client):
@@ -59,6 +63,7 @@ def test_register_refuses_a_bad_username(client):
 
 def test_register_accepts_every_allowed_username_character(client):
     assert register(client, username="A_b.c-9").status_code == 201
+    assert client.get("/api/v1/users/A_b.c-9").json["username"] == "A_b.c-9"
 
 
 def test_register_ignores_a_requested_role(client):
@@ -111,7 +116,8 @@ def test_revoking_one_token_keeps_the_others(client_for, make_user):
     user = make_user()
     first, second = client_for(user), client_for(user)
     assert first.delete("/api/v1/auth/token").status_code == 204
-    assert second.get("/api/v1/me").status_code == 200
+    assert_error(first.get("/api/v1/me"), 401, "unauthorized")
+    assert second.get("/api/v1/me").json["id"] == user.id
 
 
 def test_me_is_the_callers_account_with_unread_notifications(member_client):

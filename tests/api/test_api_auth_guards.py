@@ -111,10 +111,13 @@ def test_a_cookie_authenticated_write_without_csrf_is_refused(app, db, make_user
 
 
 def test_a_cookie_authenticated_write_with_the_csrf_header_works(app, db, make_user, make_space):
-    client = _cookie_client(app, db, make_user())
-    resp = client.post("/api/v1/threads", json=thread_body(make_space()),
-                       headers={"X-CSRFToken": _csrf(client)})
+    user = make_user()
+    client = _cookie_client(app, db, user)
+    body = thread_body(make_space())
+    resp = client.post("/api/v1/threads", json=body, headers={"X-CSRFToken": _csrf(client)})
     assert resp.status_code == 201, resp.get_data(as_text=True)
+    shown = app.test_client().get(f"/api/v1/threads/{resp.json['id']}").json
+    assert shown["title"] == body["title"] and shown["author"]["id"] == user.id
 
 
 def test_signing_in_through_the_page_then_writing_needs_the_csrf_header(app, db, make_user,
@@ -131,11 +134,14 @@ def test_signing_in_through_the_page_then_writing_needs_the_csrf_header(app, db,
     assert resp.status_code == 201
 
 
-def test_bearer_requests_need_no_csrf(member_client, make_space, make_thread):
-    assert member_client.post("/api/v1/threads", json=thread_body(make_space())).status_code == 201
+def test_bearer_requests_need_no_csrf(member_client, make_space, make_thread, client):
+    created = member_client.post("/api/v1/threads", json=thread_body(make_space()))
+    assert created.status_code == 201
+    assert client.get(f"/api/v1/threads/{created.json['id']}").status_code == 200
     thread = make_thread()
     assert member_client.put(f"/api/v1/threads/{thread.id}/vote",
                              json={"value": 1}).status_code == 200
+    assert client.get(f"/api/v1/threads/{thread.id}").json["score"] == 1
 
 
 # ---- sign-in rate limit ----

@@ -117,11 +117,14 @@ def test_a_patch_with_only_some_fields_keeps_the_others(client_for, make_user, m
     assert resp.json["tags"] == ["keep"] and resp.json["body"] == thread.body
 
 
-def test_a_moderator_edits_someone_elses_thread(moderator_client, make_thread):
+def test_a_moderator_edits_someone_elses_thread(moderator_client, make_thread, client, db):
     thread = make_thread()
     resp = moderator_client.patch(f"/api/v1/threads/{thread.id}",
                                   json={"title": "Edited by the moderator"})
     assert resp.status_code == 200
+    assert client.get(f"/api/v1/threads/{thread.id}").json["title"] == "Edited by the moderator"
+    (rev,) = db.session.query(Revision).filter_by(thread_id=thread.id).all()
+    assert rev.editor_id == moderator_client.user.id
 
 
 def test_another_member_cannot_edit_without_the_reputation(client_for, make_user, make_thread, db):
@@ -135,11 +138,12 @@ def test_another_member_cannot_edit_without_the_reputation(client_for, make_user
     assert db.session.query(Revision).count() == 0
 
 
-def test_a_member_with_the_edit_privilege_can_edit(client_for, make_user, make_thread):
+def test_a_member_with_the_edit_privilege_can_edit(client_for, make_user, make_thread, client):
     thread = make_thread()
     resp = client_for(make_user(reputation=1000)).patch(
         f"/api/v1/threads/{thread.id}", json={"title": "Improved by a trusted member"})
     assert resp.status_code == 200
+    assert client.get(f"/api/v1/threads/{thread.id}").json["title"] == "Improved by a trusted member"
 
 
 def test_edit_answers_field_errors(client_for, make_user, make_thread):

@@ -24,6 +24,7 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    server.server_close()  # its listening socket, else an unclosed-socket warning fails a test
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,7 @@ def test_the_asker_can_ask_an_expert_after_the_delay_only(db, make_thread, clien
 def test_someone_else_cannot_escalate_a_members_question(db, make_thread, member_client):
     thread = _age(db, make_thread(), 10)
     assert member_client.post(f"/api/v1/threads/{thread.id}/escalate", json={}).status_code == 403
+    assert db.session.query(cases.Case).count() == 0
 
 
 def test_staff_escalate_at_once_to_a_chosen_group(db, make_thread, moderator_client, make_group):
@@ -62,6 +63,7 @@ def test_a_thread_the_caller_cannot_read_cannot_be_escalated(db, make_thread, ma
                                                             member_client, make_user):
     hidden = make_thread(space=make_space(visibility="staff"), author=make_user(role="employee"))
     assert member_client.post(f"/api/v1/threads/{hidden.id}/escalate", json={}).status_code == 404
+    assert db.session.query(cases.Case).count() == 0
 
 
 def test_case_lists_filter_by_state_group_and_assignee(db, make_thread, employee_client,

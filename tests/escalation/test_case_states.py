@@ -195,3 +195,6 @@ def test_assigning_someone_who_is_not_staff_is_refused(db, open_case, employee_c
     assert resp.status_code == 422
     resp = employee_client.post(f"/api/v1/cases/{case.id}/assign", json={"assignee": "nobody-here"})
     assert resp.status_code == 404
+    db.session.expire_all()
+    after = db.session.get(Case, case.id)
+    assert (after.state, after.assignee_id) == ("new", None)

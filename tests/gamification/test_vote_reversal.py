@@ -36,10 +36,15 @@ def test_a_moderator_reverses_every_vote_of_a_serial_voter(
     assert recompute_cli("--check").exit_code == 0
 
 
-def test_members_cannot_reverse_votes(member_client, make_user):
-    make_user(username="someone")
+def test_members_cannot_reverse_votes(db, member_client, make_user, make_thread, act):
+    voter = make_user(username="someone")
+    thread = make_thread()
+    act.vote(voter, thread, 1)
     resp = member_client.post("/api/v1/users/someone/reverse-votes")
     assert resp.status_code == 403
+    db.session.expire_all()
+    assert db.session.scalars(select(Vote.value).where(Vote.user_id == voter.id)).all() == [1]
+    assert db.session.get(Thread, thread.id).score == 1
 
 
 def test_reversing_an_unknown_user_is_a_404(moderator_client):

@@ -114,6 +114,9 @@ def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(limited_app, db, old
     resp = c.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Other answer here."},
                   headers={"X-Forwarded-For": "10.0.0.2"})
     assert resp.status_code == 429
+    db.session.expire_all()
+    assert db.session.scalars(select(Post.body).where(Post.thread_id == thread.id)).all() == [
+        "One answer here."]
 
 
 def test_behind_a_configured_proxy_each_forwarded_ip_has_its_own_budget(app, db, make_user,

@@ -33,25 +33,33 @@ def test_moderators_lock_pin_and_close_and_undo_it(db, moderator_client, make_th
 
 
 @pytest.mark.parametrize("action", ["lock", "pin", "move", "merge"])
-def test_members_and_employees_cannot_moderate_threads(member_client, employee_client,
+def test_members_and_employees_cannot_moderate_threads(db, member_client, employee_client,
                                                        make_thread, action):
     thread = make_thread()
     assert _mod(member_client, thread.id, action, "x").status_code == 403
     assert _mod(employee_client, thread.id, action, "x").status_code == 403
+    db.session.expire_all()
+    after = db.session.get(Thread, thread.id)
+    assert (after.is_locked, after.is_pinned, after.space_id) == (False, False, thread.space_id)
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.target_id == thread.id)).all() == []
 
 
-def test_a_member_with_2000_reputation_may_close_but_not_lock(client_for, make_user, make_thread):
+def test_a_member_with_2000_reputation_may_close_but_not_lock(db, client_for, make_user, make_thread):
     c = client_for(make_user(reputation=2000))
     thread = make_thread()
     assert _mod(c, thread.id, "close").status_code == 200
     assert _mod(c, thread.id, "lock").status_code == 403
+    db.session.expire_all()
+    after = db.session.get(Thread, thread.id)
+    assert after.is_closed is True and after.is_locked is False
 
 
 def test_a_locked_thread_refuses_new_answers_from_members(moderator_client, member_client, make_thread):
     thread = make_thread()
-    _mod(moderator_client, thread.id, "lock")
+    assert _mod(moderator_client, thread.id, "lock").status_code == 200
     resp = member_client.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Can I still answer?"})
     assert resp.status_code == 403
+    assert member_client.get(f"/api/v1/threads/{thread.id}").json["posts"] == []
 
 
 def test_moving_a_thread_to_a_staff_space_hides_it_from_members(moderator_client, member_client,

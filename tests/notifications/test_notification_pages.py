@@ -32,9 +32,12 @@ def test_the_page_groups_by_thread_and_marks_read(client, login, make_user, make
     assert "is-unread" not in client.get("/notifications?filter=unread").get_data(as_text=True)
 
 
-def test_marking_read_needs_the_csrf_token(client, login, make_user):
-    login(client, make_user())
+def test_marking_read_needs_the_csrf_token(client, login, make_user, make_thread, make_post):
+    asker = make_user()
+    make_post(thread=make_thread(author=asker))
+    login(client, asker)
     assert client.post("/notifications/read", data={"all": "1"}).status_code == 400
+    assert "is-unread" in client.get("/notifications?filter=unread").get_data(as_text=True)
 
 
 def test_watches_page_creates_and_deletes(client, login, make_user, db):

@@ -86,6 +86,7 @@ def test_following_an_unreadable_thread_is_a_404(member_client, make_space, make
     assert resp.status_code == 404
     assert member_client.put("/api/v1/threads/999999/follow").status_code == 404
     assert member_client.put("/api/v1/spaces/nope/follow").status_code == 404
+    assert member_client.get("/api/v1/follows").get_json()["items"] == []
 
 
 def test_follow_a_space_and_a_tag(member_client, client_for, make_user, make_space):
@@ -134,6 +135,8 @@ def test_a_member_cannot_watch_a_staff_space_or_delete_anothers_watch(member_cli
     other = client_for(make_user())
     watch = other.post("/api/v1/watches", json={"query": "milk"}).get_json()
     assert member_client.delete(f"/api/v1/watches/{watch['id']}").status_code == 404
+    assert member_client.get("/api/v1/watches").get_json()["items"] == []
+    assert other.get("/api/v1/watches").get_json()["items"] == [watch]
 
 
 def test_preferences_round_trip(member_client):

@@ -34,18 +34,21 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
+        self._log_file = log.open("wb")  # closed in stop(): an unclosed file warns, and warnings fail
         self.proc = subprocess.Popen(
             [FLASK, "--app", "wsgi", "community", "serve", "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
         deadline = time.time() + 90  # a loaded 2-core machine imports slowly
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                self._log_file.close()
                 raise RuntimeError(f"server exited: {log.read_text()[-3000:]}")
             try:
                 if requests.get(self.url + "/api/v1/spaces", timeout=1).status_code == 200:
                     return
             except requests.RequestException:
                 time.sleep(0.1)
+        self._log_file.close()
         raise RuntimeError(f"server did not start: {log.read_text()[-3000:]}")
 
     def alive(self) -> bool:
@@ -58,6 +61,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._log_file.close()
 
 
 class World:
@@ -84,6 +88,7 @@ class World:
             _db.create_all()
         self.servers: list[Server] = []
         self.clients: list[socketio.Client] = []
+        self.websockets: list = []
 
     def start(self, env: dict | None = None) -> Server:
         server = Server({**self.env, **(env or {})}, self.tmp / f"server{len(self.servers)}.log")
@@ -134,15 +139,21 @@ class World:
                headers: dict | None = None, auth=None) -> tuple[socketio.Client, list]:
         server = server or self.servers[0]
         client = socketio.Client(reconnection=False)
+        self.clients.append(client)  # even one refused at connect: drop_clients closes its socket
         received: list = []
         client.on("notification", lambda data: received.append(("notification", time.time(), data)))
         client.on("thread_activity",
                   lambda data: received.append(("thread_activity", time.time(), data)))
         if auth is None and token is not None:
             auth = {"token": token}
-        client.connect(server.url, auth=auth, headers=headers or {}, transports=["websocket"],
-                       wait_timeout=10)
-        self.clients.append(client)
+        try:
+            client.connect(server.url, auth=auth, headers=headers or {}, transports=["websocket"],
+                           wait_timeout=10)
+        finally:
+            # python-engineio forgets its websocket without closing it when the server ends
+            # the connection (a ResourceWarning, which fails a test): hold it to close it.
+            if getattr(client.eio, "ws", None) is not None:
+                self.websockets.append(client.eio.ws)
         return client, received
 
     def drop_clients(self) -> None:
@@ -160,6 +171,9 @@ class World:
             w.start()
         for w in workers:
             w.join(10)
+        websockets, self.websockets = self.websockets, []
+        for ws in websockets:
+            ws.shutdown()  # closes the socket at once; a no-op when it is closed already
 
     def close(self) -> None:
         self.drop_clients()

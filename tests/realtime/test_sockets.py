@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -24,6 +25,7 @@ def live(tmp_path_factory):
     world.answerer = world.user("answerer")
     world.member = world.user("member_m")
     world.employee = world.user("employee_e", "employee")
+    world.sentinel = world.user("sentinel_s")  # posts only in its own thread: notifies nobody
     world.start()
     yield world
     world.close()
@@ -41,6 +43,35 @@ REWARDS = ("badge_awarded", "level_up")  # gamification's verbs, not under test 
 def notifications(received, verb=None):
     return [d for kind, _t, d in received if kind == "notification"
             and (d["verb"] == verb if verb else d["verb"] not in REWARDS)]
+
+
+_sentinels = itertools.count(1)
+
+
+def watch_sentinel(live, *clients) -> int:
+    """Clients watch a public thread whose posts serve as a barrier (see ``barrier``);
+    its author posting in it notifies nobody, so only ``thread_activity`` arrives."""
+    thread_id = live.thread(live.sentinel, "coffee", f"Sentinel thread number {next(_sentinels)}")
+    for client in clients:
+        assert client.call("watch_thread", {"thread_id": thread_id}, timeout=5) == {"ok": True}
+    return thread_id
+
+
+def barrier(live, sentinel_id: int, *received_lists) -> None:
+    """Post in the sentinel thread and wait until every client has heard it. Pushes leave
+    in commit order after each request commits, so a push that the earlier request
+    caused would have arrived before this one: after the barrier, "nothing" is final."""
+    post_id = live.api(live.sentinel, "POST", f"/threads/{sentinel_id}/posts",
+                       json={"body": "Sentinel: everything before me has been delivered."}
+                       ).json()["id"]
+    marker = {"thread_id": sentinel_id, "event": "post_created", "post_id": post_id}
+    for received in received_lists:
+        assert wait_for(lambda r=received: ("thread_activity", marker) in
+                        [(k, d) for k, _t, d in r], timeout=5), "the sentinel push never arrived"
+
+
+def without_sentinel(received, sentinel_id: int) -> list:
+    return [r for r in received if r[2].get("thread_id") != sentinel_id]
 
 
 def test_a_notification_arrives_within_a_second_of_the_answer(live):
@@ -63,10 +94,14 @@ def test_a_notification_arrives_within_a_second_of_the_answer(live):
 
 def test_the_actor_and_other_users_get_nothing(live):
     thread_id = live.thread(live.asker, "coffee", "Which milk froths best for latte art?")
-    _c1, answerer_got = live.socket(token=live.answerer["token"])
-    _c2, member_got = live.socket(token=live.member["token"])
-    live.api(live.answerer, "POST", f"/threads/{thread_id}/posts", json={"body": "Whole milk, cold."})
-    time.sleep(0.8)
+    c1, answerer_got = live.socket(token=live.answerer["token"])
+    c2, member_got = live.socket(token=live.member["token"])
+    _c3, asker_got = live.socket(token=live.asker["token"])
+    sentinel = watch_sentinel(live, c1, c2)
+    resp = live.api(live.answerer, "POST", f"/threads/{thread_id}/posts", json={"body": "Whole milk, cold."})
+    assert resp.status_code == 201
+    assert wait_for(lambda: notifications(asker_got, "answer_posted"))  # the push went out
+    barrier(live, sentinel, answerer_got, member_got)
     assert notifications(answerer_got) == [] and notifications(member_got) == []
 
 
@@ -79,24 +114,27 @@ def test_a_member_watching_a_staff_thread_is_refused_and_hears_nothing(live):
     assert member.call("watch_thread", {"thread_id": 987654}, timeout=5) == {
         "ok": False, "error": "not_found"}
     assert staff.call("watch_thread", {"thread_id": thread_id}, timeout=5) == {"ok": True}
+    sentinel = watch_sentinel(live, member)
     other = live.user("employee_f", "employee")
     post = live.api(other, "POST", f"/threads/{thread_id}/posts", json={"body": "Noted, thanks."})
     assert post.status_code == 201
     assert wait_for(lambda: [r for r in staff_got if r[0] == "thread_activity"])
     activity = [d for k, _t, d in staff_got if k == "thread_activity"]
     assert activity == [{"thread_id": thread_id, "event": "post_created", "post_id": post.json()["id"]}]
-    time.sleep(0.5)
-    assert [r for r in member_got if r[0] == "thread_activity"] == notifications(member_got) == []
+    barrier(live, sentinel, member_got)
+    assert [r for r in without_sentinel(member_got, sentinel) if r[0] == "thread_activity"] == []
+    assert notifications(member_got) == []
 
 
 def test_mentions_of_people_who_cannot_read_the_thread_notify_nobody(live):
     thread_id = live.thread(live.employee, "internal", "Internal: who owns the grinder bug?")
-    _client, member_got = live.socket(token=live.member["token"])
+    client, member_got = live.socket(token=live.member["token"])
+    sentinel = watch_sentinel(live, client)
     other = live.user("employee_g", "employee")
     resp = live.api(other, "POST", f"/threads/{thread_id}/posts",
                     json={"body": "Let us ask @member_m and @employee_e about it."})
     assert resp.status_code == 201
-    time.sleep(1.0)
+    barrier(live, sentinel, member_got)
     assert notifications(member_got) == []
     assert live.api(live.member, "GET", "/notifications").json()["total"] == 0
     mentioned = [i["verb"] for i in live.api(live.employee, "GET", "/notifications").json()["items"]]
@@ -133,11 +171,11 @@ def test_a_guest_may_watch_a_public_thread_but_not_a_members_one(live):
     guest, guest_got = live.socket()
     assert guest.call("watch_thread", {"thread_id": members_id}, timeout=5)["ok"] is False
     assert guest.call("watch_thread", {"thread_id": public_id}, timeout=5) == {"ok": True}
+    sentinel = watch_sentinel(live, guest)
     live.api(live.answerer, "POST", f"/threads/{members_id}/posts", json={"body": "I will come."})
     post = live.api(live.answerer, "POST", f"/threads/{public_id}/posts", json={"body": "Not quite."})
-    assert wait_for(lambda: guest_got)
-    time.sleep(0.3)
-    assert [d for _k, _t, d in guest_got] == [
+    barrier(live, sentinel, guest_got)
+    assert [d for _k, _t, d in without_sentinel(guest_got, sentinel)] == [
         {"thread_id": public_id, "event": "post_created", "post_id": post.json()["id"]}]
     assert guest.call("unwatch_thread", {"thread_id": public_id}, timeout=5) == {"ok": True}
 
@@ -180,11 +218,21 @@ def test_huge_or_junk_frames_never_affect_other_clients(live):
         bad.emit("unknown_event", None)
     except Exception:
         pass
-    time.sleep(0.5)
+    settled(bad)
     live.api(live.answerer, "POST", f"/threads/{thread_id}/posts", json={"body": "Yes, a lot."})
     assert wait_for(lambda: notifications(good_got, "answer_posted"))
     assert live.servers[0].alive()
     assert requests.get(live.servers[0].url + "/api/v1/spaces", timeout=5).status_code == 200
+
+
+def settled(client) -> None:
+    """Wait until the server has read every frame the client sent: frames are read in
+    order, so an ack to a later call proves it; a server that closed the socket instead
+    has read them too."""
+    try:
+        client.call("unwatch_thread", {"thread_id": 1}, timeout=5)
+    except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
+        assert wait_for(lambda: not client.connected, timeout=5)
 
 
 def test_nobody_can_join_another_users_room(live):
@@ -193,9 +241,12 @@ def test_nobody_can_join_another_users_room(live):
     snoop.emit("join", {"room": f"user:{live.asker['id']}"})
     snoop.emit("join_room", f"user:{live.asker['id']}")
     assert snoop.call("watch_thread", {"thread_id": thread_id, "room": "user:1"}, timeout=5) == {"ok": True}
+    sentinel = watch_sentinel(live, snoop)
+    _asker, asker_got = live.socket(token=live.asker["token"])
     live.api(live.answerer, "POST", f"/threads/{thread_id}/posts", json={"body": "A gooseneck one."})
-    assert wait_for(lambda: snoop_got)
-    time.sleep(0.3)
+    assert wait_for(lambda: notifications(asker_got, "answer_posted"))  # the push went out
+    barrier(live, sentinel, snoop_got)
+    assert [k for k, _t, d in snoop_got if d.get("thread_id") == thread_id] == ["thread_activity"]
     assert notifications(snoop_got) == []
 
 

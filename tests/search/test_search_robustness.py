@@ -8,11 +8,10 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from searchtools import ids
+from searchtools import ids, wait_for
 from sqlalchemy import func, select
 
 from community.models import SearchOutbox
@@ -158,10 +157,8 @@ def test_a_new_answer_is_searchable_within_two_seconds(app, db, make_thread, mak
     worker.start()
     try:
         make_post(thread=t, body="Bloom for thirtyfivesecondsexactly with twice the dose of water.")
-        committed = time.monotonic()
-        while not ids(search("thirtyfivesecondsexactly")):
-            assert time.monotonic() - committed < 2.0, "not searchable within 2 s"
-            time.sleep(0.05)
+        assert wait_for(lambda: ids(search("thirtyfivesecondsexactly")), timeout=2.0), \
+            "not searchable within 2 s"
     finally:
         stop.set()
         worker.join(5)
