@@ -45,7 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import config as settings
 
     settings.load(app, config)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "WARNING"))
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     from . import (
         cli,
@@ -73,13 +73,13 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    queue_url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    queue_url = app.config["SOCKETIO_MESSAGE_QUEUE"]
     socketio.init_app(
         app,
         message_queue=queue_url,
         client_manager=pusher.client_manager(
             queue_url, float(app.config["SOCKETIO_QUEUE_TIMEOUT"])),
-        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         max_http_buffer_size=1_000_000,
     )
 

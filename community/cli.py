@@ -232,7 +232,7 @@ def reindex(procs):
 
     app = current_app._get_current_object()
     backend = app.extensions["search"]
-    procs = procs or max(app.config.get("SEARCH_REINDEX_PROCS", 1), min(2, os.cpu_count() or 1))
+    procs = procs or max(app.config["SEARCH_REINDEX_PROCS"], min(2, os.cpu_count() or 1))
     total = count_threads(db.session)
     with backend.writer_lock(blocking=True), \
             click.progressbar(length=total, label=f"Indexing {total} threads") as bar:

@@ -1,37 +1,60 @@
-"""Settings: defaults here, then instance/config.py, then COMMUNITY_* env vars, then a test mapping."""
+"""Settings: defaults here, then instance/config.py, then COMMUNITY_* env vars, then a test mapping.
+
+Every default lives in this module and nowhere else: code reads a setting by subscript, so a
+setting without a default here is a KeyError at once rather than a silent second
+default. Sections are mixins, one per feature; ``Wiring`` holds framework switches that
+are design decisions, everything else is documented in README.md "Configuration"
+(tests/test_config_defaults.py holds the two to each other).
+"""
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 from pathlib import Path
 
 
-class Defaults:
-    SECRET_KEY: str | None = None  # generated once into instance/secret_key when unset
-    SQLALCHEMY_DATABASE_URI: str | None = None  # sqlite:///<instance>/community.db when unset
+class Wiring:
+    """Framework switches fixed by design (SECURITY.md); not deployment choices."""
+
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    SEARCH_INDEX_DIR: str | None = None  # <instance>/search-index when unset
-    SOCKETIO_MESSAGE_QUEUE: str | None = None
-    SOCKETIO_QUEUE_TIMEOUT = 1.0  # seconds to connect to / hear from Redis before giving up
-    # Frames one socket may send: a burst, then a steady rate; a flood ends the connection.
-    REALTIME_FRAMES_PER_SECOND = 10
-    REALTIME_FRAME_BURST = 30
-    DATABASE_BUSY_TIMEOUT = 15  # seconds a write waits for SQLite's lock before a 503
-
-    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: SECURITY.md
-    MAX_JSON_DEPTH = 32
-
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_CHECK_DEFAULT = False  # community.security decides where CSRF applies
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_CSRF_FIELD_NAME = "csrf_token"  # Flask-WTF's own default, read by community.security
+    RATELIMIT_HEADERS_ENABLED = True
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+    SOCKETIO_ASYNC_MODE = "threading"
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: SECURITY.md
+    MAX_JSON_DEPTH = 32
+    # Werkzeug's scrypt (n=2^15): memory-hard, ~0.2 s a hash on this machine.
+    PASSWORD_HASH_METHOD = "scrypt"
 
+
+class Core:
+    SECRET_KEY: str | None = None  # generated once into instance/secret_key when unset
+    SQLALCHEMY_DATABASE_URI: str | None = None  # sqlite:///<instance>/community.db when unset
+    DATABASE_BUSY_TIMEOUT = 15  # seconds a write waits for SQLite's lock before a 503
+    DATABASE_STATISTICS_INTERVAL = 24 * 3600  # seconds between planner-statistics runs
+    LOG_LEVEL = "WARNING"
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ["en", "fr"]
+    DEMO_IMPORT_DIR: str | None = None  # set by `make run` to ship the coffee dump
+    SERVE_BACKGROUND_INTERVAL = 2.0
+    # Rendered thread content per process (community/web/page_cache.py): entries kept
+    # (0 turns the cache off) and the longest an entry lives, which bounds only
+    # clock-driven text such as a case's "expected by"; data changes show at once.
+    PAGE_CACHE_ENTRIES = 512
+    PAGE_CACHE_TTL = 120
+
+
+class Accounts:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
     # Sign-in (browser form and API token): attempts per account from one address, a
     # ceiling per address generous enough for a whole office behind one NAT, and
     # failures per account from anywhere (SECURITY.md, after Discourse).
@@ -45,13 +68,10 @@ class Defaults:
         "admin", "administrator", "moderator", "mod", "support", "staff", "system",
         "root", "continuum", "help", "security", "official", "team", "noreply",
     ]
-
-    BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ["en", "fr"]
-
     PASSWORD_MIN_LENGTH = 10
-    # Werkzeug's scrypt (n=2^15): memory-hard, ~0.2 s a hash on this machine.
-    PASSWORD_HASH_METHOD = "scrypt"
+
+
+class Content:
     TITLE_LENGTH = (15, 255)
     BODY_LENGTH = (20, 32000)
     POST_LENGTH = (2, 32000)
@@ -59,6 +79,62 @@ class Defaults:
     PER_PAGE = 20
     MAX_PER_PAGE = 100
 
+
+class Search:
+    SEARCH_INDEX_DIR: str | None = None  # <instance>/search-index when unset
+    SEARCH_ARRAY_CACHE_MB = 128
+    SEARCH_BATCH_SIZE = 500
+    SEARCH_INDEXER_INTERVAL = 0.5
+    SEARCH_REINDEX_PROCS = 1
+    SEARCH_SUGGEST_BELOW = 3  # fewer hits than this on page 1 offers a spelling suggestion
+    SEARCH_GUEST_RATE_LIMIT = "15 per minute"
+
+
+class Realtime:
+    SOCKETIO_MESSAGE_QUEUE: str | None = None
+    SOCKETIO_QUEUE_TIMEOUT = 1.0  # seconds to connect to / hear from Redis before giving up
+    # Frames one socket may send: a burst, then a steady rate; a flood ends the connection.
+    REALTIME_FRAMES_PER_SECOND = 10
+    REALTIME_FRAME_BURST = 30
+    REALTIME_CREDENTIAL_CHECK_INTERVAL = 2.0
+    REALTIME_MAX_WATCHED_THREADS = 50
+
+
+class Moderation:
+    MODERATION_FLAG_THRESHOLD = 3
+    MODERATION_MIN_FLAG_WEIGHT = 0.25
+    MODERATION_TRUSTED_REPUTATION = 3000  # Champion
+    NEW_MEMBER_HOURS = 24
+    NEW_MEMBER_POSTS = 3
+    NEW_MEMBER_MAX_LINKS = 2
+    NEW_MEMBER_MAX_MENTIONS = 2
+    NEW_MEMBER_LINKS_NEED_APPROVAL = True
+    # Everyone (staff exempt), per user.
+    FLOOD_LIMITS = {"post": "1 per 5 second", "thread": "20 per day", "vote": "50 per day",
+                    "flag": "30 per hour", "search": "60 per minute"}
+    # New members, on top of those.
+    NEW_MEMBER_LIMITS = {"post": "1 per 30 second;10 per day",
+                         "thread": "1 per 2 minute;3 per day"}
+    # Per IP address, whoever is signed in there.
+    FLOOD_LIMITS_PER_IP = {"post": "60 per minute", "thread": "60 per hour",
+                           "vote": "300 per hour", "flag": "100 per hour"}
+    TRUSTED_PROXY_COUNT = 0  # X-Forwarded-For is believed only behind this many proxies
+
+
+class Notifications:
+    NOTIFY_MAX_MENTIONS = 10  # people notified per post; more @names are ignored
+    MAIL_SMTP_HOST: str | None = None  # None: write .eml files to MAIL_OUTBOX_DIR
+    MAIL_SMTP_PORT = 25
+    MAIL_SMTP_STARTTLS = False
+    MAIL_SMTP_USER: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    MAIL_FROM = "Continuum <noreply@localhost>"
+    MAIL_OUTBOX_DIR: str | None = None  # <instance>/outbox when unset
+    PUBLIC_URL = "http://127.0.0.1:5000"  # the start of absolute links in emails
+    DIGEST_HOUR = 7  # UTC hour from which the day's digest goes out
+
+
+class Gamification:
     # Reputation levels: (number, name, minimum reputation). DESIGN.md defaults.
     LEVELS = [
         (1, "Newcomer", 1),
@@ -69,19 +145,39 @@ class Defaults:
     ]
     # Reputation needed by members for gated actions; staff have them all.
     PRIVILEGES = {"upvote": 1, "downvote": 125, "edit_others": 1000, "close": 2000}
+    # Overrides by key of the tables in gamification/rules.py and gamification/badges.py.
+    REPUTATION_RULES: dict = {}
+    BADGE_THRESHOLDS: dict = {}
+    REPUTATION_DAILY_VOTE_CAP: int | None = 200  # points from votes a day; None: no cap
+    AMBASSADOR_WINDOW_DAYS = 90
+    AMBASSADOR_TOP_SHARE = 0.01
+    AMBASSADOR_MIN_POINTS = 200
+    AMBASSADOR_REVIEW_INTERVAL = 24 * 3600
 
-    # Rendered thread content per process (community/web/page_cache.py): entries kept
-    # (0 turns the cache off) and the longest an entry lives, which bounds only
-    # clock-driven text such as a case's "expected by"; data changes show at once.
-    PAGE_CACHE_ENTRIES = 512
-    PAGE_CACHE_TTL = 120
 
-    DEMO_IMPORT_DIR: str | None = None  # set by `make run` to ship the coffee dump
-    SERVE_BACKGROUND_INTERVAL = 2.0
+class Escalation:
+    # Overrides by key of the rule tables in escalation/rules.py (DESIGN.md values).
+    ESCALATION: dict = {}
+    ESCALATION_SPACES: dict = {}
+    ESCALATION_SLA: dict = {}
+    ESCALATION_CALENDAR: dict = {}
+    ESCALATION_SWEEP_INTERVAL = 60.0
+    ESCALATION_NOTIFY_EACH = 5
+
+
+class Defaults(Wiring, Core, Accounts, Content, Search, Realtime, Moderation,
+               Notifications, Gamification, Escalation):
+    """Every setting the application reads, with its default."""
+
+
+def settings(section: type = Defaults) -> dict:
+    """The settings a section (or all of Defaults) defines, with their defaults."""
+    return {name: getattr(section, name) for name in dir(section) if name.isupper()}
 
 
 def load(app, test_config: dict | None) -> None:
-    app.config.from_object(Defaults)
+    # A copy per app: a test or a request that changes a dict setting changes only its app.
+    app.config.from_mapping(copy.deepcopy(settings()))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("COMMUNITY")
     if test_config:
@@ -89,11 +185,13 @@ def load(app, test_config: dict | None) -> None:
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'community.db'}"
-    if not app.config.get("SEARCH_INDEX_DIR"):
+    if not app.config["SEARCH_INDEX_DIR"]:
         app.config["SEARCH_INDEX_DIR"] = str(instance / "search-index")
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["MAIL_OUTBOX_DIR"]:
+        app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+    if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
 

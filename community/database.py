@@ -16,11 +16,11 @@ def configure_engine(app) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         # Copies: the defaults' dict is shared by every app created in this process.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         connect_args = dict(options.get("connect_args") or {})
         # The driver's timeout is SQLite's busy timeout: how long a write waits for the
         # lock before the request gives up with a 503 (community/errors.py).
-        connect_args.setdefault("timeout", app.config.get("DATABASE_BUSY_TIMEOUT", 15))
+        connect_args.setdefault("timeout", app.config["DATABASE_BUSY_TIMEOUT"])
         # Let SQLAlchemy, not the driver, emit BEGIN (see _begin below).
         connect_args["isolation_level"] = None
         connect_args.setdefault("check_same_thread", False)
@@ -70,7 +70,7 @@ def run_statistics(app, *, interval: float | None = None, rounds: int | None = N
     """The background loop of `serve` and `worker`: fresh planner statistics, daily."""
     from .extensions import db, socketio
 
-    interval = interval or app.config.get("DATABASE_STATISTICS_INTERVAL", 24 * 3600)
+    interval = interval or app.config["DATABASE_STATISTICS_INTERVAL"]
     done = 0
     while rounds is None or done < rounds:
         with app.app_context():

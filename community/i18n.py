@@ -3,8 +3,6 @@ browser, else the browser's, else English."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -29,9 +27,6 @@ def select_locale() -> str:
 
 
 def init_app(app) -> None:
-    app.config.setdefault(
-        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
-    )
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (

@@ -30,7 +30,7 @@ Pairs = list[tuple[RateLimitItem, str]]
 
 
 def enabled() -> bool:
-    return bool(limiter.enabled and current_app.config.get("RATELIMIT_ENABLED"))
+    return bool(limiter.enabled and current_app.config["RATELIMIT_ENABLED"])
 
 
 def pairs(text: str | None, key: str) -> Pairs:

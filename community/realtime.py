@@ -112,8 +112,8 @@ def _watch_thread(data=None):
     thread = db.session.get(Thread, thread_id)
     if thread is None or not perm.can_read_thread(user, thread):
         return {"ok": False, "error": "not_found"}  # same answer as a missing thread
-    if thread_id not in state["threads"] and len(state["threads"]) >= current_app.config.get(
-            "REALTIME_MAX_WATCHED_THREADS", 50):
+    if thread_id not in state["threads"] and len(state["threads"]) >= current_app.config[
+            "REALTIME_MAX_WATCHED_THREADS"]:
         return {"ok": False, "error": "too_many"}
     state["threads"].add(thread_id)
     join_room(f"thread:{thread_id}:{_audience(user)}")
@@ -213,7 +213,7 @@ def _start_sweeper(app) -> None:
         _sweeper_started = True
 
     def loop():
-        interval = float(app.config.get("REALTIME_CREDENTIAL_CHECK_INTERVAL", 2.0))
+        interval = float(app.config["REALTIME_CREDENTIAL_CHECK_INTERVAL"])
         while True:
             time.sleep(interval)
             try:
@@ -228,7 +228,7 @@ def _start_sweeper(app) -> None:
 
 def health() -> str:
     """'ok' when pushes can go out (the message queue answers, if there is one)."""
-    url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    url = current_app.config["SOCKETIO_MESSAGE_QUEUE"]
     if not url:
         return "ok"
     try:

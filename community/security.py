@@ -62,7 +62,7 @@ def init_app(app) -> None:
         # Flask-Login caches the caller on `g`, which lives as long as the app context:
         # a request that reuses an outer context (CLI, tests, Socket.IO) must not
         # inherit the previous request's user or token verdict.
-        csrf_field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        csrf_field = app.config["WTF_CSRF_FIELD_NAME"]
         for name in ("_login_user", csrf_field, "csrf_valid", "unread_notifications"):
             g.pop(name, None)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 def init_app(app) -> None:
     from . import rules, subscribers, views  # noqa: F401  (subscribers register on events)
 
-    rules.init_app(app)
     app.register_blueprint(views.bp)
 
     @app.context_processor

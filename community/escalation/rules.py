@@ -54,16 +54,8 @@ class Rules:
         return self.enabled and space.visibility in self.visibilities
 
 
-def init_app(app) -> None:
-    app.config.setdefault("ESCALATION", {})
-    app.config.setdefault("ESCALATION_SPACES", {})
-    app.config.setdefault("ESCALATION_SLA", {})
-    app.config.setdefault("ESCALATION_CALENDAR", {})
-    app.config.setdefault("ESCALATION_SWEEP_INTERVAL", 60.0)
-
-
 def default_rules() -> Rules:
-    merged = {**DEFAULTS, **(current_app.config.get("ESCALATION") or {})}
+    merged = {**DEFAULTS, **current_app.config["ESCALATION"]}
     merged["visibilities"] = tuple(merged["visibilities"])
     names = {f.name for f in fields(Rules)}
     return Rules(**{k: v for k, v in merged.items() if k in names})
@@ -71,7 +63,7 @@ def default_rules() -> Rules:
 
 def rules_for(space) -> Rules:
     base = default_rules()
-    override = (current_app.config.get("ESCALATION_SPACES") or {}).get(space.slug)
+    override = current_app.config["ESCALATION_SPACES"].get(space.slug)
     if not override:
         return base
     names = {f.name for f in fields(Rules)}
@@ -82,15 +74,15 @@ def space_overrides() -> dict[str, Rules]:
     base = default_rules()
     names = {f.name for f in fields(Rules)}
     return {slug: replace(base, **{k: v for k, v in o.items() if k in names})
-            for slug, o in (current_app.config.get("ESCALATION_SPACES") or {}).items()}
+            for slug, o in current_app.config["ESCALATION_SPACES"].items()}
 
 
 def sla() -> dict:
-    merged = {**SLA_DEFAULTS, **(current_app.config.get("ESCALATION_SLA") or {})}
+    merged = {**SLA_DEFAULTS, **current_app.config["ESCALATION_SLA"]}
     merged["first_response_hours"] = {**SLA_DEFAULTS["first_response_hours"],
                                       **merged["first_response_hours"]}
     return merged
 
 
 def calendar_settings() -> dict:
-    return {**CALENDAR_DEFAULTS, **(current_app.config.get("ESCALATION_CALENDAR") or {})}
+    return {**CALENDAR_DEFAULTS, **current_app.config["ESCALATION_CALENDAR"]}

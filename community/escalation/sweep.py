@@ -159,7 +159,7 @@ def _summary_data(session: Session, group_id, count: int) -> dict:
 def _announce_opened(session: Session, opened: list) -> None:
     from .cases import group_recipients, recipients_for_group
 
-    each = current_app.config.get("ESCALATION_NOTIFY_EACH", 5)
+    each = current_app.config["ESCALATION_NOTIFY_EACH"]
     by_group = defaultdict(list)
     for cid, _tid, gid in opened:
         by_group[gid].append(cid)
@@ -192,7 +192,7 @@ def _sla(session: Session, now: datetime, report: SweepReport) -> None:
     for gid, uid in session.execute(select(GroupMember.group_id, GroupMember.user_id)
                                     .where(GroupMember.is_lead.is_(True))):
         leads[gid].append(uid)
-    each = current_app.config.get("ESCALATION_NOTIFY_EACH", 5)
+    each = current_app.config["ESCALATION_NOTIFY_EACH"]
     flagged = []
     for ids, kind in ((warned, "sla_warning"), (breached, "sla_breached")):
         for i in range(0, len(ids), 500):
@@ -223,7 +223,7 @@ def run_sweeper(app, *, interval: float | None = None) -> None:
     """The background loop of `community serve` and `community worker`."""
     from ..extensions import db, socketio
 
-    interval = interval or app.config.get("ESCALATION_SWEEP_INTERVAL", 60.0)
+    interval = interval or app.config["ESCALATION_SWEEP_INTERVAL"]
     while True:
         with app.app_context():
             try:

@@ -30,12 +30,8 @@ log = logging.getLogger(__name__)
 ACTIVE = ("confirmed", "renewed")
 
 
-def _cfg(name: str, default):
-    return current_app.config.get(name, default)
-
-
 def window() -> timedelta:
-    return timedelta(days=int(_cfg("AMBASSADOR_WINDOW_DAYS", 90)))
+    return timedelta(days=int(current_app.config["AMBASSADOR_WINDOW_DAYS"]))
 
 
 @dataclass
@@ -49,7 +45,7 @@ def top_members(session: Session, *, now: datetime | None = None) -> list[Candid
     """Members who meet the rule now, best first (ambassadors included)."""
     now = now or utcnow()
     members = session.scalar(select(func.count(User.id)).where(User.role == "member")) or 0
-    size = max(1, math.ceil(members * float(_cfg("AMBASSADOR_TOP_SHARE", 0.01))))
+    size = max(1, math.ceil(members * float(current_app.config["AMBASSADOR_TOP_SHARE"])))
     earned = func.sum(LedgerEntry.points)
     rows = session.execute(
         select(LedgerEntry.user_id, earned)
@@ -59,7 +55,7 @@ def top_members(session: Session, *, now: datetime | None = None) -> list[Candid
         .group_by(LedgerEntry.user_id)
         .order_by(earned.desc(), LedgerEntry.user_id).limit(size)
     ).all()
-    minimum = int(_cfg("AMBASSADOR_MIN_POINTS", 200))
+    minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
     rows = [(uid, pts) for uid, pts in rows if pts >= minimum]
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
     return [Candidate(users[uid], int(pts), i + 1) for i, (uid, pts) in enumerate(rows)]
@@ -191,7 +187,7 @@ def run_reviewer(app, *, interval: float | None = None, rounds: int | None = Non
     A review only touches decisions that are due, so running it often is harmless."""
     from ..extensions import socketio
 
-    interval = interval or app.config.get("AMBASSADOR_REVIEW_INTERVAL", 24 * 3600)
+    interval = interval or app.config["AMBASSADOR_REVIEW_INTERVAL"]
     done = 0
     while rounds is None or done < rounds:
         with app.app_context():

@@ -41,7 +41,7 @@ class Badge:
 
     @property
     def n(self) -> int:
-        overrides = current_app.config.get("BADGE_THRESHOLDS") or {}
+        overrides = current_app.config["BADGE_THRESHOLDS"]
         return int(overrides.get(self.slug, self.threshold))
 
     def describe(self) -> str:

@@ -19,7 +19,6 @@ DEFAULT_RULES: dict[str, int] = {
     "downvote_cast": -1,
     "idea_shipped": 20,         # reason idea_shipped, to the idea's author
 }
-DEFAULT_DAILY_VOTE_CAP = 200
 REPUTATION_FLOOR = 1
 
 # Spaces whose content earns (and costs) points. Reputation, levels and badges are
@@ -32,13 +31,13 @@ CAPPED_REASONS = ("upvote_received",)
 
 
 def points(rule: str) -> int:
-    overrides = current_app.config.get("REPUTATION_RULES") or {}
+    overrides = current_app.config["REPUTATION_RULES"]
     return int(overrides.get(rule, DEFAULT_RULES[rule]))
 
 
 def daily_vote_cap() -> int | None:
     """None means no cap."""
-    value = current_app.config.get("REPUTATION_DAILY_VOTE_CAP", DEFAULT_DAILY_VOTE_CAP)
+    value = current_app.config["REPUTATION_DAILY_VOTE_CAP"]
     return None if value is None else int(value)
 
 

@@ -19,27 +19,6 @@ from ..errors import ValidationFailed, error_response
 from ..models import Post, Thread, User
 from ..services import screening
 
-DEFAULTS = {
-    "MODERATION_FLAG_THRESHOLD": 3,
-    "MODERATION_MIN_FLAG_WEIGHT": 0.25,
-    "MODERATION_TRUSTED_REPUTATION": 3000,  # Champion
-    "NEW_MEMBER_HOURS": 24,
-    "NEW_MEMBER_POSTS": 3,
-    "NEW_MEMBER_MAX_LINKS": 2,
-    "NEW_MEMBER_MAX_MENTIONS": 2,
-    "NEW_MEMBER_LINKS_NEED_APPROVAL": True,
-    # Everyone (staff exempt), per user.
-    "FLOOD_LIMITS": {"post": "1 per 5 second", "thread": "20 per day", "vote": "50 per day",
-                     "flag": "30 per hour", "search": "60 per minute"},
-    # New members, on top of those.
-    "NEW_MEMBER_LIMITS": {"post": "1 per 30 second;10 per day",
-                          "thread": "1 per 2 minute;3 per day"},
-    # Per IP address, whoever is signed in there.
-    "FLOOD_LIMITS_PER_IP": {"post": "60 per minute", "thread": "60 per hour",
-                            "vote": "300 per hour", "flag": "100 per hour"},
-    "TRUSTED_PROXY_COUNT": 0,  # X-Forwarded-For is believed only behind this many proxies
-}
-
 
 @dataclass
 class Screening:
@@ -171,8 +150,6 @@ def _register_verbs() -> None:
 
 
 def init_app(app) -> None:
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     if app.config["TRUSTED_PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

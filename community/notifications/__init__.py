@@ -12,21 +12,6 @@ from __future__ import annotations
 from . import registry
 from .registry import register
 
-DEFAULTS = {
-    "NOTIFY_MAX_MENTIONS": 10,  # people notified per post; more @names are ignored
-    "MAIL_SMTP_HOST": None,  # None: write .eml files to MAIL_OUTBOX_DIR (instance/outbox)
-    "MAIL_SMTP_PORT": 25,
-    "MAIL_SMTP_STARTTLS": False,
-    "MAIL_SMTP_USER": None,
-    "MAIL_SMTP_PASSWORD": None,
-    "MAIL_FROM": "Continuum <noreply@localhost>",
-    "MAIL_OUTBOX_DIR": None,
-    "PUBLIC_URL": None,  # links in emails; http://127.0.0.1:5000 when unset
-    "DIGEST_HOUR": 7,  # UTC hour from which the day's digest goes out
-    "REALTIME_CREDENTIAL_CHECK_INTERVAL": 2.0,
-    "REALTIME_MAX_WATCHED_THREADS": 50,
-}
-
 
 def notify(session, verb, **kwargs):
     from .fanout import notify as _notify
@@ -45,8 +30,6 @@ def init_app(app) -> None:
     from ..extensions import db
     from . import fanout, views  # noqa: F401  (fanout subscribes to events)
 
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     realtime.init_app(app)
     app.register_blueprint(views.bp)
 

@@ -71,12 +71,12 @@ def wait_for_mail(timeout: float) -> bool:
 # ---- email ----
 
 def _base_url() -> str:
-    return (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
+    return current_app.config["PUBLIC_URL"].rstrip("/")
 
 
 def _locale(user: User) -> str:
     langs = current_app.config["LANGUAGES"]
-    return user.locale if user.locale in langs else current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    return user.locale if user.locale in langs else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _one_line(text: str) -> str:
@@ -88,7 +88,7 @@ def _one_line(text: str) -> str:
 
 def _message(user: User, subject: str, body: str) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = current_app.config.get("MAIL_FROM") or "Continuum <noreply@localhost>"
+    msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = Address(addr_spec=user.email)
     msg["Subject"] = _one_line(subject)
     msg["Date"] = format_datetime(datetime.now(UTC))
@@ -98,18 +98,18 @@ def _message(user: User, subject: str, body: str) -> EmailMessage:
 
 
 def send_message(msg: EmailMessage) -> None:
-    host = current_app.config.get("MAIL_SMTP_HOST")
+    host = current_app.config["MAIL_SMTP_HOST"]
     if host:
-        port = int(current_app.config.get("MAIL_SMTP_PORT") or 25)
+        port = int(current_app.config["MAIL_SMTP_PORT"])
         with smtplib.SMTP(host, port, timeout=15) as smtp:
-            if current_app.config.get("MAIL_SMTP_STARTTLS"):
+            if current_app.config["MAIL_SMTP_STARTTLS"]:
                 smtp.starttls()
-            if current_app.config.get("MAIL_SMTP_USER"):
+            if current_app.config["MAIL_SMTP_USER"]:
                 smtp.login(current_app.config["MAIL_SMTP_USER"],
-                           current_app.config.get("MAIL_SMTP_PASSWORD") or "")
+                           current_app.config["MAIL_SMTP_PASSWORD"] or "")
             smtp.send_message(msg)
         return
-    outbox = Path(current_app.config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
     name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
     tmp = outbox / (name + ".tmp")
@@ -211,7 +211,7 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
 
 
 def digest_due(now: datetime) -> bool:
-    return now.hour >= int(current_app.config.get("DIGEST_HOUR", 7))
+    return now.hour >= int(current_app.config["DIGEST_HOUR"])
 
 
 def tick(session: Session, *, now: datetime | None = None) -> dict:
@@ -225,7 +225,7 @@ def tick(session: Session, *, now: datetime | None = None) -> dict:
 
 def run_mailer(app, *, interval: float | None = None, once: bool = False) -> None:
     """The background loop: emails as soon as a commit queues one, digests when due."""
-    interval = interval or float(app.config.get("SERVE_BACKGROUND_INTERVAL", 2.0))
+    interval = interval or float(app.config["SERVE_BACKGROUND_INTERVAL"])
     while True:
         try:
             with app.app_context():

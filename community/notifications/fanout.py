@@ -130,7 +130,7 @@ def _queue_pushes(session, spec, pairs, actor_id, thread, post, data, now) -> No
            "data": data}
     url = spec.link(ref)
     texts: dict[str, str] = {}
-    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     counts = inbox.unread_counts(session, [u for u, _ in shown])
     for user, nid in shown:
         locale = user.locale if user.locale in current_app.config["LANGUAGES"] else default
@@ -168,7 +168,7 @@ def mentioned_users(session: Session, text: str) -> list[User]:
         for name in (raw.lower(), raw.lower().rstrip(".-")):
             if name not in names:
                 names.append(name)
-    limit = current_app.config.get("NOTIFY_MAX_MENTIONS", 10)
+    limit = current_app.config["NOTIFY_MAX_MENTIONS"]
     users = {u.username_lower: u for u in session.scalars(
         select(User).where(User.username_lower.in_(names[: limit * 2])))} if names else {}
     out: dict[int, User] = {}  # by id: UserMixin's == compares session keys, not users

@@ -83,7 +83,7 @@ class _Words(dict):
 def render_text(verb_name: str, *, actor: str | None, data: dict | None) -> str:
     if not has_request_context() and _forced_locale() is None:
         # A worker or a test: no reader to ask, so the site's default language.
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             return _render(verb_name, actor=actor, data=data)
     return _render(verb_name, actor=actor, data=data)
 

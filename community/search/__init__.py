@@ -32,12 +32,6 @@ def init_app(app) -> None:
     from .views import bp
     from .whoosh_backend import WhooshBackend
 
-    app.config.setdefault("SEARCH_BATCH_SIZE", 500)
-    app.config.setdefault("SEARCH_INDEXER_INTERVAL", 0.5)
-    app.config.setdefault("SEARCH_REINDEX_PROCS", 1)
-    app.config.setdefault("SEARCH_SUGGEST_BELOW", 3)
-    app.config.setdefault("SEARCH_GUEST_RATE_LIMIT", "15 per minute")
-    app.config.setdefault("SEARCH_ARRAY_CACHE_MB", 128)
     app.extensions["search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
                                              cache_mb=app.config["SEARCH_ARRAY_CACHE_MB"])
     app.register_blueprint(bp)

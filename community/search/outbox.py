@@ -118,7 +118,7 @@ def rebuild_index(app, *, procs: int | None = None, progress=None) -> int:
     # Rows up to here are covered by the rebuild; later ones replay afterwards.
     upto = session.scalar(select(func.max(SearchOutbox.id))) or 0
     total = count_threads(session)
-    procs = procs or app.config.get("SEARCH_REINDEX_PROCS", 1)
+    procs = procs or app.config["SEARCH_REINDEX_PROCS"]
     _backend(app).rebuild(all_documents(session), procs=procs, progress=progress)
     session.rollback()
     session.execute(delete(SearchOutbox).where(SearchOutbox.id <= upto))
@@ -131,7 +131,7 @@ def drain_outbox(app, batch_size: int | None = None) -> int:
     """One batch: returns the number of outbox rows done (0: nothing to do, or
     another process is the writer right now)."""
     backend = _backend(app)
-    batch_size = batch_size or app.config.get("SEARCH_BATCH_SIZE", 500)
+    batch_size = batch_size or app.config["SEARCH_BATCH_SIZE"]
     with app.app_context(), backend.writer_lock(blocking=False) as mine:
         if not mine:
             return 0
@@ -161,7 +161,7 @@ def drain_outbox(app, batch_size: int | None = None) -> int:
 def run_indexer(app, stop: threading.Event | None = None) -> None:
     """The indexer loop of `community serve` (background task) and `community worker`."""
     stop = stop or threading.Event()
-    interval = app.config.get("SEARCH_INDEXER_INTERVAL", 0.5)
+    interval = app.config["SEARCH_INDEXER_INTERVAL"]
     while not stop.is_set():
         try:
             done = drain_outbox(app)

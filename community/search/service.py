@@ -169,7 +169,7 @@ def search(session: Session, user, text: str, f: Filters, *, page: int, per_page
         items.append(result_item(thread, snippet, post_id))
     total = max(0, result.total - (len(ids) - len(items)))
     suggestion = None
-    if total < current_app.config.get("SEARCH_SUGGEST_BELOW", 3) and page == 1:
+    if total < current_app.config["SEARCH_SUGGEST_BELOW"] and page == 1:
         suggestion = _did_you_mean(backend, req, total)
     if total == 0 and page == 1:
         _record_miss(session, text, f.space)
