@@ -132,6 +132,7 @@ class Notifications:
     MAIL_OUTBOX_DIR: str | None = None  # <instance>/outbox when unset
     PUBLIC_URL = "http://127.0.0.1:5000"  # the start of absolute links in emails
     DIGEST_HOUR = 7  # UTC hour from which the day's digest goes out
+    EMAIL_CLAIM_TIMEOUT = 600  # seconds: an email still 'sending' after this goes back to the queue
 
 
 class Gamification:

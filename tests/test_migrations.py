@@ -100,7 +100,7 @@ def test_upgrade_from_0002_keeps_accounts_and_folds_their_languages(tmp_path, em
                     "reputation, is_ambassador, locale, created_at) VALUES (:id, :name, :name, "
                     ":name, 'member', 1, false, :locale, '2026-11-30 10:00:00')"),
                     {"id": user_id, "name": f"user{user_id}", "locale": locale})
-        upgrade()
+        upgrade(revision="0003")
         with db.engine.connect() as conn:
             after = dict(conn.execute(text('SELECT id, locale FROM "user"')).all())
             head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -108,3 +108,31 @@ def test_upgrade_from_0002_keeps_accounts_and_folds_their_languages(tmp_path, em
         db.engine.dispose()
     assert head == "0003"
     assert after == {1: "fr", 2: "fr", 3: "fr", 4: "en", 5: None, 6: None, 7: None}
+
+
+def test_upgrade_to_0004_keeps_notifications_and_lets_an_email_be_sending(
+        tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                'INSERT INTO "user" (id, username, username_lower, display_name, role, '
+                "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
+                "'member', 1, false, '2026-11-30 10:00:00')"))
+            for nid, state in ((1, "pending"), (2, "done")):
+                conn.execute(text(
+                    "INSERT INTO notification (id, user_id, verb, data, created_at, in_app, "
+                    "email_state) VALUES (:id, 1, 'answer_posted', '{}', "
+                    "'2026-11-30 10:00:00', true, :state)"), {"id": nid, "state": state})
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE notification SET email_state = 'sending', "
+                              "email_claimed_at = '2026-11-30 10:01:00' WHERE id = 1"))
+            during = dict(conn.execute(text("SELECT id, email_state FROM notification")).all())
+        downgrade(revision="0003")
+        with db.engine.connect() as conn:
+            after = dict(conn.execute(text("SELECT id, email_state FROM notification")).all())
+        db.engine.dispose()
+    assert during == {1: "sending", 2: "done"}
+    assert after == {1: "pending", 2: "done"}  # a claim in flight goes back to the queue

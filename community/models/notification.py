@@ -15,7 +15,7 @@ FOLLOW_TARGETS = ("thread", "space", "tag")
 EMAIL_MODES = ("off", "immediately", "daily")
 # What happens to a notification's email: nothing, sent as soon as possible, kept for
 # the day's digest, done (sent, or dropped because it was read or became unreadable).
-EMAIL_STATES = ("none", "pending", "digest", "done")
+EMAIL_STATES = ("none", "pending", "digest", "sending", "done")
 
 
 class Notification(db.Model):
@@ -33,6 +33,8 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_state: Mapped[str] = mapped_column(String(8), default="none")
+    # When a mailer claimed the email ('sending'); a stale claim is a sender that died.
+    email_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # False when the owner turned the verb off in the app but still wants the email.
     in_app: Mapped[bool] = mapped_column(default=True)
 
@@ -41,7 +43,8 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notification_user_unread", "user_id", "read_at", "id"),
         Index("ix_notification_email_state", "email_state", "user_id"),
-        CheckConstraint("email_state IN ('none', 'pending', 'digest', 'done')", name="email_state"),
+        CheckConstraint("email_state IN ('none', 'pending', 'digest', 'sending', 'done')",
+                        name="email_state"),
     )
 
 

@@ -13,7 +13,7 @@ import smtplib
 import threading
 import unicodedata
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -117,17 +117,36 @@ def send_message(msg: EmailMessage) -> None:
     tmp.rename(outbox / name)  # readers never see half a message
 
 
-def _claim(session: Session, ids: list[int], state: str) -> list[int]:
-    """Mark rows done before sending: at most one sender per row."""
+def _claim(session: Session, ids: list[int]) -> list[int]:
+    """Claim pending emails as 'sending': at most one sender per row. They are 'done'
+    only once sent; a claim older than EMAIL_CLAIM_TIMEOUT is a sender that died, and
+    the email goes back to 'pending' (sent twice at worst, never lost)."""
     claimed = []
+    now = utcnow()
     for nid in ids:
         done = session.execute(update(Notification).where(
-            Notification.id == nid, Notification.email_state == state)
-            .values(email_state="done")).rowcount
+            Notification.id == nid, Notification.email_state == "pending")
+            .values(email_state="sending", email_claimed_at=now)).rowcount
         if done:
             claimed.append(nid)
     session.commit()
     return claimed
+
+
+def _settle(session: Session, nid: int, state: str) -> None:
+    session.execute(update(Notification).where(Notification.id == nid)
+                    .values(email_state=state, email_claimed_at=None))
+    session.commit()
+
+
+def release_stale_claims(session: Session, *, now: datetime | None = None) -> int:
+    """Emails whose sender died mid-send go back to the queue."""
+    limit = (now or utcnow()) - timedelta(seconds=float(current_app.config["EMAIL_CLAIM_TIMEOUT"]))
+    released = session.execute(update(Notification).where(
+        Notification.email_state == "sending", Notification.email_claimed_at < limit)
+        .values(email_state="pending", email_claimed_at=None)).rowcount
+    session.commit()
+    return released
 
 
 def _still_visible(session: Session, user: User, notes: list[Notification]) -> list[Notification]:
@@ -140,6 +159,7 @@ def _still_visible(session: Session, user: User, notes: list[Notification]) -> l
 
 def send_pending(session: Session, limit: int = 200) -> int:
     """Send the 'immediately' emails; returns how many were sent."""
+    release_stale_claims(session)
     rows = session.scalars(select(Notification).where(Notification.email_state == "pending")
                            .order_by(Notification.id).limit(limit)).all()
     by_user: dict[int, list[Notification]] = {}
@@ -149,7 +169,10 @@ def send_pending(session: Session, limit: int = 200) -> int:
     for user_id, notes in by_user.items():
         user = session.get(User, user_id)
         visible = _still_visible(session, user, notes) if user and user.email else []
-        claimed = set(_claim(session, [n.id for n in notes], "pending"))
+        claimed = set(_claim(session, [n.id for n in notes]))
+        visible_ids = {n.id for n in visible}
+        for nid in claimed - visible_ids:  # nobody to send it to any more
+            _settle(session, nid, "done")
         for note in visible:
             if note.id not in claimed:
                 continue
@@ -160,13 +183,14 @@ def send_pending(session: Session, limit: int = 200) -> int:
                                       _("Change which emails you get: %(url)s",
                                         url=_base_url() + "/notifications/preferences")])
                     msg = _message(user, text, body)
+                session.commit()  # no transaction (and no SQLite lock) across the network
                 send_message(msg)
-                sent += 1
             except Exception:
                 log.exception("email for notification %s failed; will retry", note.id)
-                session.execute(update(Notification).where(Notification.id == note.id)
-                                .values(email_state="pending"))
-                session.commit()
+                _settle(session, note.id, "pending")
+                continue
+            _settle(session, note.id, "done")
+            sent += 1
     return sent
 
 
@@ -190,9 +214,8 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
             Notification.user_id == user_id, Notification.email_state == "digest",
             Notification.created_at <= now).order_by(Notification.id)).all()
         unread = [n for n in _still_visible(session, user, notes) if n.read_at is None]
-        claimed = set(_claim(session, [n.id for n in notes], "digest"))
-        unread = [n for n in unread if n.id in claimed]
         if not unread or not user.email:
+            _settle_digest(session, [n.id for n in notes])
             continue
         with force_locale(_locale(user)):
             subject = _("Your Continuum digest: %(n)s unread notifications", n=len(unread))
@@ -202,12 +225,28 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
             lines += ["", _("Change which emails you get: %(url)s",
                             url=_base_url() + "/notifications/preferences")]
             msg = _message(user, subject, "\n".join(lines))
+        session.commit()  # no transaction (and no SQLite lock) across the network
         try:
             send_message(msg)
-            sent += 1
         except Exception:
-            log.exception("digest for user %s failed", user_id)
+            # Today's claim goes, so the next pass tries again; the rows wait as they are.
+            log.exception("digest for user %s failed; will retry", user_id)
+            session.execute(delete(DigestSent).where(DigestSent.user_id == user_id,
+                                                     DigestSent.day == day))
+            session.commit()
+            continue
+        _settle_digest(session, [n.id for n in notes])
+        sent += 1
     return sent
+
+
+def _settle_digest(session: Session, ids: list[int]) -> None:
+    """The day's digest went (or had nothing to say): its rows are done."""
+    for i in range(0, len(ids), 500):
+        session.execute(update(Notification).where(
+            Notification.id.in_(ids[i:i + 500]), Notification.email_state == "digest")
+            .values(email_state="done"))
+    session.commit()
 
 
 def digest_due(now: datetime) -> bool:
