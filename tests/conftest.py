@@ -89,6 +89,19 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def limited_app(app):
+    """The `app` fixture's configuration (same database and index) with the rate limits on."""
+    keys = ("TESTING", "INSTANCE_PATH", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
+            "SEARCH_INDEX_DIR", "PASSWORD_HASH_METHOD")
+    limited = create_app({**{k: app.config[k] for k in keys}, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": "memory://"})
+    yield limited
+    with limited.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
 def fresh_context_per_request(app):
     """Each request gets its own application context, as in production.
 

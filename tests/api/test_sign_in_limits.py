@@ -5,26 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from api_helpers import assert_error
-
-from community import create_app
-from community.extensions import db as _db
 
 PASSWORD = "correct-horse-battery"  # tests/conftest.py
 
-
-@pytest.fixture
-def limited_app(app):
-    """The `app` fixture's configuration (same database) with the rate limits on."""
-    keys = ("TESTING", "INSTANCE_PATH", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
-            "SEARCH_INDEX_DIR", "PASSWORD_HASH_METHOD")
-    limited = create_app({**{k: app.config[k] for k in keys}, "RATELIMIT_ENABLED": True,
-                          "RATELIMIT_STORAGE_URI": "memory://"})
-    yield limited
-    with limited.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def _client(limited_app, db):

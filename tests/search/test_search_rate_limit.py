@@ -5,25 +5,12 @@ from __future__ import annotations
 import pytest
 from searchtools import ids
 
-from community import create_app
-from community.extensions import db as _db
 from community.services import accounts
 
 ROUTES = [("/search", {"q": "pourover"}),
           ("/api/v1/search", {"q": "pourover"}),
           ("/api/v1/search/similar", {"title": "pourover kettle temperature"})]
 
-
-@pytest.fixture
-def limited_app(app):
-    """The `app` fixture's database and index with the rate limits on."""
-    keys = ("TESTING", "INSTANCE_PATH", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR",
-            "PASSWORD_HASH_METHOD")
-    limited = create_app({**{k: app.config[k] for k in keys}, "RATELIMIT_ENABLED": True})
-    yield limited
-    with limited.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 @pytest.fixture
