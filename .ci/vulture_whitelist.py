@@ -60,6 +60,7 @@ deleted_by_id
 editor_id
 first_response_seconds
 resolution_seconds
+last_sign_in_at  # user_identity: when single sign-on last used it, for operators
 _.status_code  # Flask Response attribute
 _.writeable  # numpy array flag
 

@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         pusher,
         search,
         security,
+        sso,
     )
     from .extensions import db, limiter, migrate, socketio
 
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    sso.init_app(app)
     queue_url = app.config["SOCKETIO_MESSAGE_QUEUE"]
     socketio.init_app(
         app,

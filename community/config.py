@@ -71,6 +71,24 @@ class Accounts:
     PASSWORD_MIN_LENGTH = 10
 
 
+class SingleSignOn:
+    # OpenID Connect (community/sso): unset issuer, client id or secret means no single
+    # sign-on, and its pages are 404s. The discovery document is read from
+    # <issuer>/.well-known/openid-configuration.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_SCOPES = "openid email profile"
+    # A claim whose value is a role name (member, employee, moderator, admin; anything
+    # else is member), applied at every sign-in. None: roles are managed here only.
+    OIDC_ROLE_CLAIM: str | None = None
+    OIDC_PROVIDER_NAME: str | None = None  # the button says "Sign in with <this>"
+    OIDC_TIMEOUT = 5.0  # seconds to connect to, then to hear from, the provider
+    # False: staff (employee, moderator, admin) must sign in through the provider; their
+    # password is refused on the sign-in page and for API tokens.
+    LOCAL_LOGIN_STAFF = True
+
+
 class Content:
     TITLE_LENGTH = (15, 255)
     BODY_LENGTH = (20, 32000)
@@ -166,7 +184,7 @@ class Escalation:
     ESCALATION_NOTIFY_EACH = 5
 
 
-class Defaults(Wiring, Core, Accounts, Content, Search, Realtime, Moderation,
+class Defaults(Wiring, Core, Accounts, SingleSignOn, Content, Search, Realtime, Moderation,
                Notifications, Gamification, Escalation):
     """Every setting the application reads, with its default."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -46,10 +46,17 @@ def install_sqlite_hooks(engine: Engine) -> None:
         # "database is locked" (busy_timeout does not apply to the upgrade), so
         # anything that may write takes the write lock up front. Page reads stay
         # deferred so they never queue behind writers (WAL).
-        if has_request_context() and request.method in SAFE_METHODS:
+        if (has_request_context() and request.method in SAFE_METHODS
+                and not g.get("writes_on_get")):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def writes_on_get() -> None:
+    """This GET request writes (a provider's redirect back after signing in): its next
+    transaction takes the write lock up front, as a POST's does."""
+    g.writes_on_get = True
 
 
 def refresh_statistics(engine) -> None:

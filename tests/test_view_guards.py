@@ -14,6 +14,8 @@ PUBLIC = {
     # sign-in form needs: a guest must be able to reach them
     "auth.login", "auth.register", "auth.logout", "auth.set_language", "auth.csrf_token",
     "api.create_token", "api.register",
+    # single sign-on: off to the provider and back (404s when it is not configured)
+    "oidc.login", "oidc.callback",
     # reading: lists and pages filtered by permissions.space_filter / thread_filter, a
     # hidden thread or post is a 404 (permissions.require_*)
     "pages.home", "pages.space", "pages.profile", "content.thread", "search.results",

@@ -4,6 +4,7 @@ from .base import UTCDateTime, utcnow
 from .comment import Comment
 from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, ThreadResolution
 from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
+from .identity import UserIdentity
 from .ledger import LedgerEntry
 from .moderation import (
     AuditEntry,
@@ -34,7 +35,7 @@ __all__ = [
     "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
     "AmbassadorDecision", "ApiToken", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
-    "User", "UserSession", "Vote",
+    "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
 ]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import names, ratelimit
-from ..errors import ValidationFailed
+from ..errors import PermissionDenied, ValidationFailed
 from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
 
 # \Z, not $: "$" also matches before a final line break ("alice\n").
@@ -164,6 +164,10 @@ def authenticate(session: Session, login: str, password: str, *,
     from .. import permissions
 
     permissions.check_can_sign_in(user)  # a suspended account is told why, after the password
+    if user.is_staff and not current_app.config["LOCAL_LOGIN_STAFF"]:
+        # After the password too: a wrong one says nothing about who is staff.
+        raise PermissionDenied(_("Staff accounts sign in with single sign-on: use the "
+                                 "single sign-on button on the sign-in page."))
     return user
 
 

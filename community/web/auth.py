@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from ..errors import ValidationFailed
+from ..errors import PermissionDenied, ValidationFailed
 from ..extensions import db, limiter
 from ..ratelimit import RateLimited
 from ..schemas import load
@@ -18,7 +18,8 @@ from .helpers import redirect_next
 bp = Blueprint("auth", __name__)
 
 
-def _sign_in(user) -> None:
+def sign_in(user) -> None:
+    """Start a browser session for ``user`` (the password form and single sign-on)."""
     # A fresh session on sign-in (no fixation); the reader's language choice survives.
     lang = session.get("lang")
     session.clear()
@@ -49,6 +50,10 @@ def login():
             return render_template(
                 "auth/login.html", next=next_url, login_value=login_value, error=exc.message,
             ), 429, {"Retry-After": str(exc.retry_after)}
+        except PermissionDenied as exc:  # suspended, or staff sent to single sign-on
+            db.session.rollback()
+            return render_template("auth/login.html", next=next_url, login_value=login_value,
+                                   error=exc.message), 403
     if user is None:
         db.session.commit()  # the failure counts towards the per-account cap
         # One message whether or not the account exists: no oracle.
@@ -56,7 +61,7 @@ def login():
             "auth/login.html", next=next_url, login_value=login_value,
             error=_("Wrong login or password."),
         ), 401
-    _sign_in(user)
+    sign_in(user)
     db.session.commit()
     return redirect_next(next_url)
 
@@ -78,7 +83,7 @@ def register():
         db.session.rollback()
         return render_template("auth/register.html", next=next_url, form=form,
                                errors=exc.fields, message=exc.message), 422
-    _sign_in(user)
+    sign_in(user)
     db.session.commit()
     return redirect_next(next_url)
 

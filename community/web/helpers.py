@@ -10,6 +10,7 @@ from flask import redirect, request, url_for
 from markupsafe import Markup
 
 from .. import permissions as perm
+from .. import sso
 from ..labels import (
     KIND_LABELS,
     LEVEL_LABELS,
@@ -98,6 +99,7 @@ def init_app(app) -> None:
         visibility_label=lambda v: label(VISIBILITY_LABELS, v),
         sort_label=lambda s: label(SORT_LABELS, s),
         label_for=label_for,
+        sso_configured=sso.configured,
         KIND_LABELS=KIND_LABELS,
         SORT_LABELS=SORT_LABELS,
     )
