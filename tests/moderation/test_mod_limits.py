@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from community.models import ModerationItem, Post, Thread
+from community.models import Flag, ModerationItem, Post, Thread
 from community.services import accounts
 
 
@@ -150,6 +150,9 @@ def test_behind_a_configured_proxy_each_forwarded_ip_has_its_own_budget(app, db,
                         headers={"X-Forwarded-For": ip}).status_code
                  for c, t, ip in zip(clients, threads, ips, strict=True)]
         assert codes == [201, 201, 429]
+        db.session.rollback()
+        flagged = db.session.scalars(select(Flag.target_id).where(Flag.target_type == "thread"))
+        assert sorted(flagged) == sorted(t.id for t in threads[:2])
     finally:
         with proxied.app_context():
             _db.session.remove()
