@@ -66,12 +66,14 @@ def test_malformed_json_is_400_everywhere(admin_client, writes, db):
     assert counts(db) == before
 
 
-def test_a_body_that_is_not_an_object_is_refused(admin_client, writes):
+def test_a_body_that_is_not_an_object_is_refused(admin_client, writes, db):
+    before = counts(db)
     for method, url, _body in writes:
         for raw in ("[]", "1", '"text"', "null"):
             resp = getattr(admin_client, method)(url, data=raw, content_type="application/json")
             assert resp.status_code in (400, 422)
             envelope(resp)
+    assert counts(db) == before
 
 
 def test_a_body_over_one_mebibyte_is_413(member_client, thread, db):
@@ -83,13 +85,15 @@ def test_a_body_over_one_mebibyte_is_413(member_client, thread, db):
     assert counts(db) == before
 
 
-def test_deeply_nested_json_is_400(admin_client, writes):
+def test_deeply_nested_json_is_400(admin_client, writes, db):
+    before = counts(db)
     for method, url, _body in writes:
         for raw in ("[" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000, "[" * 200 + "]" * 200,
                     '{"body": ' + "[" * 100 + "]" * 100 + "}"):
             resp = getattr(admin_client, method)(url, data=raw, content_type="application/json")
             assert resp.status_code in (400, 422), (url, resp.status_code)
             envelope(resp)
+    assert counts(db) == before
 
 
 TEXT_FIELDS = [
@@ -298,7 +302,8 @@ def test_a_failed_write_leaves_nothing_behind(app, member_client, thread, db):
     assert counts(db) == before
 
 
-def test_every_api_error_uses_the_envelope(client, member_client, thread):
+def test_every_api_error_uses_the_envelope(client, member_client, thread, db):
+    before = counts(db)
     responses = [
         client.get("/api/v1/me"),
         client.get("/api/v1/threads/1/nope"),
@@ -312,3 +317,4 @@ def test_every_api_error_uses_the_envelope(client, member_client, thread):
     for resp in responses:
         assert resp.status_code >= 400
         envelope(resp)
+    assert counts(db) == before

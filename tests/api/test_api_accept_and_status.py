@@ -76,6 +76,9 @@ def test_accepting_an_answer_of_another_thread_is_404(question, make_thread, mak
                  404, "not_found")
     assert_error(asker.post(f"/api/v1/threads/{thread.id}/accept", json={"post_id": 99999}),
                  404, "not_found")
+    shown = asker.get(f"/api/v1/threads/{thread.id}").json
+    assert shown["accepted_post_id"] is None and shown["status"] == "answered"
+    assert asker.get(f"/api/v1/threads/{elsewhere.thread_id}").json["accepted_post_id"] is None
 
 
 def test_accept_needs_an_integer_post_id(question):
@@ -83,6 +86,7 @@ def test_accept_needs_an_integer_post_id(question):
     for bad in ({}, {"post_id": "1"}, {"post_id": -1}, {"post_id": 10**30}):
         assert_error(asker.post(f"/api/v1/threads/{thread.id}/accept", json=bad), 422,
                      field="post_id")
+    assert asker.get(f"/api/v1/threads/{thread.id}").json["accepted_post_id"] is None
 
 
 def test_only_questions_have_an_accepted_answer(client_for, make_user, make_thread, make_post):
@@ -91,6 +95,8 @@ def test_only_questions_have_an_accepted_answer(client_for, make_user, make_thre
     reply = make_post(thread=idea)
     assert_error(client_for(author).post(f"/api/v1/threads/{idea.id}/accept",
                                          json={"post_id": reply.id}), 422, "validation_error")
+    shown = client_for(author).get(f"/api/v1/threads/{idea.id}").json
+    assert shown["accepted_post_id"] is None and shown["status"] == "new"
 
 
 def test_posts_come_accepted_first_then_by_score_then_oldest(question, client_for, make_user, db):
@@ -151,3 +157,5 @@ def test_an_unknown_status_or_a_non_idea_is_422(employee_client, make_thread):
     question = make_thread(kind="question")
     assert_error(employee_client.put(f"/api/v1/threads/{question.id}/status",
                                      json={"status": "planned"}), 422, "validation_error")
+    assert employee_client.get(f"/api/v1/threads/{idea.id}").json["status"] == "new"
+    assert employee_client.get(f"/api/v1/threads/{question.id}").json["status"] == "open"

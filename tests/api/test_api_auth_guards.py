@@ -176,6 +176,9 @@ def test_the_seventh_token_request_in_a_minute_is_429_with_retry_after(limited_a
 def test_successful_sign_ins_count_towards_the_limit_too(limited_app, make_user):
     make_user(username="busy")
     client = limited_app.test_client()
-    codes = [client.post("/api/v1/auth/token", json={"login": "busy", "password": PASSWORD}).status_code
-             for _ in range(7)]
-    assert codes == [200] * 6 + [429]
+    answers = [client.post("/api/v1/auth/token", json={"login": "busy", "password": PASSWORD})
+               for _ in range(7)]
+    assert [a.status_code for a in answers] == [200] * 6 + [429]
+    assert "token" not in answers[-1].get_json()  # the refused sign-in issued nothing
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {answers[5].json['token']}"})
+    assert me.json["username"] == "busy"

@@ -32,6 +32,7 @@ def test_a_guest_cannot_answer(client, make_thread):
     thread = make_thread()
     assert_error(client.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Guest answer"}),
                  401, "unauthorized")
+    assert client.get(f"/api/v1/threads/{thread.id}").json["posts"] == []
 
 
 def test_an_empty_answer_is_a_field_error(member_client, make_thread):
@@ -40,6 +41,7 @@ def test_an_empty_answer_is_a_field_error(member_client, make_thread):
                  422, "validation_error", field="body")
     assert_error(member_client.post(f"/api/v1/threads/{thread.id}/posts", json={}),
                  422, "validation_error", field="body")
+    assert member_client.get(f"/api/v1/threads/{thread.id}").json["posts"] == []
 
 
 def test_answering_a_locked_thread_is_403(member_client, moderator_client, make_thread, db):

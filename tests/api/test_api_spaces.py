@@ -59,3 +59,4 @@ def test_space_creation_answers_field_errors(admin_client, make_space):
                  422, "validation_error", field="visibility")
     assert_error(admin_client.post("/api/v1/spaces", json={"name": "X"}),
                  422, "validation_error", field="slug")
+    assert _slugs(admin_client.get("/api/v1/spaces")) == {"taken"}

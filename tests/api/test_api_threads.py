@@ -47,6 +47,7 @@ def test_ideas_and_discussions_can_be_started(member_client, make_space, kind):
 
 def test_a_guest_cannot_create_a_thread(client, make_space):
     assert_error(client.post("/api/v1/threads", json=thread_body(make_space())), 401, "unauthorized")
+    assert client.get("/api/v1/threads").json["total"] == 0
 
 
 def test_thread_creation_answers_field_errors(member_client, make_space):
@@ -62,11 +63,13 @@ def test_thread_creation_answers_field_errors(member_client, make_space):
                      422, "validation_error", field=field)
     assert_error(member_client.post("/api/v1/threads", json=thread_body(space, tags=list("abcdef"))),
                  422, "validation_error", field="tags")
+    assert member_client.get("/api/v1/threads").json["total"] == 0
 
 
-def test_a_thread_in_an_unknown_space_is_404(member_client):
+def test_a_thread_in_an_unknown_space_is_404(member_client, db):
     assert_error(member_client.post("/api/v1/threads", json=thread_body("no-such-space")),
                  404, "not_found")
+    assert db.session.query(Thread).count() == 0
 
 
 def test_get_thread_has_the_contract_fields(client, make_thread, make_post):
@@ -146,17 +149,20 @@ def test_a_member_with_the_edit_privilege_can_edit(client_for, make_user, make_t
     assert client.get(f"/api/v1/threads/{thread.id}").json["title"] == "Improved by a trusted member"
 
 
-def test_edit_answers_field_errors(client_for, make_user, make_thread):
+def test_edit_answers_field_errors(client_for, make_user, make_thread, client):
     author = make_user()
     thread = make_thread(author=author)
     assert_error(client_for(author).patch(f"/api/v1/threads/{thread.id}", json={"title": "x"}),
                  422, "validation_error", field="title")
+    shown = client.get(f"/api/v1/threads/{thread.id}").json
+    assert shown["title"] == thread.title and shown["edited_at"] is None
 
 
 def test_a_guest_cannot_edit(client, make_thread):
     thread = make_thread()
     assert_error(client.patch(f"/api/v1/threads/{thread.id}", json={"title": "Guest edit title"}),
                  401, "unauthorized")
+    assert client.get(f"/api/v1/threads/{thread.id}").json["title"] == thread.title
 
 
 # ---- list, filters, sorting, pagination ----

@@ -103,18 +103,24 @@ def test_guests_cannot_vote(client, targets, db):
 
 
 @pytest.mark.parametrize("value", [0, 2, -2, "1", 1.0, None, True])
-def test_a_vote_value_other_than_plus_or_minus_one_is_a_field_error(member_client, targets, value):
-    for url, _model, _ident in targets:
+def test_a_vote_value_other_than_plus_or_minus_one_is_a_field_error(member_client, targets, value,
+                                                                   db):
+    for url, model, ident in targets:
         assert_error(member_client.put(url, json={"value": value}), 422, "validation_error",
                      field="value")
+        assert _score(db, model, ident) == 0
+    assert db.session.query(Vote).count() == 0
 
 
-def test_voting_on_a_deleted_post_is_404(member_client, moderator_client, make_thread, make_post):
+def test_voting_on_a_deleted_post_is_404(member_client, moderator_client, make_thread, make_post,
+                                        db):
     post = make_post(thread=make_thread())
-    moderator_client.delete(f"/api/v1/posts/{post.id}")
+    assert moderator_client.delete(f"/api/v1/posts/{post.id}").status_code == 204
     assert_error(member_client.put(f"/api/v1/posts/{post.id}/vote", json={"value": 1}), 404)
+    assert _score(db, Post, post.id) == 0 and db.session.query(Vote).count() == 0
 
 
-def test_voting_on_a_missing_item_is_404(member_client):
+def test_voting_on_a_missing_item_is_404(member_client, db):
     assert_error(member_client.put("/api/v1/threads/987654/vote", json={"value": 1}), 404)
     assert_error(member_client.put("/api/v1/posts/987654/vote", json={"value": 1}), 404)
+    assert db.session.query(Vote).count() == 0

@@ -91,6 +91,7 @@ def test_a_fullwidth_admin_is_refused_too(client, db):
                                       "supporter", "systematic"])
 def test_ordinary_names_near_reserved_ones_are_free(client, db, username):
     assert _register(client, username).status_code == 201
+    assert client.get(f"/api/v1/users/{username}").get_json()["username"] == username
 
 
 def test_the_reserved_list_is_a_setting(app, client, db):

@@ -41,9 +41,17 @@ def test_forty_colleagues_behind_one_address_all_sign_in_within_the_hour(limited
     names = [make_user(username=f"colleague{i}").username for i in range(40)]
     db.session.commit()
     client = _client(limited_app, db)
-    codes = [_token(client, u).status_code for u in names[:30]]
-    codes += [_web_login(_client(limited_app, db), u).status_code for u in names[30:]]
+    answers = [_token(client, u) for u in names[:30]]
+    browsers = [_client(limited_app, db) for _ in names[30:]]
+    codes = [a.status_code for a in answers]
+    codes += [_web_login(b, u).status_code for b, u in zip(browsers, names[30:], strict=True)]
     assert codes == [200] * 30 + [303] * 10
+    # Each colleague is signed in as themselves: the token or the session names them.
+    reader = _client(limited_app, db)
+    for answer, name in ((answers[0], names[0]), (answers[-1], names[29])):
+        me = reader.get("/api/v1/me", headers={"Authorization": f"Bearer {answer.get_json()['token']}"})
+        assert me.get_json()["username"] == name
+    assert browsers[-1].get("/api/v1/me").get_json()["username"] == names[-1]
 
 
 def test_seven_wrong_passwords_limit_that_account_and_not_the_colleague_next_door(
@@ -87,8 +95,13 @@ def test_the_sign_in_form_shows_the_wait_in_the_readers_language(limited_app, db
 
 def test_a_login_no_account_has_is_limited_the_same_way(limited_app, db):
     client = _client(limited_app, db)
-    codes = [_token(client, "nobody-here", "wrong-password!").status_code for _ in range(7)]
-    assert codes == [401] * 6 + [429]
+    answers = [_token(client, "nobody-here", "wrong-password!") for _ in range(7)]
+    assert [a.status_code for a in answers] == [401] * 6 + [429]
+    # The same answers as for a real account: no hint that the login does not exist.
+    assert assert_error(answers[0], 401, "unauthorized")["message"] == "Wrong login or password."
+    err = assert_error(answers[-1], 429, "rate_limited")
+    assert re.search(r"Try again in \d+ (seconds?|minutes?)", err["message"])
+    assert int(answers[-1].headers["Retry-After"]) >= 1
 
 
 def test_failures_from_many_addresses_lock_the_account_with_the_wait_shown(limited_app, db,
@@ -110,6 +123,8 @@ def test_failures_from_many_addresses_lock_the_account_with_the_wait_shown(limit
 def test_the_address_ceiling_still_holds(limited_app, db, make_user):
     limited_app.config["LOGIN_RATE_LIMIT_PER_IP"] = "5 per minute"
     client = _client(limited_app, db)
-    codes = [_token(client, f"someone{i}", "wrong-password!").status_code for i in range(6)]
-    assert codes == [401] * 5 + [429]
+    answers = [_token(client, f"someone{i}", "wrong-password!") for i in range(6)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429]
+    assert_error(answers[-1], 429, "rate_limited")
+    assert int(answers[-1].headers["Retry-After"]) >= 1
     assert _token(client, "someone0", "wrong-password!", address="198.51.100.1").status_code == 401

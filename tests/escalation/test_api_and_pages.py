@@ -89,10 +89,15 @@ def test_case_lists_filter_by_state_group_and_assignee(db, make_thread, employee
                                   "/api/v1/cases/1/suggested-experts"])
 def test_members_get_404_and_guests_401_on_case_addresses(db, make_thread, member_client, client,
                                                           path):
-    cases.open_case(db.session, make_thread(), by=None, source="manual")
+    thread = make_thread()
+    cases.open_case(db.session, thread, by=None, source="manual")
     db.session.commit()
-    assert member_client.get(path).status_code == 404
-    assert client.get(path).status_code == 401
+    for reader, status, code in ((member_client, 404, "not_found"), (client, 401, "unauthorized")):
+        resp = reader.get(path)
+        assert resp.status_code == status
+        # The refusal is the plain envelope: nothing about the case or its thread in it.
+        assert set(resp.get_json()) == {"error"} and resp.get_json()["error"]["code"] == code
+        assert thread.title not in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path,body", [("/assign", {"priority": "high"}), ("/notes", {"body": "x"}),
@@ -109,12 +114,15 @@ def test_bad_input_is_a_clear_error(db, make_thread, employee_client):
     case = cases.open_case(db.session, make_thread(), by=None, source="manual")
     db.session.commit()
     url = f"/api/v1/cases/{case.id}"
+    before = employee_client.get(url).get_json()
     assert employee_client.post(url + "/transition", json={"action": "explode"}).status_code == 422
     assert employee_client.post(url + "/notes", json={"body": ""}).status_code == 422
     assert employee_client.post(url + "/notes", json={"body": "\x00"}).status_code == 422
     assert employee_client.post(url + "/assign", json={}).status_code == 422
     assert employee_client.post(url + "/assign", data="{", content_type="application/json").status_code == 400
     assert employee_client.get("/api/v1/cases/999999").status_code == 404
+    after = employee_client.get(url).get_json()
+    assert after == before and after["state"] == "new" and after["notes"] == []
 
 
 def test_groups_api_admins_create_staff_read(db, admin_client, employee_client, member_client,

@@ -143,9 +143,12 @@ def test_the_moderator_page_proposes_and_confirms(app, db, make_user, login):
 
 def test_the_moderator_page_is_hidden_from_members_and_sends_guests_to_sign_in(
         app, client, make_user, login):
-    assert client.get("/moderation/ambassadors").status_code in (302, 303)
+    guest = client.get("/moderation/ambassadors")
+    assert guest.status_code in (302, 303)
+    assert guest.headers["Location"].startswith("/login?next=")
     member = make_user()
-    assert login(app.test_client(), member).get("/moderation/ambassadors").status_code == 404
+    page = login(app.test_client(), member).get("/moderation/ambassadors")
+    assert page.status_code == 404 and "Only read" not in page.get_data(as_text=True)
 
 
 def test_the_api_lets_moderators_decide_and_refuses_members(

@@ -70,14 +70,21 @@ def test_the_api_answers_a_page_of_user_points_rank(client, db, make_user, make_
 
 
 def test_a_staff_space_board_is_a_404_for_members_and_visible_to_staff(
-        client, member_client, employee_client, make_space):
-    make_space(slug="internal", visibility="staff")
+        db, client, member_client, employee_client, make_space, make_user, make_thread):
+    internal = make_space(slug="internal", visibility="staff")
     make_space(slug="open")
-    assert member_client.get("/api/v1/leaderboard?space=internal").status_code == 404
+    insider = make_user(role="employee", username="insider")
+    _give(db, insider, 25, datetime.now(UTC), "i", make_thread(space=internal, author=insider))
+    hidden = member_client.get("/api/v1/leaderboard?space=internal")
+    assert hidden.status_code == 404 and "insider" not in hidden.get_data(as_text=True)
     assert client.get("/api/v1/leaderboard?space=nope").status_code == 404
-    assert employee_client.get("/api/v1/leaderboard?space=internal").status_code == 200
-    assert client.get("/leaderboard?space=internal").status_code == 404
-    assert client.get("/api/v1/leaderboard?space=open").status_code == 200
+    staff_board = employee_client.get("/api/v1/leaderboard?space=internal&track=staff&period=all")
+    assert staff_board.status_code == 200
+    assert [i["user"]["username"] for i in staff_board.json["items"]] == ["insider"]
+    page = client.get("/leaderboard?space=internal")
+    assert page.status_code == 404 and "insider" not in page.get_data(as_text=True)
+    open_board = client.get("/api/v1/leaderboard?space=open")
+    assert open_board.status_code == 200 and open_board.json["items"] == []
 
 
 def test_the_leaderboard_page_shows_names_points_and_tabs(client, make_user, make_thread, act):

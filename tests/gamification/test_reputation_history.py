@@ -77,7 +77,9 @@ def test_the_history_hides_lines_about_a_thread_moved_where_the_viewer_cannot_re
 
 
 def test_unknown_user_is_a_404(client):
-    assert client.get("/api/v1/users/nobody-here/reputation").status_code == 404
+    resp = client.get("/api/v1/users/nobody-here/reputation")
+    assert resp.status_code == 404
+    assert resp.get_json() == {"error": {"code": "not_found", "message": resp.json["error"]["message"]}}
 
 
 def test_the_profile_shows_badges_and_history_with_links_to_readable_threads(

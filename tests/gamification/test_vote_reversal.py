@@ -47,5 +47,11 @@ def test_members_cannot_reverse_votes(db, member_client, make_user, make_thread,
     assert db.session.get(Thread, thread.id).score == 1
 
 
-def test_reversing_an_unknown_user_is_a_404(moderator_client):
+def test_reversing_an_unknown_user_is_a_404(db, moderator_client, make_user, make_thread, act):
+    voter = make_user(username="ghost-user-2")
+    thread = make_thread()
+    act.vote(voter, thread, 1)
     assert moderator_client.post("/api/v1/users/ghost-user/reverse-votes").status_code == 404
+    db.session.expire_all()
+    assert db.session.scalars(select(Vote.value).where(Vote.user_id == voter.id)).all() == [1]
+    assert db.session.get(Thread, thread.id).score == 1

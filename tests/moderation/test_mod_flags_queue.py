@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from community.models import AuditEntry, ModerationItem, Notification
+from community.models import AuditEntry, Flag, ModerationItem, Notification
+
+
+def _flags_on(db, kind, ident) -> list[Flag]:
+    return list(db.session.scalars(select(Flag).where(Flag.target_type == kind,
+                                                      Flag.target_id == ident)))
 
 
 def _flag(client, kind, ident, reason="spam", **extra):
@@ -21,16 +26,22 @@ def test_any_signed_in_member_can_flag_a_post_once(member_client, make_thread, m
     assert client.post(f"/api/v1/posts/{post.id}/flags", json={"reason": "spam"}).status_code == 401
 
 
-def test_a_flag_needs_a_known_reason_and_not_your_own_content(client_for, make_user, make_thread):
+def test_a_flag_needs_a_known_reason_and_not_your_own_content(db, client_for, make_user,
+                                                              make_thread):
     author = make_user()
     thread = make_thread(author=author)
     assert _flag(client_for(make_user()), "threads", thread.id, reason="boring").status_code == 422
     assert _flag(client_for(author), "threads", thread.id).status_code == 403
+    assert _flags_on(db, "thread", thread.id) == []
+    assert db.session.scalars(select(ModerationItem)).all() == []
 
 
-def test_a_flag_on_content_you_cannot_read_is_404(member_client, make_thread, make_space, make_user):
+def test_a_flag_on_content_you_cannot_read_is_404(db, member_client, make_thread, make_space,
+                                                  make_user, employee_client):
     hidden = make_thread(space=make_space(visibility="staff"), author=make_user(role="employee"))
     assert _flag(member_client, "threads", hidden.id).status_code == 404
+    assert _flags_on(db, "thread", hidden.id) == []
+    assert employee_client.get(f"/api/v1/threads/{hidden.id}").status_code == 200  # not hidden
 
 
 def test_three_member_flags_hide_a_post_and_tell_the_author_why(
@@ -53,13 +64,18 @@ def test_three_member_flags_hide_a_post_and_tell_the_author_why(
 
 
 def test_one_moderator_flag_or_a_champion_flag_hides_at_once(
-        client_for, make_user, make_thread, make_post, client):
-    post = make_post(thread=make_thread())
-    assert _flag(client_for(make_user(role="moderator")), "posts", post.id).status_code == 201
-    assert client.get(f"/api/v1/posts/{post.id}").status_code == 404
-    other = make_post(thread=make_thread())
-    assert _flag(client_for(make_user(reputation=3000)), "posts", other.id).status_code == 201
-    assert client.get(f"/api/v1/posts/{other.id}").status_code == 404
+        db, client_for, make_user, make_thread, make_post, client):
+    for flagger in (make_user(role="moderator"), make_user(reputation=3000)):
+        thread = make_thread()
+        post = make_post(thread=thread)
+        assert client.get(f"/api/v1/posts/{post.id}").status_code == 200
+        assert _flag(client_for(flagger), "posts", post.id).status_code == 201
+        assert client.get(f"/api/v1/posts/{post.id}").status_code == 404
+        shown = client.get(f"/api/v1/threads/{thread.id}").get_json()["posts"]
+        assert post.id not in [p["id"] for p in shown]
+        item = db.session.scalar(select(ModerationItem).where(ModerationItem.target_id == post.id,
+                                                              ModerationItem.target_type == "post"))
+        assert item.hidden and item.state == "open"
 
 
 def test_flaggers_whose_flags_were_rejected_weigh_less(db, client_for, make_user, make_thread,
@@ -127,11 +143,21 @@ def test_hidden_post_vanishes_from_every_surface_and_comes_back_on_restore(
     assert db.session.get(Post, post.id).deleted_at is None
 
 
-def test_queue_actions_are_for_moderators_only(member_client, employee_client, client):
-    assert member_client.get("/api/v1/moderation/queue").status_code == 403
-    assert employee_client.get("/api/v1/moderation/queue").status_code == 403
-    assert client.get("/api/v1/moderation/queue").status_code == 401
-    assert member_client.post("/api/v1/moderation/items/1", json={"action": "hide"}).status_code == 403
+def test_queue_actions_are_for_moderators_only(db, member_client, employee_client, client,
+                                               client_for, make_user, make_thread, make_post):
+    post = make_post(thread=make_thread(), body="A flagged answer that stays published.")
+    assert _flag(client_for(make_user()), "posts", post.id).status_code == 201
+    item = db.session.scalar(select(ModerationItem).where(ModerationItem.target_id == post.id))
+    for reader, status in ((member_client, 403), (employee_client, 403), (client, 401)):
+        resp = reader.get("/api/v1/moderation/queue")
+        assert resp.status_code == status and "stays published" not in resp.get_data(as_text=True)
+    for actor in (member_client, employee_client):
+        resp = actor.post(f"/api/v1/moderation/items/{item.id}", json={"action": "hide"})
+        assert resp.status_code == 403
+    db.session.expire_all()
+    item = db.session.get(ModerationItem, item.id)
+    assert (item.state, item.hidden, item.resolution) == ("open", False, None)
+    assert client.get(f"/api/v1/posts/{post.id}").status_code == 200
 
 
 def test_hide_and_delete_uphold_flags_and_every_action_is_audited(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from community.models import Post, Thread
+from community.models import Flag, ModerationItem, Post, Thread
 from community.services import accounts
 
 
@@ -22,6 +22,12 @@ def _client(limited_app, db, user):
 
     c.open = open_
     return c
+
+
+def _bodies(db, thread) -> list[str]:
+    db.session.rollback()
+    return db.session.scalars(select(Post.body).where(Post.thread_id == thread.id)
+                              .order_by(Post.id)).all()
 
 
 def _count(db, model):
@@ -54,6 +60,7 @@ def test_a_new_member_waits_30_seconds_between_posts(limited_app, db, make_user,
     assert c.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Hello, first post."}).status_code == 201
     resp = c.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Hello, second post."})
     assert resp.status_code == 429 and int(resp.headers["Retry-After"]) > 5
+    assert _bodies(db, thread) == ["Hello, first post."]
 
 
 def test_a_new_member_opens_one_thread_every_2_minutes(limited_app, db, make_user, make_space):
@@ -74,7 +81,8 @@ def test_votes_are_capped_at_50_a_day(limited_app, db, old_member, make_thread):
     threads = [make_thread() for _ in range(3)]
     codes = [c.put(f"/api/v1/threads/{t.id}/vote", json={"value": 1}).status_code for t in threads]
     assert codes == [200, 200, 429]
-    assert limited_app.config["FLOOD_LIMITS"]["vote"] == "2 per day"
+    db.session.rollback()
+    assert [db.session.get(Thread, t.id).score for t in threads] == [1, 1, 0]
 
 
 def test_staff_are_exempt(limited_app, db, make_user, make_thread):
@@ -83,6 +91,7 @@ def test_staff_are_exempt(limited_app, db, make_user, make_thread):
     codes = [c.post(f"/api/v1/threads/{thread.id}/posts", json={"body": f"Reply number {i}"}).status_code
              for i in range(3)]
     assert codes == [201, 201, 201]
+    assert _bodies(db, thread) == [f"Reply number {i}" for i in range(3)]
 
 
 def test_new_members_get_two_links_and_two_mentions_and_linked_posts_are_reviewed(
@@ -98,6 +107,10 @@ def test_new_members_get_two_links_and_two_mentions_and_linked_posts_are_reviewe
     linked = c.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "see https://a.example"})
     assert linked.status_code == 201
     assert client.get(f"/api/v1/posts/{linked.get_json()['id']}").status_code == 404  # held
+    assert _bodies(db, thread) == ["see https://a.example"]  # the refused ones stored nothing
+    held = db.session.scalar(select(ModerationItem).where(
+        ModerationItem.target_type == "post", ModerationItem.target_id == linked.get_json()["id"]))
+    assert held is not None and held.state == "open"
 
 
 def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(limited_app, db, old_member, make_thread):
@@ -137,6 +150,9 @@ def test_behind_a_configured_proxy_each_forwarded_ip_has_its_own_budget(app, db,
                         headers={"X-Forwarded-For": ip}).status_code
                  for c, t, ip in zip(clients, threads, ips, strict=True)]
         assert codes == [201, 201, 429]
+        db.session.rollback()
+        flagged = db.session.scalars(select(Flag.target_id).where(Flag.target_type == "thread"))
+        assert sorted(flagged) == sorted(t.id for t in threads[:2])
     finally:
         with proxied.app_context():
             _db.session.remove()

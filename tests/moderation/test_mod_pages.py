@@ -11,14 +11,21 @@ def _csrf(client):
     return client.get("/csrf-token").get_json()["csrf_token"]
 
 
-def test_queue_and_audit_pages_are_for_moderators(app, make_user, login, client):
-    assert client.get("/moderation").status_code in (302, 303)
+def test_queue_and_audit_pages_are_for_moderators(db, app, make_user, login, client, make_thread,
+                                                  make_post, client_for):
+    post = make_post(thread=make_thread(), body="Flagged words only moderators should read")
+    assert client_for(make_user(role="moderator")).post(
+        f"/api/v1/posts/{post.id}/flags", json={"reason": "spam"}).status_code == 201
+    guest = client.get("/moderation")
+    assert guest.status_code in (302, 303) and guest.headers["Location"].startswith("/login?next=")
     member = login(app.test_client(), make_user())
-    assert member.get("/moderation").status_code == 404
-    assert member.get("/moderation/audit").status_code == 404
+    for path in ("/moderation", "/moderation/audit"):
+        page = member.get(path)
+        assert page.status_code == 404 and "only moderators" not in page.get_data(as_text=True)
     mod = login(app.test_client(), make_user(role="moderator"))
-    assert mod.get("/moderation").status_code == 200
-    assert mod.get("/moderation/audit").status_code == 200
+    assert "only moderators should read" in mod.get("/moderation").get_data(as_text=True)
+    audit = mod.get("/moderation/audit")
+    assert audit.status_code == 200 and "members flagged it as spam" in audit.get_data(as_text=True)
     assert mod.get("/admin").status_code == 404
     admin = login(app.test_client(), make_user(role="admin"))
     assert admin.get("/admin").status_code == 200

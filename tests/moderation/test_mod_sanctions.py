@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from community.extensions import socketio
-from community.models import AuditEntry, Notification
+from community.models import AuditEntry, Notification, Sanction
 
 PASSWORD = "correct-horse-battery"
 
@@ -58,8 +58,15 @@ def test_suspension_kills_tokens_sessions_and_sockets_and_refuses_sign_in(
     assert ok.status_code == 200
 
 
-def test_sanctions_need_a_reason_and_a_moderator(member_client, employee_client, moderator_client,
-                                                 make_user):
+def _can_answer(client_for, user, thread) -> bool:
+    resp = client_for(user).post(f"/api/v1/threads/{thread.id}/posts",
+                                 json={"body": "Still free to answer this one."})
+    return resp.status_code == 201
+
+
+def test_sanctions_need_a_reason_and_a_moderator(db, member_client, employee_client,
+                                                 moderator_client, make_user, make_thread,
+                                                 client_for):
     target = make_user()
     assert _sanction(member_client, target.username, action="silence", reason="x").status_code == 403
     assert _sanction(employee_client, target.username, action="silence", reason="x").status_code == 403
@@ -67,9 +74,17 @@ def test_sanctions_need_a_reason_and_a_moderator(member_client, employee_client,
     assert _sanction(moderator_client, "nobody-here", action="silence", reason="x").status_code == 404
     assert _sanction(moderator_client, moderator_client.user.username, action="silence",
                      reason="x").status_code == 403
+    assert db.session.scalars(select(Sanction)).all() == []
+    assert _can_answer(client_for, target, make_thread())
+    assert _can_answer(client_for, moderator_client.user, make_thread())
 
 
-def test_only_admins_sanction_staff(moderator_client, admin_client, make_user):
+def test_only_admins_sanction_staff(db, moderator_client, admin_client, make_user, make_thread,
+                                    client_for):
     employee = make_user(role="employee")
     assert _sanction(moderator_client, employee.username, action="silence", reason="x").status_code == 403
+    assert _can_answer(client_for, employee, make_thread())
     assert _sanction(admin_client, employee.username, action="silence", reason="x").status_code == 200
+    assert not _can_answer(client_for, employee, make_thread())
+    assert [(s.user_id, s.created_by_id) for s in db.session.scalars(select(Sanction))] == [
+        (employee.id, admin_client.user.id)]

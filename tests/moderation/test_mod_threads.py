@@ -66,9 +66,13 @@ def test_moving_a_thread_to_a_staff_space_hides_it_from_members(moderator_client
                                                                  make_thread, make_space):
     thread = make_thread()
     make_space(slug="internal", visibility="staff")
+    assert member_client.get(f"/api/v1/threads/{thread.id}").status_code == 200
     assert _mod(moderator_client, thread.id, "move", "internal").status_code == 200
     assert member_client.get(f"/api/v1/threads/{thread.id}").status_code == 404
+    listed = member_client.get("/api/v1/threads").json["items"]
+    assert thread.id not in [t["id"] for t in listed]
     assert _mod(moderator_client, thread.id, "move", "nowhere").status_code == 422
+    assert moderator_client.get(f"/api/v1/threads/{thread.id}").json["space"] == "internal"
 
 
 def test_mark_duplicate_shows_a_banner_linking_the_original(moderator_client, make_thread, client):

@@ -55,15 +55,24 @@ def test_marking_someone_elses_notification_changes_nothing(member_client, clien
 
 @pytest.mark.parametrize("payload", [{}, {"ids": "1"}, {"ids": [True]}, {"ids": [-1]},
                                      {"ids": ["x"]}, {"all": "yes"}, [1, 2]])
-def test_bad_read_bodies_are_clear_errors(member_client, payload):
+def test_bad_read_bodies_are_clear_errors(member_client, client_for, make_user, make_thread,
+                                         payload):
+    thread = make_thread(author=member_client.user)
+    answer(client_for, make_user(), thread)
+    before = member_client.get("/api/v1/notifications?unread=1").get_json()["items"]
+    assert "answer_posted" in [i["verb"] for i in before]
     resp = member_client.post("/api/v1/notifications/read", json=payload)
     assert resp.status_code in (400, 422)
-    assert "error" in resp.get_json()
+    assert set(resp.get_json()) == {"error"} and resp.get_json()["error"]["message"]
+    assert member_client.get("/api/v1/notifications?unread=1").get_json()["items"] == before
 
 
-def test_guests_get_401(client):
-    assert client.get("/api/v1/notifications").status_code == 401
-    assert client.get("/api/v1/watches").status_code == 401
+def test_guests_get_401(client, client_for, make_user, make_thread):
+    answer(client_for, make_user(), make_thread(title="A thread whose news stays private"))
+    for path in ("/api/v1/notifications", "/api/v1/watches"):
+        resp = client.get(path)
+        assert resp.status_code == 401 and resp.get_json()["error"]["code"] == "unauthorized"
+        assert "stays private" not in resp.get_data(as_text=True)
 
 
 def test_follow_and_unfollow_a_thread(member_client, client_for, make_user, make_thread):

@@ -157,6 +157,7 @@ def test_register_shows_field_errors(make_user, client):
 def test_the_page_meta_tag_and_the_endpoint_give_working_csrf_tokens(client):
     meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', text(client.get("/")))
     assert meta
-    for token in (meta.group(1), token_of(client)):
-        resp = client.post("/lang", data={"lang": "en"}, headers={"X-CSRFToken": token})
+    for token, lang in ((meta.group(1), "fr"), (token_of(client), "en")):
+        resp = client.post("/lang", data={"lang": lang}, headers={"X-CSRFToken": token})
         assert resp.status_code == 303
+        assert f'<html lang="{lang}">' in text(client.get("/"))  # the choice took effect

@@ -6,7 +6,7 @@ import re
 
 from webtools import submit, text
 
-from community.models import Thread
+from community.models import Post, Thread
 
 PASSWORD = "correct-horse-battery"
 
@@ -90,7 +90,9 @@ def test_an_empty_answer_is_refused_with_the_form_kept(make_thread, make_user, b
     assert "Write at least" in text(resp)
 
 
-def test_a_guest_answer_is_sent_to_sign_in(make_thread, client):
+def test_a_guest_answer_is_sent_to_sign_in(db, make_thread, client):
     thread = make_thread()
     resp = submit(client, f"/threads/{thread.id}/answer", {"body": "Anonymous answer"})
     assert resp.status_code == 303 and resp.headers["Location"].startswith("/login")
+    assert "Anonymous answer" not in text(client.get(f"/threads/{thread.id}"))
+    assert db.session.query(Post).filter_by(thread_id=thread.id).count() == 0

@@ -32,6 +32,8 @@ def test_the_sign_up_form_refuses_a_reserved_username(client, db):
     resp = submit(client, "/register", {"username": "barista", "email": "b@example.test",
                                         "password": PASSWORD})
     assert resp.status_code in (302, 303)
+    names = db.session.scalars(select(User.username)).all()
+    assert "barista" in names and "Adm1n" not in names
 
 
 def test_the_ask_form_refuses_a_title_with_a_line_break(browser, make_user, make_space):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -30,14 +31,17 @@ def world(make_user, make_space, make_thread, make_post):
 def test_public_pages_render_for_every_kind_of_reader(role, world, browser, make_user):
     c = browser(make_user(role=role) if role else None)
     q = world["q"]
-    for url in ["/", "/spaces/product", f"/threads/{q.id}", f"/threads/{q.id}/any-slug",
-                "/users/asker", "/login", "/register"]:
+    shows = {"/": "Public question about exports", "/spaces/product": "Product Q&amp;A",
+             f"/threads/{q.id}": "Public answer from staff.",
+             f"/threads/{q.id}/any-slug": "Public answer from staff.",
+             "/users/asker": "asker", "/login": 'name="password"', "/register": 'name="email"'}
+    for url, shown in shows.items():
         resp = c.get(url)
         if role and url in ("/login", "/register"):
             assert resp.status_code == 303  # already signed in
             continue
         assert resp.status_code == 200, url
-        assert "Continuum" in text(resp)
+        assert "Continuum" in text(resp) and shown in text(resp), url
 
 
 def test_ask_sends_a_guest_to_sign_in_and_comes_back(client):
@@ -66,12 +70,26 @@ def test_a_member_cannot_see_a_staff_space_or_thread(world, browser, make_user):
     missing = c.get("/threads/999999")
     hidden = c.get(f"/threads/{world['s'].id}")
     assert missing.status_code == hidden.status_code == 404
+    def page_without_tokens(resp, path):
+        html = re.sub(r'(csrf[-_]token"[^>]*?(?:content|value)=")[^"]+', r"\1", text(resp))
+        return html.replace(path, "/threads/ID")
+
+    assert page_without_tokens(hidden, f"/threads/{world['s'].id}") == page_without_tokens(
+        missing, "/threads/999999")
+    for page in (hidden, c.get("/spaces/internal"), c.get("/")):
+        assert "Secret staff roadmap" not in text(page)
+    assert 'href="/spaces/internal"' not in text(c.get("/"))
 
 
 def test_a_guest_cannot_see_members_or_staff_content(world, client):
     for url in ["/spaces/lounge", "/spaces/internal", f"/threads/{world['m'].id}",
                 f"/threads/{world['s'].id}"]:
-        assert client.get(url).status_code == 404, url
+        resp = client.get(url)
+        assert resp.status_code == 404, url
+        assert "Members only chatter" not in text(resp) and "Secret staff" not in text(resp)
+    listing = text(client.get("/"))
+    assert "Public question about exports" in listing
+    assert "Members only chatter" not in listing and "Secret staff" not in listing
 
 
 def test_an_employee_reads_the_staff_space(world, browser):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from webtools import submit, text, token_of
+
+from community.models import Vote
 
 JSON = {"Accept": "application/json"}
 
@@ -73,10 +76,13 @@ def test_own_content_shows_disabled_vote_buttons(make_thread, make_user, browser
     assert 'aria-pressed="false" disabled' in page
 
 
-def test_votes_on_unreadable_threads_are_404(make_space, make_thread, make_user, browser):
+def test_votes_on_unreadable_threads_are_404(db, make_space, make_thread, make_user, browser):
     thread = make_thread(space=make_space(visibility="staff"), author=make_user(role="employee"))
     c = browser(make_user())
     assert submit(c, f"/threads/{thread.id}/vote", {"value": "1"}).status_code == 404
+    db.session.refresh(thread)
+    assert thread.score == 0
+    assert db.session.scalars(select(Vote)).all() == []
 
 
 def test_the_vote_script_is_served_and_the_page_has_no_inline_script(make_thread, client):
