@@ -42,6 +42,8 @@ class Core:
     DATABASE_STATISTICS_INTERVAL = 24 * 3600  # seconds between planner-statistics runs
     LOG_LEVEL = "WARNING"
     BABEL_DEFAULT_LOCALE = "en"
+    # Dates for guests and for members who chose no time zone (an IANA name).
+    BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en", "fr"]
     DEMO_IMPORT_DIR: str | None = None  # set by `make run` to ship the coffee dump
     SERVE_BACKGROUND_INTERVAL = 2.0
@@ -69,6 +71,18 @@ class Accounts:
         "root", "continuum", "help", "security", "official", "team", "noreply",
     ]
     PASSWORD_MIN_LENGTH = 10
+
+
+class Profiles:
+    BIO_MAX_LENGTH = 500  # characters of Markdown
+    # Password changes per account (right or wrong): guessing the current password
+    # from a stolen session is as slow as signing in.
+    PASSWORD_CHANGE_RATE_LIMIT = "5 per minute;20 per hour"
+    AVATAR_MAX_BYTES = 5 * 1024 * 1024
+    # Width x height an uploaded avatar may declare; larger is refused before decoding.
+    AVATAR_MAX_PIXELS = 40_000_000
+    AVATAR_SIZES = [32, 64, 128, 256]  # square WebP renditions kept per avatar
+    AVATAR_STORAGE_DIR: str | None = None  # <instance>/avatars when unset
 
 
 class Content:
@@ -166,7 +180,7 @@ class Escalation:
     ESCALATION_NOTIFY_EACH = 5
 
 
-class Defaults(Wiring, Core, Accounts, Content, Search, Realtime, Moderation,
+class Defaults(Wiring, Core, Accounts, Profiles, Content, Search, Realtime, Moderation,
                Notifications, Gamification, Escalation):
     """Every setting the application reads, with its default."""
 
@@ -192,6 +206,8 @@ def load(app, test_config: dict | None) -> None:
         app.config["SEARCH_INDEX_DIR"] = str(instance / "search-index")
     if not app.config["MAIL_OUTBOX_DIR"]:
         app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+    if not app.config["AVATAR_STORAGE_DIR"]:
+        app.config["AVATAR_STORAGE_DIR"] = str(instance / "avatars")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
