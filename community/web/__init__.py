@@ -4,10 +4,12 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import auth, content, health, helpers, pages
+    from . import auth, avatars, content, health, helpers, pages, settings
 
     helpers.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(content.bp)
+    app.register_blueprint(settings.bp)
+    app.register_blueprint(avatars.bp)
