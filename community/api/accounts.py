@@ -100,8 +100,9 @@ def update_me():
 def change_password():
     user = signed_in_user()
     data = json_body(PasswordChangeIn())
+    token = bearer_token()
     profile.change_password(db.session, user, data["current_password"], data["new_password"],
-                            keep_session=user.session_key, keep_token=bearer_token())
+                            keep_session=None if token else user.session_key, keep_token=token)
     db.session.commit()
     return "", 204
 
