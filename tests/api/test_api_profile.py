@@ -134,12 +134,12 @@ def test_a_wrong_current_password_names_the_field_and_changes_nothing(app, db, m
 
 
 def test_password_changes_are_rate_limited_per_account(limited_app, make_user, db):
-    user = make_user(username="rita")
+    make_user(username="rita")
     client = limited_app.test_client()
     token = client.post("/api/v1/auth/token", json={"login": "rita", "password": PASSWORD}).json["token"]
     headers = {"Authorization": f"Bearer {token}"}
     statuses = [client.post("/api/v1/me/password", headers=headers,
-                            json={"current_password": "wrong-guess-%d" % i,
+                            json={"current_password": f"wrong-guess-{i}",
                                   "new_password": "a-new-long-secret"}).status_code
                 for i in range(6)]
     assert statuses == [422] * 5 + [429]
