@@ -42,6 +42,8 @@ class Core:
     DATABASE_STATISTICS_INTERVAL = 24 * 3600  # seconds between planner-statistics runs
     LOG_LEVEL = "WARNING"
     BABEL_DEFAULT_LOCALE = "en"
+    # Dates for guests and for members who chose no time zone (an IANA name).
+    BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en", "fr"]
     DEMO_IMPORT_DIR: str | None = None  # set by `make run` to ship the coffee dump
     SERVE_BACKGROUND_INTERVAL = 2.0
@@ -87,6 +89,16 @@ class SingleSignOn:
     # False: staff (employee, moderator, admin) must sign in through the provider; their
     # password is refused on the sign-in page and for API tokens.
     LOCAL_LOGIN_STAFF = True
+class Profiles:
+    BIO_MAX_LENGTH = 500  # characters of Markdown
+    # Password changes per account (right or wrong): guessing the current password
+    # from a stolen session is as slow as signing in.
+    PASSWORD_CHANGE_RATE_LIMIT = "5 per minute;20 per hour"
+    AVATAR_MAX_BYTES = 5 * 1024 * 1024
+    # Width x height an uploaded avatar may declare; larger is refused before decoding.
+    AVATAR_MAX_PIXELS = 40_000_000
+    AVATAR_SIZES = [32, 64, 128, 256]  # square WebP renditions kept per avatar
+    AVATAR_STORAGE_DIR: str | None = None  # <instance>/avatars when unset
 
 
 class Content:
@@ -184,8 +196,8 @@ class Escalation:
     ESCALATION_NOTIFY_EACH = 5
 
 
-class Defaults(Wiring, Core, Accounts, SingleSignOn, Content, Search, Realtime, Moderation,
-               Notifications, Gamification, Escalation):
+class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
+               Moderation, Notifications, Gamification, Escalation):
     """Every setting the application reads, with its default."""
 
 
@@ -210,6 +222,8 @@ def load(app, test_config: dict | None) -> None:
         app.config["SEARCH_INDEX_DIR"] = str(instance / "search-index")
     if not app.config["MAIL_OUTBOX_DIR"]:
         app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+    if not app.config["AVATAR_STORAGE_DIR"]:
+        app.config["AVATAR_STORAGE_DIR"] = str(instance / "avatars")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 

@@ -43,6 +43,10 @@ class InvalidTransition(Conflict):
     pass
 
 
+class PayloadTooLarge(DomainError):
+    status, code = 413, "payload_too_large"
+
+
 class BadRequest(DomainError):
     status, code = 400, "bad_request"
 

@@ -1,8 +1,10 @@
 """English and French: the account's language, else the reader's choice in this
-browser, else the browser's, else English."""
+browser, else the browser's, else English. Dates in the account's time zone, else the
+site's (BABEL_DEFAULT_TIMEZONE)."""
 
 from __future__ import annotations
 
+import pytz
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -26,8 +28,17 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def chosen_timezone() -> str | None:
+    """The IANA name the signed-in reader chose in their settings, or None."""
+    if not has_request_context() or not getattr(current_user, "is_authenticated", False):
+        return None
+    name = current_user.timezone
+    # Babel formats with pytz: a name it does not know is not used, never an error.
+    return name if name in pytz.all_timezones_set else None
+
+
 def init_app(app) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=chosen_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""

@@ -15,6 +15,21 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Room for a multipart body's boundaries and headers around an uploaded file.
+MULTIPART_ROOM = 64 * 1024
+
+
+def upload_limit(setting: str):
+    """Lets a view take a file larger than MAX_CONTENT_LENGTH: up to twice the size
+    named by ``setting`` is read, so the view can say "at most N MB" next to the field;
+    beyond that the request is a 413 before anything is parsed. Put it right under the
+    route decorator."""
+
+    def mark(view):
+        view.upload_limit_setting = setting
+        return view
+
+    return mark
 
 
 def bearer_token() -> str | None:
@@ -63,8 +78,16 @@ def init_app(app) -> None:
         # a request that reuses an outer context (CLI, tests, Socket.IO) must not
         # inherit the previous request's user or token verdict.
         csrf_field = app.config["WTF_CSRF_FIELD_NAME"]
-        for name in ("_login_user", csrf_field, "csrf_valid", "unread_notifications"):
+        # _flask_babel: the locale and time zone chosen for the previous caller.
+        for name in ("_login_user", csrf_field, "csrf_valid", "unread_notifications",
+                     "_flask_babel"):
             g.pop(name, None)
+
+    @app.before_request
+    def _upload_limit():
+        setting = getattr(app.view_functions.get(request.endpoint), "upload_limit_setting", None)
+        if setting:
+            request.max_content_length = 2 * app.config[setting] + MULTIPART_ROOM
 
     app.before_request(refuse_oversized_stream)  # before anything reads the form
 
@@ -86,7 +109,9 @@ def init_app(app) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if current_user.is_authenticated or request.path.startswith("/api/"):
+        # A public file whose address changes with it (an avatar) may be cached by anyone.
+        public = resp.headers.get("Cache-Control", "").startswith("public")
+        if not public and (current_user.is_authenticated or request.path.startswith("/api/")):
             resp.headers["Cache-Control"] = "no-store"
         resp.headers.add("Vary", "Cookie")
         return resp

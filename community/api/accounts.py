@@ -6,14 +6,23 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from .. import permissions as perm
-from ..errors import NotFound
+from ..errors import NotFound, ValidationFailed
 from ..extensions import db, limiter
 from ..gamification.badges import user_badges
 from ..notifications import unread_count
 from ..queries import get_user
-from ..schemas.core import BadgeOut, MeOut, MePatchIn, RegisterIn, TokenIn, UserOut
-from ..security import bearer_token
-from ..services import accounts
+from ..schemas.core import (
+    BadgeOut,
+    MeOut,
+    MePatchIn,
+    PasswordChangeIn,
+    RegisterIn,
+    TokenIn,
+    UserOut,
+    avatar_url,
+)
+from ..security import bearer_token, upload_limit
+from ..services import accounts, profile
 from . import Unauthorized, bp, json_body, reply, signed_in_user
 from .openapi import doc
 
@@ -73,16 +82,46 @@ def me():
 
 
 @bp.patch("/me")
-@doc("Change the caller's own account (its language: en, fr, or null to follow the browser)",
+@doc("Change the caller's own profile: display name, bio (Markdown), time zone (an IANA "
+     "name, null for the site's) and language (en, fr, or null to follow the browser)",
      body=MePatchIn, response=MeOut, auth=True)
 @perm.signed_in
 def update_me():
     user = signed_in_user()
-    data = json_body(MePatchIn())
-    if "locale" in data:
-        accounts.set_locale(user, data["locale"])
+    profile.update_profile(user, json_body(MePatchIn()))
     db.session.commit()
     return reply(user_json(user, MeOut))
+
+
+@bp.post("/me/password")
+@doc("Change the caller's password; every other session and token of the account ends",
+     body=PasswordChangeIn, status=204, auth=True)
+@perm.signed_in
+def change_password():
+    user = signed_in_user()
+    data = json_body(PasswordChangeIn())
+    token = bearer_token()
+    profile.change_password(db.session, user, data["current_password"], data["new_password"],
+                            keep_session=None if token else user.session_key, keep_token=token)
+    db.session.commit()
+    return "", 204
+
+
+@bp.put("/me/avatar")
+@upload_limit("AVATAR_MAX_BYTES")
+@doc("Upload the caller's avatar (PNG, JPEG or WebP, at most 5 MB): 200 {avatar_url}",
+     upload="file", auth=True)
+@perm.signed_in
+def put_avatar():
+    user = signed_in_user()
+    upload = request.files.get("file")
+    if upload is None:
+        message = _("Send the image in the multipart field named file.")
+        raise ValidationFailed(message, {"file": [message]})
+    data = upload.read(current_app.config["AVATAR_MAX_BYTES"] + 1)
+    profile.set_avatar(db.session, user, data)
+    db.session.commit()
+    return reply({"avatar_url": avatar_url(user)})
 
 
 @bp.get("/users/<username>")

@@ -16,12 +16,15 @@ _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 
 
 def doc(summary: str, *, body=None, response=None, status: int = 200, many: bool = False,
-        paginated: bool = False, auth: bool = False, query: list[str] | None = None):
-    """Attach what the spec says about a view: its body and response schemas."""
+        paginated: bool = False, auth: bool = False, query: list[str] | None = None,
+        upload: str | None = None):
+    """Attach what the spec says about a view: its body and response schemas, or the
+    name of the multipart field its ``upload`` comes in."""
 
     def wrap(fn):
         _DOCS[f"{fn.__module__}.{fn.__name__}"] = dict(summary=summary, body=body, response=response, status=status,
-                                  many=many, paginated=paginated, auth=auth, query=query or [])
+                                  many=many, paginated=paginated, auth=auth, query=query or [],
+                                  upload=upload)
         return fn
 
     return wrap
@@ -84,6 +87,11 @@ def build_spec() -> dict:
             if meta["body"] is not None and method in ("POST", "PUT", "PATCH"):
                 op["requestBody"] = {"required": True,
                                      "content": {"application/json": {"schema": meta["body"]}}}
+            if meta["upload"]:
+                field = {"type": "object", "required": [meta["upload"]],
+                         "properties": {meta["upload"]: {"type": "string", "format": "binary"}}}
+                op["requestBody"] = {"required": True,
+                                     "content": {"multipart/form-data": {"schema": field}}}
             if meta["auth"]:
                 op["security"] = [{"bearer": []}]
             paths.setdefault(path, {})[method.lower()] = op

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..i18n import chosen_timezone
 from ..models import Thread, utcnow
 from . import rules
 from .calendar import current_calendar
@@ -32,8 +34,10 @@ def can_ask_expert(user, thread: Thread, *, now: datetime | None = None, case=No
 
 
 def _when(moment: datetime) -> str:
-    tz = current_calendar().tz
-    return format_datetime(moment, "EEEE HH:mm", tzinfo=tz, locale=str(get_locale() or "en"))
+    # The reader's own time zone when they chose one, else the support team's.
+    name = chosen_timezone()
+    tz = ZoneInfo(name) if name else current_calendar().tz
+    return format_datetime(moment, "EEEE HH:mm z", tzinfo=tz, locale=str(get_locale() or "en"))
 
 
 def status_line(case, now: datetime | None = None) -> str | None:

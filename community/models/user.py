@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -32,6 +32,13 @@ class User(UserMixin, db.Model):
     reputation: Mapped[int] = mapped_column(default=1)
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # An IANA name (Europe/Paris); None: the site's BABEL_DEFAULT_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    bio: Mapped[str | None] = mapped_column(Text)
+    bio_html: Mapped[str | None] = mapped_column(Text)  # rendered and sanitised at save time
+    # Names the stored renditions and goes into their URLs (cached for a year); a new
+    # upload gets a new one. None: the initials are shown.
+    avatar_version: Mapped[str | None] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, VISIBILITIES
@@ -29,8 +29,19 @@ class SpaceIn(In):
 
 
 class MePatchIn(In):
+    """One field per setter of services.profile.PROFILE_FIELDS, which checks the value."""
+
+    display_name = Text(validate=validate.Length(max=1000))
+    bio = Text(allow_none=True, validate=validate.Length(max=100_000))
+    # An IANA name (Europe/Paris); null or "" follows the site's default.
+    timezone = Text(allow_none=True, validate=validate.Length(max=64))
     # Checked against the configured languages by the service; null follows the browser.
     locale = Text(allow_none=True, validate=validate.Length(max=8))
+
+
+class PasswordChangeIn(In):
+    current_password = Text(required=True, validate=validate.Length(max=1000))
+    new_password = Text(required=True, validate=validate.Length(max=1000))
 
 
 class ThreadIn(In):
@@ -84,6 +95,16 @@ def level_for(reputation: int) -> dict:
     return {"number": number, "name": name}
 
 
+def avatar_url(user, size: int | None = None) -> str | None:
+    """The address of the user's uploaded picture at ``size`` pixels (the largest kept
+    by default), or None: the page shows their initial."""
+    if not user.avatar_version:
+        return None
+    sizes = current_app.config["AVATAR_SIZES"]
+    size = min((s for s in sizes if s >= (size or max(sizes))), default=max(sizes))
+    return url_for("avatars.avatar", user_id=user.id, version=user.avatar_version, size=size)
+
+
 class UserSummaryOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -112,11 +133,15 @@ class UserOut(Schema):
     # Read before dumping (api.accounts.user_json): schemas run no queries.
     badges = fields.Raw()
     created_at = fields.DateTime()
+    bio = fields.String(allow_none=True)  # Markdown as written; bio_html is what pages show
+    bio_html = fields.String(allow_none=True)
+    avatar_url = fields.Function(avatar_url)
 
 
 class MeOut(UserOut):
     email = fields.String()
     locale = fields.String(allow_none=True)
+    timezone = fields.String(allow_none=True)
     unread_notifications = fields.Raw()  # read before dumping, as badges
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import auth, content, health, helpers, oidc, pages
+    from . import auth, avatars, content, health, helpers, oidc, pages, settings
 
     helpers.init_app(app)
     app.register_blueprint(health.bp)
@@ -12,3 +12,5 @@ def register(app) -> None:
     app.register_blueprint(oidc.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(content.bp)
+    app.register_blueprint(settings.bp)
+    app.register_blueprint(avatars.bp)

@@ -21,7 +21,7 @@ from ..labels import (
     label,
     label_for,
 )
-from ..schemas.core import level_for
+from ..schemas.core import avatar_url, level_for
 from . import page_cache
 
 
@@ -88,6 +88,7 @@ def init_app(app) -> None:
     env = app.jinja_env
     env.globals.update(
         level_for=level_for,
+        avatar_url=avatar_url,
         can=perm.can,
         perm=perm,
         thread_url=thread_url,

@@ -10,8 +10,9 @@ change to what it shows changes its key) and never shown to someone who may not
 see it (permission is checked on the fresh row first; everything a reader's
 rights change is in the audience). Members with the same audience share entries.
 
-Only two things are not in the key: the per-session CSRF token and the clock (the
-case status line's "expected by"), which ``PAGE_CACHE_TTL`` bounds. No token is
+The reader's locale and time zone are in the key too. Only two things are not: the
+per-session CSRF token and the clock (the case status line's "expected by"), which
+``PAGE_CACHE_TTL`` bounds. No token is
 ever part of what is cached: while a cached part renders, Flask-WTF's per-request
 token (``g.csrf_token``, what every ``csrf_token()`` and ``generate_csrf()`` call
 returns, whichever way a template reaches it) *is* a per-process secret placeholder,
@@ -27,7 +28,7 @@ from collections import OrderedDict
 from functools import cache
 
 from flask import current_app, g, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -215,7 +216,8 @@ def lookup(row) -> tuple[str | None, tuple]:
     conn = db.session.connection()
     fingerprint = _fingerprint(conn, row)
     authors = {p[_POST_AUTHOR] for p in fingerprint[1]}
-    key = (str(get_locale()), fingerprint, _audience(conn, row, authors))
+    # Dates and the case's "expected by" are shown in the reader's time zone.
+    key = (str(get_locale()), str(get_timezone()), fingerprint, _audience(conn, row, authors))
     return _cache().get(key), key
 
 

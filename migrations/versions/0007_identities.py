@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0007_identities'
-down_revision = '0004_email_sending'
+down_revision = '0006_profile_settings'
 branch_labels = None
 depends_on = None
 
