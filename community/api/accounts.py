@@ -13,7 +13,7 @@ from ..notifications import unread_count
 from ..queries import get_user
 from ..schemas.core import BadgeOut, MeOut, MePatchIn, RegisterIn, TokenIn, UserOut
 from ..security import bearer_token
-from ..services import accounts
+from ..services import account_email, accounts
 from . import Unauthorized, bp, json_body, reply, signed_in_user
 from .openapi import doc
 
@@ -34,6 +34,7 @@ def user_json(user, schema: type[UserOut] = UserOut) -> dict:
 def register():
     data = json_body(RegisterIn())
     user = accounts.register_user(db.session, **data, self_registration=True)
+    account_email.queue_verification(db.session, user)
     db.session.commit()
     return reply(user_json(user), 201)
 
@@ -73,7 +74,8 @@ def me():
 
 
 @bp.patch("/me")
-@doc("Change the caller's own account (its language: en, fr, or null to follow the browser)",
+@doc("Change the caller's own account (its language: en, fr, or null to follow the browser; "
+     "its email, unverified until the link sent there is followed)",
      body=MePatchIn, response=MeOut, auth=True)
 @perm.signed_in
 def update_me():
@@ -81,6 +83,8 @@ def update_me():
     data = json_body(MePatchIn())
     if "locale" in data:
         accounts.set_locale(user, data["locale"])
+    if "email" in data:
+        account_email.change_email(db.session, user, data["email"])
     db.session.commit()
     return reply(user_json(user, MeOut))
 

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     reputation: Mapped[int] = mapped_column(default=1)
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # When the owner followed a verification link sent to the current address; None
+    # until then (and again after every email change).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import auth, content, health, helpers, pages
+    from . import account_email, auth, content, health, helpers, pages
 
     helpers.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account_email.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(content.bp)
