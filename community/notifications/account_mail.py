@@ -83,7 +83,8 @@ def _message(session: Session, mail: AccountEmail) -> EmailMessage | None:
         html = env.get_template(f"email/{mail.kind}.html").render(context)
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = Address(addr_spec=mail.to_address)
+    # A reset goes to the address the account has, however it was typed.
+    msg["To"] = Address(addr_spec=user.email if mail.kind == "password_reset" else mail.to_address)
     msg["Subject"] = delivery._one_line(subject)
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain="continuum.local")
