@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 import socket
 import threading
 
@@ -67,24 +66,3 @@ def deliver(app, db):
         return out
 
     return run
-
-
-def parts(msg) -> tuple[str, str]:
-    """(plain text, HTML) of a message; both must be there."""
-    text = msg.get_body(preferencelist=("plain",)).get_content()
-    html = msg.get_body(preferencelist=("html",)).get_content()
-    return text, html
-
-
-def link(msg, path: str) -> str:
-    """The one absolute link to ``path`` in the message, the same in both parts."""
-    text, html = parts(msg)
-    found = set(re.findall(r"https?://[^\s\"<>]+" + re.escape(path) + r"[A-Za-z0-9_\-]+", text))
-    assert len(found) == 1, text
-    (url,) = found
-    assert url in html
-    return url
-
-
-def token_of(url: str) -> str:
-    return url.rsplit("/", 1)[1]

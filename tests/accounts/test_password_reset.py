@@ -9,7 +9,7 @@ import statistics
 import time
 from pathlib import Path
 
-from conftest import link, parts, token_of
+from mailtools import link, parts, token_of
 from sqlalchemy import func, select, update
 
 from community.models import AccountEmail, EmailToken, User
