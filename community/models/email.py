@@ -11,11 +11,6 @@ from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .user import User
 
-TOKEN_PURPOSES = ("reset", "verify")
-ACCOUNT_EMAIL_KINDS = ("password_reset", "verify_email", "email_changed")
-# pending -> sending (claimed by one mailer) -> done; 'failed' after too many attempts.
-ACCOUNT_EMAIL_STATES = ("pending", "sending", "done", "failed")
-
 
 class EmailToken(db.Model):
     """A link sent by email. Only the SHA-256 digest of the random token is kept; the
@@ -53,6 +48,7 @@ class AccountEmail(db.Model):
     # The start of the email's links (PUBLIC_URL, else the host of the request).
     base_url: Mapped[str] = mapped_column(String(255))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # pending -> sending (claimed by one mailer) -> done; 'failed' after too many attempts.
     state: Mapped[str] = mapped_column(String(8), default="pending")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -12,6 +12,7 @@ from pathlib import Path
 from mailtools import link, parts, token_of
 from sqlalchemy import func, select, update
 
+from community.extensions import socketio
 from community.models import AccountEmail, EmailToken, User
 from tests.conftest import PASSWORD
 from tests.web.webtools import submit, text
@@ -42,6 +43,8 @@ def test_a_reset_sends_one_link_that_sets_the_password_and_ends_every_other_sess
     login(elsewhere, user)  # a browser signed in before the reset
     bearer = _token_api(client, user.username, PASSWORD).get_json()["token"]
     assert elsewhere.get("/api/v1/me").status_code == 200
+    sock = socketio.test_client(app, auth={"token": bearer})
+    assert sock.is_connected()
 
     # The address is matched whatever its case; the email goes to the account's address.
     url = _reset_link(client, deliver, mailbox, "Rosa.Reset@example.test",
@@ -71,6 +74,7 @@ def test_a_reset_sends_one_link_that_sets_the_password_and_ends_every_other_sess
     assert _token_api(client, user.username, NEW).status_code == 200
     assert elsewhere.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {bearer}"}).status_code == 401
+    assert not sock.is_connected()
 
     # Used once: the same link is dead, on the page and through the API.
     again = submit(app.test_client(), url.removeprefix("http://localhost"), {"password": "x" * 12})
