@@ -11,6 +11,7 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
+import community.realtime  # noqa: F401  (its socket handlers must exist before any app binds)
 from community.extensions import db as _db
 from community.notifications import delivery
 
