@@ -73,6 +73,11 @@ EMAIL_STATES
 # Event payload read by no subscriber yet, kept so the event says what happened.
 old_value
 old_status
+email_id  # AccountEmailQueued: the mailer wakes and reads its queue
+
+# Account emails (issue 15): a column kept for operators, an output field.
+sent_at
+email_verified
 
 # Signal and event listener signatures fixed by blinker and SQLAlchemy.
 sender

@@ -248,7 +248,8 @@ def digest(now):
     """Send today's notification digests now (one per user per day), and pending emails."""
     from .notifications import delivery
 
-    emails = delivery.send_pending(db.session)
+    emails = sum(delivery.run_passes(db.session).values())
+    emails += delivery.send_pending(db.session)
     sent = delivery.send_digests(db.session, now=now)
     click.echo(f"{sent} digest(s) and {emails} email(s) sent")
 

@@ -71,6 +71,17 @@ class Accounts:
         "root", "continuum", "help", "security", "official", "team", "noreply",
     ]
     PASSWORD_MIN_LENGTH = 10
+    # Account emails (community/services/account_email.py): how long a link works,
+    # how often one may be asked for (per typed address and per IP for resets, per
+    # account for verification emails, which an email change also sends), and whether
+    # writing waits for a verified address.
+    PASSWORD_RESET_TTL = 3600
+    EMAIL_VERIFICATION_TTL = 48 * 3600
+    PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = "3 per hour"
+    PASSWORD_RESET_RATE_LIMIT_PER_IP = "20 per hour"
+    VERIFICATION_EMAIL_RATE_LIMIT = "3 per 10 minutes;10 per day"
+    EMAIL_TOKEN_RATE_LIMIT = "30 per hour"  # links followed (reset or verify) per IP
+    REQUIRE_EMAIL_VERIFICATION = False
 
 
 class SingleSignOn:
@@ -160,7 +171,9 @@ class Notifications:
     MAIL_SMTP_PASSWORD: str | None = None
     MAIL_FROM = "Continuum <noreply@localhost>"
     MAIL_OUTBOX_DIR: str | None = None  # <instance>/outbox when unset
-    PUBLIC_URL = "http://127.0.0.1:5000"  # the start of absolute links in emails
+    # The start of absolute links in emails; unset: the host of the request that queued
+    # the email (notification emails, sent later by the worker, then use the dev address).
+    PUBLIC_URL: str | None = None
     DIGEST_HOUR = 7  # UTC hour from which the day's digest goes out
     EMAIL_CLAIM_TIMEOUT = 600  # seconds: an email still 'sending' after this goes back to the queue
 

@@ -204,6 +204,26 @@ class UserSuspended(Event):
     user_id: int
 
 
+@dataclass(frozen=True)
+class AccountEmailQueued(Event):
+    """An account email (password reset, verification, change notice) was queued
+    (emitted by services.account_email).
+
+    After commit: notifications.account_mail (wakes the mailer)."""
+
+    email_id: int
+
+
+@dataclass(frozen=True)
+class CredentialsReset(Event):
+    """An account's password was reset through an emailed link: every session and
+    token it had was revoked (emitted by services.account_email).
+
+    After commit: realtime (disconnects the account's sockets in this process)."""
+
+    user_id: int
+
+
 def on(event_type: type[Event]):
     def register(fn: Callable):
         _in_tx[event_type].append(fn)

@@ -304,10 +304,27 @@ def active_sanction(user, kind: str | None = None):
     return standing.active(db.session, user.id, kind)
 
 
+class EmailNotVerified(PermissionDenied):
+    """Writing waits for a verified address (REQUIRE_EMAIL_VERIFICATION): pages offer
+    to send the link again."""
+
+
+def awaits_email_verification(user) -> bool:
+    user = _user(user)
+    return bool(user is not None and current_app.config["REQUIRE_EMAIL_VERIFICATION"]
+                and user.email_verified_at is None)
+
+
 def check_not_silenced(user) -> None:
+    """Every write asks this: no sanction in force, and a verified address when the
+    site requires one."""
     sanction = active_sanction(user)
     if sanction is not None:
         raise PermissionDenied(standing.describe(sanction))
+    if awaits_email_verification(user):
+        raise EmailNotVerified(_(
+            "Confirm your email address before you post: follow the link we sent to "
+            "%(email)s, or ask for a new one.", email=_user(user).email or ""))
 
 
 def check_can_sign_in(user) -> None:

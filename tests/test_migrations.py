@@ -136,3 +136,32 @@ def test_upgrade_to_0004_keeps_notifications_and_lets_an_email_be_sending(
         db.engine.dispose()
     assert during == {1: "sending", 2: "done"}
     assert after == {1: "pending", 2: "done"}  # a claim in flight goes back to the queue
+
+
+def test_upgrade_to_0005_marks_existing_accounts_verified_and_downgrade_keeps_their_rows(
+        tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    with app.app_context():
+        upgrade(revision="0004_email_sending")
+        with db.engine.begin() as conn:
+            for user_id, email in ((1, "ann@example.test"), (2, None)):
+                conn.execute(text(
+                    'INSERT INTO "user" (id, username, username_lower, display_name, email, role, '
+                    "reputation, is_ambassador, created_at) VALUES (:id, :name, :name, :name, "
+                    ":email, 'member', 1, false, '2026-11-30 10:00:00')"),
+                    {"id": user_id, "name": f"user{user_id}", "email": email})
+            conn.execute(text(
+                "INSERT INTO notification (id, user_id, verb, data, created_at, in_app, "
+                "email_state) VALUES (1, 1, 'answer_posted', '{}', '2026-11-30 10:00:00', "
+                "true, 'pending')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            verified = dict(conn.execute(text('SELECT id, email_verified_at FROM "user"')).all())
+        downgrade(revision="0004_email_sending")
+        with db.engine.connect() as conn:
+            notes = conn.execute(text("SELECT count(*) FROM notification")).scalar()
+            users = conn.execute(text('SELECT count(*) FROM "user"')).scalar()
+        db.engine.dispose()
+    # Accounts made before verification existed count as verified (as of their creation).
+    assert str(verified[1]).startswith("2026-11-30 10:00:00") and verified[2] is None
+    assert (users, notes) == (2, 1)  # dropping the column did not cascade through "user"

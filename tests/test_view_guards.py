@@ -16,6 +16,11 @@ PUBLIC = {
     "api.create_token", "api.register",
     # single sign-on: off to the provider and back (404s when it is not configured)
     "oidc.login", "oidc.callback",
+    # a forgotten password and the links sent by email: the token is the credential
+    # (services.account_email), and a reset request says nothing about the address
+    "account_email.forgot_password", "account_email.reset_password",
+    "account_email.verify_email", "api.password_reset", "api.password_reset_confirm",
+    "api.verify_email",
     # reading: lists and pages filtered by permissions.space_filter / thread_filter, a
     # hidden thread or post is a 404 (permissions.require_*)
     "pages.home", "pages.space", "pages.profile", "content.thread", "search.results",

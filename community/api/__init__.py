@@ -94,6 +94,7 @@ def register(app) -> None:
     """Called by the factory once this package is fully loaded: each module adds its
     routes to ``bp`` on import, then the blueprint is registered."""
     from . import (  # noqa: F401  (routes register on bp)
+        account_email,
         accounts,
         cases,
         content,

@@ -22,7 +22,7 @@ from ..schemas.core import (
     avatar_url,
 )
 from ..security import bearer_token, upload_limit
-from ..services import accounts, profile
+from ..services import account_email, accounts, profile
 from . import Unauthorized, bp, json_body, reply, signed_in_user
 from .openapi import doc
 
@@ -43,6 +43,7 @@ def user_json(user, schema: type[UserOut] = UserOut) -> dict:
 def register():
     data = json_body(RegisterIn())
     user = accounts.register_user(db.session, **data, self_registration=True)
+    account_email.queue_verification(db.session, user)
     db.session.commit()
     return reply(user_json(user), 201)
 
@@ -83,7 +84,8 @@ def me():
 
 @bp.patch("/me")
 @doc("Change the caller's own profile: display name, bio (Markdown), time zone (an IANA "
-     "name, null for the site's) and language (en, fr, or null to follow the browser)",
+     "name, null for the site's), language (en, fr, or null to follow the browser) and "
+     "email (unverified until the link sent there is followed)",
      body=MePatchIn, response=MeOut, auth=True)
 @perm.signed_in
 def update_me():

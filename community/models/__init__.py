@@ -2,6 +2,7 @@
 
 from .base import UTCDateTime, utcnow
 from .comment import Comment
+from .email import AccountEmail, EmailToken
 from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, ThreadResolution
 from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
 from .identity import UserIdentity
@@ -32,6 +33,7 @@ from .thread import (
 from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession, token_digest
 
 __all__ = [
+    "AccountEmail", "EmailToken",
     "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
     "AmbassadorDecision", "ApiToken", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",

@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
     # Names the stored renditions and goes into their URLs (cached for a year); a new
     # upload gets a new one. None: the initials are shown.
     avatar_version: Mapped[str | None] = mapped_column(String(16))
+    # When the owner followed a verification link sent to the current address; None
+    # until then (and again after every email change).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -28,7 +28,7 @@ def unread_count(session, user) -> int:
 def init_app(app) -> None:
     from .. import realtime
     from ..extensions import db
-    from . import fanout, views  # noqa: F401  (fanout subscribes to events)
+    from . import account_mail, fanout, views  # noqa: F401  (they subscribe to events)
 
     realtime.init_app(app)
     app.register_blueprint(views.bp)

@@ -33,6 +33,9 @@ from . import inbox
 
 log = logging.getLogger(__name__)
 _wake = threading.Event()
+# Other outboxes each mailer pass drains first, by name (account emails register
+# themselves from notifications.account_mail).
+_passes: dict = {}
 
 
 # ---- pushes and wake-ups, after the outermost commit ----
@@ -61,6 +64,20 @@ def wake_mailer(session: Session) -> None:
     defer(session, _wake.set, once=True)
 
 
+def wake_now() -> None:
+    """For after-commit subscribers: the commit already happened."""
+    _wake.set()
+
+
+def add_pass(name: str, fn) -> None:
+    """``fn(session) -> int`` runs on every mailer pass (and `community digest`)."""
+    _passes[name] = fn
+
+
+def run_passes(session: Session) -> dict:
+    return {name: fn(session) for name, fn in _passes.items()}
+
+
 def wait_for_mail(timeout: float) -> bool:
     """The worker sleeps here; a commit that queued an immediate email wakes it."""
     woke = _wake.wait(timeout)
@@ -71,7 +88,9 @@ def wait_for_mail(timeout: float) -> bool:
 # ---- email ----
 
 def _base_url() -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/")
+    # Sent by the worker, long after any request: without PUBLIC_URL only the dev
+    # server's address is known (account emails keep the host of their request).
+    return (current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000").rstrip("/")
 
 
 def _locale(user: User) -> str:
@@ -256,7 +275,8 @@ def digest_due(now: datetime) -> bool:
 def tick(session: Session, *, now: datetime | None = None) -> dict:
     """One pass of the background work: pending emails, then the digest once it is due."""
     now = now or utcnow()
-    out = {"emails": send_pending(session)}
+    out = run_passes(session)
+    out["emails"] = send_pending(session)
     if digest_due(now):
         out["digests"] = send_digests(session, now=now)
     return out

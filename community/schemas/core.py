@@ -37,6 +37,21 @@ class MePatchIn(In):
     timezone = Text(allow_none=True, validate=validate.Length(max=64))
     # Checked against the configured languages by the service; null follows the browser.
     locale = Text(allow_none=True, validate=validate.Length(max=8))
+    # A new address stays unverified until its link is followed (services.account_email).
+    email = fields.Email(validate=validate.Length(max=254))
+
+
+class EmailIn(In):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class TokenLinkIn(In):
+    token = Text(required=True, validate=validate.Length(max=100))
+
+
+class PasswordResetIn(In):
+    token = Text(required=True, validate=validate.Length(max=100))
+    password = Text(required=True)
 
 
 class PasswordChangeIn(In):
@@ -140,6 +155,7 @@ class UserOut(Schema):
 
 class MeOut(UserOut):
     email = fields.String()
+    email_verified = fields.Function(lambda u: u.email_verified_at is not None)
     locale = fields.String(allow_none=True)
     timezone = fields.String(allow_none=True)
     unread_notifications = fields.Raw()  # read before dumping, as badges

@@ -70,7 +70,9 @@ def register_user(
     self_registration: bool = False,
 ) -> User:
     """A new account. ``self_registration`` (the sign-up page and API) also refuses the
-    reserved usernames; operators creating accounts (CLI, demo seed) may use them."""
+    reserved usernames and leaves the address unverified (its owner is sent a link);
+    operators creating accounts (CLI, demo seed) may use reserved names, and vouch for
+    the address."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
         errors["username"] = [
@@ -98,6 +100,7 @@ def register_user(
         display_name=display_name,
         password_hash=hash_password(password),
         role=role,
+        email_verified_at=None if self_registration else utcnow(),
     )
     session.add(user)
     session.flush()

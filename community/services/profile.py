@@ -10,13 +10,13 @@ import pytz
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash
 
 from .. import events, images, names, ratelimit, rendering, storage
 from ..errors import ValidationFailed
 from ..models import ApiToken, User, UserSession, token_digest, utcnow
-from . import accounts
+from . import account_email, accounts
 
 DISPLAY_NAME_MAX = 80
 
@@ -57,6 +57,10 @@ def _timezone(user: User, value: str | None) -> None:
     user.timezone = value or None
 
 
+def _email(user: User, value: str) -> None:
+    account_email.change_email(object_session(user), user, value)
+
+
 # What PATCH /me and the settings form may change, one setter per field of the
 # input schema (schemas.core.MePatchIn): a new field is one line here.
 PROFILE_FIELDS = {
@@ -64,6 +68,7 @@ PROFILE_FIELDS = {
     "bio": _bio,
     "timezone": _timezone,
     "locale": accounts.set_locale,
+    "email": _email,
 }
 
 

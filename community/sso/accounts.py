@@ -48,12 +48,6 @@ def _email(claims: dict) -> str | None:
     return email.strip()
 
 
-def _local_email_verified(user: User) -> bool:
-    # INTEGRATOR: `user.email_verified_at` arrives with migration 0005 (verified email);
-    # until it does, no local address counts as verified and nothing is linked.
-    return getattr(user, "email_verified_at", None) is not None
-
-
 def _existing_by_email(session: Session, claims: dict) -> User | None:
     email = _email(claims)
     if email is None:
@@ -63,7 +57,7 @@ def _existing_by_email(session: Session, claims: dict) -> User | None:
         return None
     # An unverified address at either end could belong to someone else: linking would
     # hand them the account.
-    if claims.get("email_verified") is True and _local_email_verified(user):
+    if claims.get("email_verified") is True and user.email_verified_at is not None:
         return user
     raise SignInRefused(_("An account here already uses this email address. Sign in with "
                           "your password instead."))
@@ -95,7 +89,10 @@ def _provision(session: Session, claims: dict) -> User:
                 display_name=(display_name if not errors and display_name else username),
                 # No password: this account signs in through the provider only.
                 password_hash=None, role="member",
-                locale=locale if locale in current_app.config["LANGUAGES"] else None)
+                locale=locale if locale in current_app.config["LANGUAGES"] else None,
+                # The provider vouches for the address: no link of ours to follow.
+                email_verified_at=(utcnow() if _email(claims) and claims.get("email_verified") is True
+                                   else None))
     session.add(user)
     session.flush()
     return user

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import auth, avatars, content, health, helpers, oidc, pages, settings
+    from . import account_email, auth, avatars, content, health, helpers, oidc, pages, settings
 
     helpers.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(oidc.bp)
+    app.register_blueprint(account_email.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(content.bp)
     app.register_blueprint(settings.bp)

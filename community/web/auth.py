@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..ratelimit import RateLimited
 from ..schemas import load
 from ..schemas.core import RegisterIn, TokenIn
-from ..services import accounts
+from ..services import account_email, accounts
 from .helpers import redirect_next
 
 bp = Blueprint("auth", __name__)
@@ -79,6 +79,7 @@ def register():
         data = load(RegisterIn(), {**form, "password": request.form.get("password", ""),
                                    "display_name": form["display_name"] or None})
         user = accounts.register_user(db.session, **data, self_registration=True)
+        account_email.queue_verification(db.session, user)
     except ValidationFailed as exc:
         db.session.rollback()
         return render_template("auth/register.html", next=next_url, form=form,

@@ -208,7 +208,7 @@ def _audience(conn, row, post_authors: set[int]) -> tuple:
     # Every comparison the templates make with the reader's id is against an author.
     wrote = user.id if user.id == row.author_id or user.id in post_authors else 0
     return (user.role, perm.privileges(user), bool(facts["sanctioned"]), wrote,
-            tuple(sorted(votes)), following)
+            tuple(sorted(votes)), following, perm.awaits_email_verification(user))
 
 
 def lookup(row) -> tuple[str | None, tuple]:

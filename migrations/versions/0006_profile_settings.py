@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_profile_settings'
-down_revision = '0004_email_sending'
+down_revision = '0005_email_tokens'
 branch_labels = None
 depends_on = None
 

@@ -233,4 +233,7 @@ def test_avatar_addresses_that_do_not_exist_are_404(app, member_client):
     base = url.rsplit("/", 1)[0]
     for bad in (f"{base}/100.webp", url.replace(url.split("/")[3], "ffffffff"),
                 "/avatars/1/..%2F..%2Fsecret_key/64.webp"):
-        assert app.test_client().get(bad).status_code == 404, bad
+        resp = app.test_client().get(bad)
+        assert resp.status_code == 404 and resp.mimetype != "image/webp", bad
+        assert app.config["SECRET_KEY"].encode() not in resp.data
+    assert app.test_client().get(url).mimetype == "image/webp"  # the real one is served

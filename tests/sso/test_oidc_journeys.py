@@ -3,7 +3,7 @@ visits, roles that follow the provider, and linking only through verified emails
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from ssotools import ROLE_CLAIM, at_provider, callback_path, query, sign_in, to_provider
 
 from community.models import AuditEntry, User, UserIdentity, UserSession, utcnow
@@ -44,6 +44,7 @@ def test_a_new_employee_is_provisioned_with_the_employee_role_and_signed_in(
     assert (user.username, user.display_name, user.role, user.locale) == (
         "jane.doe", "Jane Doé", "employee", "fr")
     assert user.password_hash is None  # no password anyone could guess
+    assert user.email_verified_at is not None  # the provider vouched for the address
     assert me(browser)["username"] == "jane.doe"
     assert fresh(db).scalar(select(UserSession.user_id)) == user.id
     identity = fresh(db).scalar(select(UserIdentity))
@@ -96,15 +97,18 @@ def test_an_unverified_provider_email_never_links_to_an_existing_account(
 
 
 def test_a_verified_provider_email_links_only_when_the_local_one_is_verified(
-        db, sso_app, provider, make_user, monkeypatch):
+        db, sso_app, provider, make_user):
     owner = make_user(username="dave", email="dave@acme.example")
+    db.session.execute(update(User).where(User.id == owner.id).values(email_verified_at=None))
+    db.session.commit()
     provider.users["d-1"] = {"email": "dave@acme.example", "email_verified": True}
     browser = sso_app.test_client()
     assert sign_in(browser, "d-1").status_code == 403  # this site never verified it
     assert count(db, UserIdentity) == 0 and me(browser) is None
 
-    # INTEGRATOR: with migration 0005, set the real `owner.email_verified_at` instead.
-    monkeypatch.setattr(User, "email_verified_at", utcnow(), raising=False)
+    db.session.execute(update(User).where(User.id == owner.id)
+                       .values(email_verified_at=utcnow()))
+    db.session.commit()
     assert sign_in(browser, "d-1").status_code == 303
     assert me(browser)["username"] == "dave"
     assert count(db, User) == 1
