@@ -87,3 +87,13 @@ _.csrf_placeholder
 # Reached only from tests today; their owners decide (issue 21, other bullets).
 renew  # ambassadors: the views and API renew through confirm()
 _.can_sign_in  # importer tests: imported authors have no password
+
+# Length limits read by community/config.py (excluded above) for the settings' defaults.
+TITLE_MIN
+BODY_MIN
+BODY_MAX
+POST_MIN
+POST_MAX
+
+# Schema fields read by key from the loaded dict (``data["saved"]``).
+saved
