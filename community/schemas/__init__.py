@@ -92,7 +92,7 @@ def _value(field: fields.Field, values: list[str]):
             # A text box of words ("a, b c") or repeated keys, the same list either way.
             return [word for v in values for word in _SEPARATORS.split(v) if word]
         return [_value(field.inner, [v]) for v in values]
-    raw = values[-1]
+    raw = values[0]  # as request.form.get: the first of repeated keys
     if isinstance(field, fields.Boolean):
         low = raw.lower()
         return True if low in _TRUE else False if low in _FALSE else raw
