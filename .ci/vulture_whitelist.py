@@ -100,3 +100,12 @@ bio_html
 _.bio_html
 current_password
 new_password
+# Length limits read by community/config.py (excluded above) for the settings' defaults.
+TITLE_MIN
+BODY_MIN
+BODY_MAX
+POST_MIN
+POST_MAX
+
+# Schema fields read by key from the loaded dict (``data["saved"]``).
+saved

@@ -14,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
+from . import lengths
+
 
 class Wiring:
     """Framework switches fixed by design (SECURITY.md); not deployment choices."""
@@ -113,9 +115,9 @@ class Profiles:
 
 
 class Content:
-    TITLE_LENGTH = (15, 255)
-    BODY_LENGTH = (20, 32000)
-    POST_LENGTH = (2, 32000)
+    TITLE_LENGTH = (lengths.TITLE_MIN, lengths.TITLE_MAX)
+    BODY_LENGTH = (lengths.BODY_MIN, lengths.BODY_MAX)
+    POST_LENGTH = (lengths.POST_MIN, lengths.POST_MAX)
     MAX_TAGS = 5
     PER_PAGE = 20
     MAX_PER_PAGE = 100

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import schemas
 from ..errors import BadRequest, Unauthorized
 from ..schemas import load
 from ..security import bearer_token
@@ -46,24 +47,7 @@ def json_body(schema=None, *, optional: bool = False) -> dict:
 
 
 def page_args() -> tuple[int, int]:
-    def number(name: str, default: int) -> int:
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise BadRequest(_("%(name)s must be a whole number.", name=name)) from None
-        if value < 1:
-            raise BadRequest(_("%(name)s must be at least 1.", name=name))
-        return value
-
-    page = number("page", 1)
-    per_page = min(number("per_page", current_app.config["PER_PAGE"]),
-                   current_app.config["MAX_PER_PAGE"])
-    if page > 10_000_000:
-        raise BadRequest(_("page is too large."))
-    return page, per_page
+    return schemas.page_args(current_app.config["PER_PAGE"], current_app.config["MAX_PER_PAGE"])
 
 
 def page_json(page, schema) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,7 +24,7 @@ from ..escalation.schemas import (
 from ..extensions import db
 from ..models import Thread, User
 from ..models.escalation import ExpertGroup
-from ..schemas import load
+from ..schemas import load_query
 from . import bp, json_body, page_args, reply, signed_in_user
 from .openapi import doc
 
@@ -62,7 +61,7 @@ def escalate(thread_id: int):
 def list_cases():
     user = signed_in_user()
     page, per_page = page_args()
-    args = load(CaseListArgs(), request.args.to_dict())
+    args = load_query(CaseListArgs())
     items, total = service.list_cases(db.session, user, page=page, per_page=per_page, **args)
     return reply({"items": CaseOut(many=True).dump(items), "page": page, "per_page": per_page,
                   "total": total})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from ..lookups import (
     thread_to_view_or_404,
 )
 from ..models import Post, Space, Thread
-from ..schemas import load
+from ..schemas import load_query
 from ..schemas.core import (
     AcceptIn,
     IdeaStatusIn,
@@ -81,7 +80,7 @@ def create_space():
      query=["space", "kind", "tag", "status", "sort"])
 def list_threads():
     page, per_page = page_args()
-    args = load(ThreadListArgs(), request.args.to_dict())
+    args = load_query(ThreadListArgs())
     space = space_or_404(args["space"]) if args["space"] else None
     result = queries.list_threads(db.session, current_user, space=space, kind=args["kind"],
                                   tag=args["tag"], status=args["status"], sort=args["sort"],

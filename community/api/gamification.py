@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from ..gamification.schemas import (
 )
 from ..models import Space
 from ..queries import get_user
-from ..schemas import load
+from ..schemas import load_query
 from ..schemas.core import UserOut
 from . import bp, json_body, page_args, page_json, reply, signed_in_user
 from .accounts import user_json
@@ -53,7 +52,7 @@ def user_reputation(username: str):
 @doc("Points earned this week, this month or all time, on the members or staff track",
      response=StandingOut, paginated=True, query=["period", "track", "space"])
 def leaderboard():
-    args = load(LeaderboardArgs(), request.args.to_dict())
+    args = load_query(LeaderboardArgs())
     space = None
     if args["space"]:
         space = perm.require_space(

@@ -3,27 +3,31 @@ official answers, knowledge articles, edit history and the audit log."""
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db
+from ..lengths import USERNAME_MAX
 from ..lookups import post_or_404, thread_or_404
 from ..models import ModerationItem, Space, Thread
 from ..moderation import audit, flags, knowledge, queue, sanctions, threads
+from ..moderation.schemas import (
+    AuditArgs,
+    FlagIn,
+    ItemActionIn,
+    ModerateIn,
+    OfficialIn,
+    PromoteIn,
+    QueueArgs,
+    SanctionIn,
+)
 from ..queries import get_user
-from ..schemas import In, Schema, Text, fields, validate
+from ..schemas import Schema, fields, load_query
 from ..schemas.core import ThreadOut, UserSummaryOut
 from . import bp, json_body, page_args, reply, signed_in_user
 from .openapi import doc
-
-
-class FlagIn(In):
-    reason = fields.String(required=True, validate=validate.OneOf(
-        ("spam", "offensive", "off_topic", "duplicate", "other")))
-    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class FlagOut(Schema):
@@ -36,11 +40,6 @@ class FlagOut(Schema):
     state = fields.String()
     user = fields.Nested(UserSummaryOut)
     created_at = fields.DateTime()
-
-
-class ItemActionIn(In):
-    action = fields.String(required=True, validate=validate.OneOf(queue.ACTIONS))
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class ItemOut(Schema):
@@ -62,18 +61,6 @@ class ItemOut(Schema):
     author_history = fields.Dict(attribute="history")
 
 
-class ModerateIn(In):
-    action = fields.String(required=True, validate=validate.OneOf(threads.ACTIONS))
-    target = fields.Raw(load_default=None, allow_none=True)
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
-
-
-class SanctionIn(In):
-    action = fields.String(required=True, validate=validate.OneOf(("silence", "suspend", "lift")))
-    days = fields.Integer(load_default=None, allow_none=True, strict=True)
-    reason = Text(load_default="", validate=validate.Length(max=2000))
-
-
 class SanctionOut(Schema):
     id = fields.Integer()
     kind = fields.String()
@@ -81,15 +68,6 @@ class SanctionOut(Schema):
     starts_at = fields.DateTime()
     ends_at = fields.DateTime(allow_none=True)
     lifted_at = fields.DateTime(allow_none=True)
-
-
-class OfficialIn(In):
-    official = fields.Boolean(load_default=True)
-
-
-class PromoteIn(In):
-    space = fields.String(required=True)
-    title = Text(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
 class AuditOut(Schema):
@@ -140,8 +118,8 @@ def flag_thread(thread_id: int):
 @perm.requires(perm.check_moderate)
 def moderation_queue():
     page, per_page = page_args()
-    items, total = queue.list_items(db.session, state=request.args.get("state", "open"),
-                                    page=page, per_page=per_page)
+    items, total = queue.list_items(db.session, **load_query(QueueArgs()), page=page,
+                                    per_page=per_page)
     return reply({"items": [_item_json(i) for i in items], "page": page, "per_page": per_page,
                   "total": total})
 
@@ -167,13 +145,10 @@ def moderation_item(item_id: int):
 @perm.requires(perm.check_view_audit)
 def moderation_audit():
     page, per_page = page_args()
-    raw_id = request.args.get("target_id", "")
-    entries, total = audit.browse(
-        db.session, action=request.args.get("action") or None,
-        actor=(request.args.get("actor") or "")[:30] or None,
-        target_type=request.args.get("target_type") or None,
-        target_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None,
-        page=page, per_page=per_page)
+    args = load_query(AuditArgs())
+    args.pop("since")
+    args["actor"] = (args["actor"] or "")[:USERNAME_MAX] or None
+    entries, total = audit.browse(db.session, **args, page=page, per_page=per_page)
     return reply({"items": AuditOut(many=True).dump(entries), "page": page,
                   "per_page": per_page, "total": total})
 

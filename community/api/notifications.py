@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,10 +18,12 @@ from ..notifications.schemas import (
     PreferenceOut,
     PreferencesIn,
     ReadIn,
+    UnreadArgs,
     UnreadOut,
     WatchIn,
     WatchOut,
 )
+from ..schemas import load_query
 from . import bp, json_body, page_args, reply, signed_in_user
 from .openapi import doc
 
@@ -34,10 +35,8 @@ from .openapi import doc
 def list_notifications():
     user = signed_in_user()
     page, per_page = page_args()
-    unread = request.args.get("unread", "")
-    if unread not in ("", "0", "1", "true", "false"):
-        raise BadRequest(_("unread must be 1 or 0."))
-    items, total = inbox.page(db.session, user, unread_only=unread in ("1", "true"),
+    unread = load_query(UnreadArgs())["unread"]
+    items, total = inbox.page(db.session, user, unread_only=unread,
                               page=page, per_page=per_page)
     return reply({"items": NotificationOut(many=True).dump([inbox.as_json(n) for n in items]),
                   "page": page, "per_page": per_page, "total": total})

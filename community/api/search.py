@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
 from ..extensions import db
+from ..schemas import load_query
 from ..search import guest_limit, service
 from . import bp, page_args, reply
 from .openapi import doc
@@ -30,9 +30,10 @@ class SearchHitOut(Schema):
      response=SearchHitOut, paginated=True,
      query=["q", "space", "kind", "tag", "status", "sort"])
 def search():
-    text = service.clean_query(request.args.get("q"))
+    query = load_query(service.SearchArgs())
+    text = service.clean_query(query.get("q"))
     page, per_page = page_args()
-    filters = service.parse_filters(db.session, current_user, request.args)
+    filters = service.parse_filters(db.session, current_user, query)
     result, suggestion = service.search(db.session, current_user, text, filters,
                                         page=page, per_page=per_page)
     return reply({"items": result.items, "page": result.page, "per_page": result.per_page,
@@ -44,5 +45,5 @@ def search():
 @doc("Up to 5 threads like the title being written", response=SearchHitOut, many=True,
      query=["title"])
 def search_similar():
-    items = service.similar(db.session, current_user, request.args.get("title", ""))
+    items = service.similar(db.session, current_user, load_query(service.SearchArgs())["title"])
     return reply({"items": items})

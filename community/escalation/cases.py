@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import lengths
 from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..models import Thread, User, utcnow
 from ..models.escalation import PRIORITIES, Case, CaseEvent, CaseNote, ExpertGroup
@@ -34,7 +35,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "reopen": {"resolved": "new"},
 }
 ACTIONS = ("start", "wait_customer", "resolve", "reopen")
-NOTE_MAX = 10_000
+NOTE_MAX = lengths.CASE_NOTE_MAX
 
 
 def target_state(case: Case, action: str) -> str:

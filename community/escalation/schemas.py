@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .. import lengths
 from ..models.escalation import CASE_STATES, PRIORITIES
-from ..schemas import In, Text
+from ..schemas import AtMost, In, Text
 from ..schemas.core import UserSummaryOut
 from .cases import ACTIONS
 
@@ -14,7 +15,7 @@ _SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,49}$")
 
 
 class EscalateIn(In):
-    reason = Text(load_default=None, validate=validate.Length(max=500))
+    reason = Text(load_default=None, validate=AtMost(lengths.CASE_REASON_MAX))
     group = Text(load_default=None, validate=validate.Length(max=50))
     priority = Text(load_default="normal", validate=validate.OneOf(PRIORITIES))
 
@@ -27,7 +28,8 @@ class AssignIn(In):
 
 
 class NoteIn(In):
-    body = Text(required=True, validate=validate.Length(min=1, max=10_000))
+    # Empty or too long: add_note says so in the reader's language.
+    body = Text(required=True, validate=AtMost(lengths.CASE_NOTE_MAX))
 
 
 class TransitionIn(In):
@@ -53,6 +55,12 @@ class GroupIn(In):
                           validate=validate.Length(max=200))
     leads = fields.List(Text(validate=validate.Length(max=30)), load_default=list,
                         validate=validate.Length(max=50))
+
+
+class GroupFormIn(GroupIn):
+    """The admin page also says who is away (the API sets it member by member)."""
+    out_of_office = fields.List(Text(validate=validate.Length(max=30)), load_default=list,
+                                validate=validate.Length(max=200))
 
 
 class GroupOut(Schema):

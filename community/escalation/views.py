@@ -3,21 +3,26 @@ the forms of the thread page (ask an expert, reopen, the staff case panel)."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import permissions as perm
-from ..errors import NotFound
+from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..labels import CASE_ACTION_LABELS, CASE_EVENT_LABELS, CASE_STATE_LABELS, PRIORITY_LABELS
 from ..models import Thread, User
 from ..models.escalation import CASE_STATES, PRIORITIES, ExpertGroup
-from ..web.helpers import page_number, thread_url
+from ..schemas import Text, load_form, page_number, query_choices, submitted, validate
+from ..web.helpers import next_param, thread_url
 from . import cases, groups, routing, service
+from .schemas import AssignIn, CaseListArgs, EscalateIn, GroupFormIn, NoteIn, TransitionIn
+
+
+class TriageArgs(CaseListArgs):
+    # Newest first: a case that just came in is never buried under older overdue ones.
+    sort = Text(load_default="opened", validate=validate.OneOf(("due", "opened")))
 
 bp = Blueprint("escalation", __name__)
 
@@ -45,11 +50,8 @@ def my_cases():
 @perm.requires(perm.check_case_access)
 def triage():
     user = current_user._get_current_object()
-    group = request.args.get("group") or None
-    state = request.args.get("state") or None
-    state = state if state in CASE_STATES else None
-    # Newest first: a case that just came in is never buried under older overdue ones.
-    sort = "due" if request.args.get("sort") == "due" else "opened"
+    args = query_choices(TriageArgs())
+    group, state, sort = args["group"], args["state"], args["sort"]
     page = page_number()
     items, total = service.list_cases(db.session, user, state=state, group=group, sort=sort,
                                       page=page, per_page=PER_PAGE)
@@ -63,24 +65,23 @@ def triage():
 @perm.requires(perm.check_case_access)
 def case_page(case_id: int):
     user = current_user._get_current_object()
-    case = service.load_detail(db.session, service.get_case(db.session, user, case_id))
+    return _render_case(service.get_case(db.session, user, case_id))
+
+
+def _render_case(case, *, note_body: str = "", errors=None):
+    case = service.load_detail(db.session, case)
     return render_template("cases/show.html", case=case,
                            suggestions=routing.suggested_experts(db.session, case),
                            groups=list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name))),
                            allowed=[a for a in cases.ACTIONS if case.state in cases.TRANSITIONS[a]],
-                           **_labels())
+                           note_body=note_body, errors=errors or {}, **_labels())
 
 
 def _back(case):
-    target = request.form.get("next") or ""
-    if target == "thread":
+    # "next" here is not a path: the thread panel's forms say "thread" to go back to it.
+    if next_param() == "thread":
         return redirect(thread_url(case.thread), code=303)
     return redirect(url_for("escalation.case_page", case_id=case.id), code=303)
-
-
-def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 @bp.post("/cases/<id:case_id>/assign")
@@ -89,18 +90,17 @@ def _version() -> int | None:
 def assign(case_id: int):
     user = current_user._get_current_object()
     case = service.get_case(db.session, user, case_id)
-    name = (request.form.get("assignee") or "").strip()
+    data = load_form(AssignIn())
+    name = (data["assignee"] or "").strip()
     assignee = None
     if name:
-        assignee = db.session.scalar(select(User).where(User.username_lower == name.lower()[:30]))
+        assignee = db.session.scalar(select(User).where(User.username_lower == name.lower()))
         if assignee is None:
             raise NotFound(_("This user does not exist."))
-    group = service.group_by_slug(db.session, (request.form.get("group") or "").strip()[:50] or None)
-    priority = request.form.get("priority") or None
-    if priority == case.priority:
-        priority = None
+    group = service.group_by_slug(db.session, (data["group"] or "").strip() or None)
+    priority = data["priority"] if data["priority"] != case.priority else None
     cases.assign(db.session, case, by=user, assignee=assignee, group=group, priority=priority,
-                 version=_version())
+                 version=data["version"])
     db.session.commit()
     return _back(case)
 
@@ -111,7 +111,8 @@ def assign(case_id: int):
 def transition(case_id: int):
     user = current_user._get_current_object()
     case = service.get_case(db.session, user, case_id)
-    cases.transition(db.session, case, request.form.get("action", ""), by=user, version=_version())
+    data = load_form(TransitionIn())
+    cases.transition(db.session, case, data["action"], by=user, version=data["version"])
     db.session.commit()
     return _back(case)
 
@@ -122,7 +123,12 @@ def transition(case_id: int):
 def add_note(case_id: int):
     user = current_user._get_current_object()
     case = service.get_case(db.session, user, case_id)
-    cases.add_note(db.session, case, by=user, body=request.form.get("body", ""))
+    try:
+        cases.add_note(db.session, case, by=user, body=load_form(NoteIn())["body"])
+    except ValidationFailed as exc:
+        # Shown on the case page (it has the same form) with the text kept.
+        db.session.rollback()
+        return _render_case(case, note_body=submitted("body")["body"], errors=exc.fields), 422
     db.session.commit()
     return _back(case)
 
@@ -132,9 +138,9 @@ def add_note(case_id: int):
 def escalate(thread_id: int):
     user = current_user._get_current_object()
     thread = perm.require_thread(user, db.session.get(Thread, thread_id))
-    service.escalate(db.session, thread, by=user,
-                     reason=(request.form.get("reason") or "")[:500] or None,
-                     group=(request.form.get("group") or None) if perm.can_work_cases(user) else None)
+    data = load_form(EscalateIn())
+    service.escalate(db.session, thread, by=user, reason=data["reason"],
+                     group=data["group"] if perm.can_work_cases(user) else None)
     db.session.commit()
     return redirect(thread_url(thread), code=303)
 
@@ -154,18 +160,14 @@ def reopen(thread_id: int):
 
 # --- admin: expert groups -----------------------------------------------------------------
 
-def _names(raw: str) -> list[str]:
-    return [n for n in re.split(r"[,\s]+", raw or "") if n][:200]
-
-
 @bp.route("/admin/groups", methods=["GET", "POST"])
 @perm.requires(perm.require_admin)
 def admin_groups():
     user = current_user._get_current_object()
     form, errors, status = {}, {}, 200
     if request.method == "POST":
-        form = request.form.to_dict()
-        status = _save(user, form, None, errors)
+        form = submitted(*_GROUP_FIELDS)
+        status = _save(user, None, errors)
         if status == 303:
             return redirect(url_for("escalation.admin_groups"), code=303)
     items = list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name)))
@@ -185,27 +187,22 @@ def admin_group(slug: str):
             "leads": " ".join(m.user.username for m in group.members if m.is_lead),
             "out_of_office": " ".join(m.user.username for m in group.members if m.out_of_office)}
     if request.method == "POST":
-        form = {**request.form.to_dict(), "slug": group.slug}
-        status = _save(user, form, group, errors)
+        form = {**submitted(*_GROUP_FIELDS), "slug": group.slug}
+        status = _save(user, group, errors)
         if status == 303:
             return redirect(url_for("escalation.admin_group", slug=group.slug), code=303)
     return render_template("escalation/group_edit.html", group=group, form=form,
                            errors=errors), status
 
 
-def _save(user, form: dict, group, errors: dict) -> int:
-    from ..errors import ValidationFailed
-    from ..schemas import load
-    from .schemas import GroupIn
+_GROUP_FIELDS = ("slug", "name", "tags", "spaces", "members", "leads", "out_of_office")
 
+
+def _save(user, group, errors: dict) -> int:
     try:
-        data = load(GroupIn(), {"slug": form.get("slug", ""), "name": form.get("name", ""),
-                                "tags": _names(form.get("tags", "")),
-                                "spaces": _names(form.get("spaces", "")),
-                                "members": _names(form.get("members", "")),
-                                "leads": _names(form.get("leads", ""))})
-        groups.save_group(db.session, by=user, group=group,
-                          out_of_office=_names(form.get("out_of_office", "")), **data)
+        # An existing group keeps its slug (the URL names it).
+        data = load_form(GroupFormIn(), **({"slug": group.slug} if group else {}))
+        groups.save_group(db.session, by=user, group=group, **data)
         db.session.commit()
         return 303
     except ValidationFailed as exc:

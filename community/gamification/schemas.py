@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..schemas import In, Text
+from .. import lengths
+from ..schemas import AtMost, In, Text
 from ..schemas.core import UserSummaryOut
 from .leaderboard import PERIODS, TRACKS
 
@@ -40,7 +41,7 @@ class BadgeDefOut(Schema):
 
 class AmbassadorActionIn(In):
     action = Text(required=True, validate=validate.OneOf(["confirm", "decline", "renew"]))
-    note = Text(load_default=None, validate=validate.Length(max=500))
+    note = Text(load_default=None, validate=AtMost(lengths.AMBASSADOR_NOTE_MAX))
 
 
 class CandidateOut(Schema):

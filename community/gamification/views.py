@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,9 +13,11 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Space
 from ..queries import get_user, readable_spaces
+from ..schemas import load_form, page_number, query_choices
 from . import ambassadors, badges, history
 from .leaderboard import PERIODS, TRACKS, leaderboard
 from .levels import level_for, next_level
+from .schemas import AmbassadorActionIn, LeaderboardArgs
 
 bp = Blueprint("gamification", __name__)
 
@@ -42,28 +44,16 @@ TRACK_LABELS = {"members": _l("Members"), "staff": _l("Staff")}
 TIER_LABELS = {"bronze": _l("Bronze"), "silver": _l("Silver"), "gold": _l("Gold")}
 
 
-def _page() -> int:
-    try:
-        return min(max(int(request.args.get("page", "1")), 1), 10_000_000)
-    except ValueError:
-        return 1
-
-
-def _choice(name: str, allowed, default: str) -> str:
-    value = request.args.get(name)
-    return value if value in allowed else default
-
-
 @bp.get("/leaderboard")
 def leaderboard_page():
-    period = _choice("period", PERIODS, "week")
-    track = _choice("track", TRACKS, "members")
-    slug = (request.args.get("space") or "").strip()[:50]
+    args = query_choices(LeaderboardArgs())
+    period, track = args["period"], args["track"]
+    slug = (args["space"] or "").strip()
     space = None
     if slug:
         space = perm.require_space(current_user,
                                    db.session.scalar(select(Space).where(Space.slug == slug)))
-    page = leaderboard(db.session, period=period, track=track, space=space, page=_page(),
+    page = leaderboard(db.session, period=period, track=track, space=space, page=page_number(),
                        per_page=current_app.config["PER_PAGE"])
     return render_template(
         "gamification/leaderboard.html", page=page, period=period, track=track, space=space,
@@ -99,16 +89,14 @@ def ambassador_action(username: str):
     user = get_user(db.session, username[:30])
     if user is None:
         raise NotFound(_("This person does not exist."))
-    action = request.form.get("action")
-    note = (request.form.get("note") or "")[:500]
-    if action == "decline":
+    data = load_form(AmbassadorActionIn())
+    note = data["note"] or ""
+    if data["action"] == "decline":
         ambassadors.decline(db.session, user, by=current_user, note=note)
         message = _("%(name)s was not confirmed this time.", name=user.display_name)
-    elif action in ("confirm", "renew"):
+    else:
         ambassadors.confirm(db.session, user, by=current_user, note=note)
         message = _("%(name)s is an ambassador.", name=user.display_name)
-    else:
-        abort(400)
     db.session.commit()
     flash(message)
     return redirect(url_for("gamification.ambassadors_page"), code=303)

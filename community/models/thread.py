@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..lengths import TAG_MAX, TITLE_MAX
 from .base import UTCDateTime, utcnow
 from .space import Space
 from .user import User
@@ -35,7 +36,7 @@ thread_tag = Table(
 
 class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(35), unique=True)
+    name: Mapped[str] = mapped_column(String(TAG_MAX), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -43,7 +44,7 @@ class Thread(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("space.id"))
     kind: Mapped[str] = mapped_column(String(12))
-    title: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -138,7 +139,7 @@ class Revision(db.Model):
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     editor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    title: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
     tags: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,7 +3,7 @@ forms on thread pages (flag, moderate, official answer, promote, sanction, histo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,32 +11,41 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import permissions as perm
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
+from ..lengths import USERNAME_MAX
 from ..lookups import post_or_404, thread_or_404
 from ..models import ModerationItem, Space, Thread, WatchedWord
 from ..queries import get_user
-from ..web.helpers import redirect_next
+from ..schemas import load_form, page_number, query_choices, submitted
+from ..web.helpers import next_param, redirect_next
 from . import audit, flags, knowledge, queue, sanctions, threads, words
+from .schemas import (
+    AuditArgs,
+    FlagIn,
+    ItemActionIn,
+    ModerateIn,
+    OfficialIn,
+    PromoteIn,
+    QueueArgs,
+    SanctionIn,
+    WordsFormIn,
+)
 
 bp = Blueprint("moderation", __name__)
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 def _back(thread_id: int | None = None):
     fallback = f"/threads/{thread_id}" if thread_id else url_for("moderation.queue_page")
-    return redirect_next(request.form.get("next"), fallback)
+    return redirect_next(next_param(), fallback)
 
 
 @bp.get("/moderation")
 @perm.requires(perm.require_moderator)
 def queue_page():
-    state = request.args.get("state", "open")
-    items, total = queue.list_items(db.session, state=state, page=_page(), per_page=20)
+    state = query_choices(QueueArgs())["state"]
+    page = page_number()
+    items, total = queue.list_items(db.session, state=state, page=page, per_page=20)
     rows = []
     item_flags = queue.flags_for(db.session, items)
     for item in items:
@@ -45,7 +54,7 @@ def queue_page():
                      "flags": item_flags[item.id],
                      "history": queue.author_history(db.session, item.author_id)})
     return render_template("moderation/queue.html", rows=rows, total=total, state=state,
-                           page=_page())
+                           page=page)
 
 
 @bp.post("/moderation/items/<id:item_id>")
@@ -54,8 +63,7 @@ def item_action(item_id: int):
     item = db.session.get(ModerationItem, item_id)
     if item is None:
         raise NotFound(_("This item does not exist."))
-    queue.act(db.session, item, by=current_user, action=request.form.get("action", ""),
-              reason=(request.form.get("reason") or "")[:1000] or None)
+    queue.act(db.session, item, by=current_user, **load_form(ItemActionIn()))
     db.session.commit()
     flash(_("Done."))
     return redirect(url_for("moderation.queue_page"), code=303)
@@ -64,54 +72,46 @@ def item_action(item_id: int):
 @bp.get("/moderation/audit")
 @perm.requires(perm.require_moderator)
 def audit_page():
-    since = None
-    raw_since = request.args.get("since", "")
-    if raw_since:
-        try:
-            from datetime import UTC
-
-            since = datetime.fromisoformat(raw_since).replace(tzinfo=UTC)
-        except ValueError:
-            since = None
-    target_id = request.args.get("target_id", "")
-    entries, total = audit.browse(
-        db.session, action=request.args.get("action") or None,
-        actor=(request.args.get("actor") or "")[:30] or None,
-        target_type=request.args.get("target_type") or None,
-        target_id=int(target_id) if target_id.isdigit() and len(target_id) < 10 else None,
-        since=since, page=_page())
+    # A filter that is not valid (a mistyped id or date) is left out, as the form shows.
+    args = query_choices(AuditArgs())
+    day = args.pop("since")
+    since = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    args["actor"] = (args["actor"] or "")[:USERNAME_MAX] or None
+    page = page_number()
+    entries, total = audit.browse(db.session, **args, since=since, page=page)
+    shown = {k: str(v) for k, v in {**args, "since": day}.items() if v is not None}
     return render_template("moderation/audit.html", entries=entries, total=total,
-                           actions=audit.actions(db.session), args=request.args, page=_page())
+                           actions=audit.actions(db.session), args=shown, page=page)
 
 
 @bp.route("/moderation/words", methods=["GET", "POST"])
 @perm.requires(perm.require_admin)
 def words_page():
-    error = None
+    error, errors = None, {}
+    form = submitted("word", "action", "replacement")
     if request.method == "POST":
         try:
-            if request.form.get("delete"):
-                row = db.session.get(WatchedWord, int(request.form["delete"])) \
-                    if request.form["delete"].isdigit() else None
+            data = load_form(WordsFormIn())
+            if data["delete"]:
+                row = db.session.get(WatchedWord, data["delete"])
                 if row is not None:
                     words.remove_word(db.session, row, by_id=current_user.id)
-            elif "csv" in request.files or request.form.get("csv_text"):
+            elif "csv" in request.files or data["csv_text"]:
                 upload = request.files.get("csv")
-                data = upload.read() if upload else request.form.get("csv_text", "")
-                n = words.import_csv(db.session, data, by_id=current_user.id)
+                n = words.import_csv(db.session, upload.read() if upload else data["csv_text"],
+                                     by_id=current_user.id)
                 flash(_("%(n)s words imported.", n=n))
             else:
-                words.add_word(db.session, word=request.form.get("word", ""),
-                               action=request.form.get("action", ""),
-                               replacement=request.form.get("replacement"),
-                               by_id=current_user.id)
+                words.add_word(db.session, word=data["word"], action=data["action"],
+                               replacement=data["replacement"], by_id=current_user.id)
             db.session.commit()
             return redirect(url_for("moderation.words_page"), code=303)
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
+            errors = exc.fields if isinstance(exc, ValidationFailed) else {}
     return render_template("moderation/words.html", words=words.all_words(db.session),
-                           error=error), 422 if error else 200
+                           error=error, errors=errors, form=form), 422 if error else 200
 
 
 @bp.get("/moderation/words.csv")
@@ -133,8 +133,7 @@ def admin_page():
 @perm.signed_in
 def flag_thread(thread_id: int):
     thread = thread_or_404(thread_id)
-    flags.flag(db.session, thread, by=current_user, reason=request.form.get("reason", ""),
-               note=(request.form.get("note") or None))
+    flags.flag(db.session, thread, by=current_user, **load_form(FlagIn()))
     db.session.commit()
     flash(_("Thank you: moderators will look at it."))
     return _back(thread.id)
@@ -145,8 +144,7 @@ def flag_thread(thread_id: int):
 def flag_post(post_id: int):
     post = post_or_404(post_id)
     thread_id = post.thread_id
-    flags.flag(db.session, post, by=current_user, reason=request.form.get("reason", ""),
-               note=(request.form.get("note") or None))
+    flags.flag(db.session, post, by=current_user, **load_form(FlagIn()))
     db.session.commit()
     flash(_("Thank you: moderators will look at it."))
     return _back(thread_id)
@@ -156,12 +154,10 @@ def flag_post(post_id: int):
 @perm.signed_in
 def moderate_thread(thread_id: int):
     thread = thread_or_404(thread_id)
-    action = request.form.get("action", "")
-    threads.moderate(db.session, thread, by=current_user, action=action,
-                     target=request.form.get("target") or None,
-                     reason=(request.form.get("reason") or None))
+    data = load_form(ModerateIn())
+    threads.moderate(db.session, thread, by=current_user, **data)
     db.session.commit()
-    if action == "merge":
+    if data["action"] == "merge":
         return redirect(f"/threads/{threads.redirect_target(db.session, thread_id)}", code=303)
     return _back(thread_id)
 
@@ -172,7 +168,7 @@ def official(post_id: int):
     post = post_or_404(post_id)
     thread_id = post.thread_id
     knowledge.mark_official(db.session, post, by=current_user,
-                            official=request.form.get("official", "1") == "1")
+                            official=load_form(OfficialIn())["official"])
     db.session.commit()
     return _back(thread_id)
 
@@ -181,7 +177,7 @@ def official(post_id: int):
 @perm.signed_in
 def promote(thread_id: int):
     thread = thread_or_404(thread_id)
-    space = db.session.scalar(select(Space).where(Space.slug == request.form.get("space", "")))
+    space = db.session.scalar(select(Space).where(Space.slug == load_form(PromoteIn())["space"]))
     if space is None:
         raise NotFound(_("This space does not exist."))
     article = knowledge.promote(db.session, thread, by=current_user, space=space)
@@ -212,10 +208,7 @@ def sanction_user(username: str):
     target = get_user(db.session, username[:30])
     if target is None:
         raise NotFound(_("This person does not exist."))
-    raw_days = request.form.get("days", "")
-    sanctions.sanction(db.session, target, by=current_user, action=request.form.get("action", ""),
-                       reason=request.form.get("reason", ""),
-                       days=int(raw_days) if raw_days.isdigit() and len(raw_days) < 6 else None)
+    sanctions.sanction(db.session, target, by=current_user, **load_form(SanctionIn()))
     db.session.commit()
     flash(_("Done."))
     return redirect(url_for("pages.profile", username=target.username), code=303)

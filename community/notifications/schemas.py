@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
+from .. import lengths
 from ..models.notification import EMAIL_MODES
-from ..schemas import In, Schema, Text, fields
+from ..schemas import AtMost, In, Schema, Text, fields
 from ..schemas.core import UserSummaryOut
 
 
@@ -29,16 +31,20 @@ class ReadIn(In):
     all = fields.Boolean(truthy={True}, falsy={False}, load_default=False)
 
 
+class UnreadArgs(In):
+    unread = fields.Boolean(load_default=False)
+
+
 class UnreadOut(Schema):
     unread = fields.Integer()
 
 
 class WatchIn(In):
-    query = Text(load_default="", validate=validate.Length(max=256))
-    tags = fields.List(Text(validate=validate.Length(max=35)), load_default=list,
-                       validate=validate.Length(max=10))
-    spaces = fields.List(Text(validate=validate.Length(max=50)), load_default=list,
-                         validate=validate.Length(max=20))
+    query = Text(load_default="", validate=AtMost(lengths.SEARCH_QUERY_MAX))
+    tags = fields.List(Text(validate=AtMost(lengths.TAG_MAX)), load_default=list,
+                       validate=validate.Length(max=10, error=_l("Use at most {max} tags.")))
+    spaces = fields.List(Text(validate=AtMost(50)), load_default=list,
+                         validate=validate.Length(max=20, error=_l("Use at most {max} spaces.")))
 
 
 class WatchOut(Schema):
@@ -73,6 +79,26 @@ class PreferenceIn(In):
 class PreferencesIn(In):
     items = fields.List(fields.Nested(PreferenceIn), required=True,
                         validate=validate.Length(min=1, max=50))
+
+
+class PreferencesFormIn(PreferencesIn):
+    """The preferences page: per notification, an ``email-<verb>`` choice and an
+    ``in_app-<verb>`` box (sent only when ticked), read as the API's ``items``."""
+
+    @staticmethod
+    def from_form(form) -> dict:
+        verbs = [key.removeprefix("email-") for key in form if key.startswith("email-")]
+        return {"items": [{"verb": verb, "in_app": form.get(f"in_app-{verb}") == "1",
+                           "email": form.get(f"email-{verb}")} for verb in verbs]}
+
+
+class ListArgs(In):
+    filter = Text(load_default="all", validate=validate.OneOf(("all", "unread")))
+    saved = fields.Boolean(load_default=False)
+
+
+class FollowFormIn(In):
+    follow = fields.Boolean(load_default=True)
 
 
 class PreferenceOut(Schema):

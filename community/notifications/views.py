@@ -12,8 +12,10 @@ from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Thread, Watch
-from ..web.helpers import page_number, redirect_next
+from ..schemas import load_form, page_number, query_choices, submitted
+from ..web.helpers import next_param, redirect_next
 from . import follows, inbox, preferences, watches
+from .schemas import FollowFormIn, ListArgs, PreferencesFormIn, ReadIn, WatchIn
 
 bp = Blueprint("notifications", __name__)
 PER_PAGE = 30
@@ -42,7 +44,7 @@ def _groups(items) -> list[dict]:
 @bp.get("/notifications")
 @perm.signed_in
 def index():
-    unread_only = request.args.get("filter") == "unread"
+    unread_only = query_choices(ListArgs())["filter"] == "unread"
     page = page_number()
     items, total = inbox.page(db.session, current_user, unread_only=unread_only, page=page,
                               per_page=PER_PAGE)
@@ -55,14 +57,10 @@ def index():
 @bp.post("/notifications/read")
 @perm.signed_in
 def mark_read():
-    ids = []
-    for raw in request.form.getlist("id"):
-        if raw.isdigit() and len(raw) < 19:
-            ids.append(int(raw))
-    inbox.mark_read(db.session, current_user, ids=ids, all_=request.form.get("all") == "1")
+    data = load_form(ReadIn())
+    inbox.mark_read(db.session, current_user, ids=data.get("ids", []), all_=data["all"])
     db.session.commit()
-    target = request.form.get("next")
-    return redirect_next(target, url_for("notifications.index"))
+    return redirect_next(next_param(), url_for("notifications.index"))
 
 
 @bp.route("/notifications/preferences", methods=["GET", "POST"])
@@ -70,12 +68,8 @@ def mark_read():
 def prefs():
     errors = None
     if request.method == "POST":
-        changes = []
-        for verb in preferences.visible_verbs(current_user):
-            changes.append({"verb": verb.name,
-                            "in_app": request.form.get(f"in_app-{verb.name}") == "1",
-                            "email": request.form.get(f"email-{verb.name}", verb.email)})
         try:
+            changes = load_form(PreferencesFormIn())["items"]
             preferences.update(db.session, by=current_user, changes=changes)
             db.session.commit()
             return redirect_next(url_for("notifications.prefs", saved=1))
@@ -84,7 +78,8 @@ def prefs():
             errors = exc.fields
     return render_template("notifications/preferences.html",
                            items=preferences.list_for(db.session, current_user),
-                           saved=request.args.get("saved") == "1", errors=errors)
+                           saved=query_choices(ListArgs())["saved"], errors=errors), \
+        422 if errors else 200
 
 
 @bp.route("/watches", methods=["GET", "POST"])
@@ -92,10 +87,9 @@ def prefs():
 def watch_list():
     errors, form, status = None, {"query": "", "tags": "", "spaces": ""}, 200
     if request.method == "POST":
-        form = {k: request.form.get(k, "")[:1000] for k in form}
+        form = submitted(*form)
         try:
-            watches.create_watch(db.session, by=current_user, query=form["query"],
-                                 tags=form["tags"], spaces=form["spaces"])
+            watches.create_watch(db.session, by=current_user, **load_form(WatchIn()))
             db.session.commit()
             return redirect_next(url_for("notifications.watch_list"))
         except ValidationFailed as exc:
@@ -120,12 +114,12 @@ def delete_watch(watch_id: int):
 def follow_thread(thread_id: int):
     """The thread page's follow button (a form; the API has PUT/DELETE)."""
     thread = perm.require_thread(current_user, db.session.get(Thread, thread_id))
-    if request.form.get("follow") == "0":
+    if not load_form(FollowFormIn())["follow"]:
         follows.unfollow_thread(db.session, thread, by=current_user)
     else:
         follows.follow_thread(db.session, thread, by=current_user)
     db.session.commit()
-    return redirect_next(request.form.get("next"), f"/threads/{thread.id}")
+    return redirect_next(next_param(), f"/threads/{thread.id}")
 
 
 def is_following_thread(thread) -> bool:

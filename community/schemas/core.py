@@ -5,20 +5,21 @@ from __future__ import annotations
 from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
+from .. import lengths as L
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, VISIBILITIES
-from . import In, Text
+from . import AtMost, In, Text
 
 
 class RegisterIn(In):
-    username = Text(required=True, validate=validate.Length(max=30))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    username = Text(required=True, validate=AtMost(L.USERNAME_MAX))
+    email = fields.Email(required=True, validate=AtMost(L.EMAIL_MAX))
     password = Text(required=True)
-    display_name = Text(load_default=None, validate=validate.Length(max=80))
+    display_name = Text(load_default=None, validate=AtMost(L.DISPLAY_NAME_MAX))
 
 
 class TokenIn(In):
-    login = Text(required=True, validate=validate.Length(max=254))
-    password = Text(required=True, validate=validate.Length(max=1000))
+    login = Text(required=True, validate=AtMost(L.EMAIL_MAX))
+    password = Text(required=True, validate=AtMost(L.PASSWORD_MAX))
 
 
 class SpaceIn(In):
@@ -62,20 +63,20 @@ class PasswordChangeIn(In):
 class ThreadIn(In):
     space = Text(required=True)
     kind = Text(required=True, validate=validate.OneOf(KINDS))
-    title = Text(required=True, validate=validate.Length(max=1000))
-    body = Text(required=True, validate=validate.Length(max=100_000))
-    tags = fields.List(Text(validate=validate.Length(max=100)), load_default=list,
-                       validate=validate.Length(max=20))
+    title = Text(required=True, validate=AtMost(L.TITLE_MAX))
+    body = Text(required=True, validate=AtMost(L.TEXT_CAP))
+    tags = fields.List(Text(validate=AtMost(L.TAG_MAX)), load_default=list,
+                       validate=validate.Length(max=L.TAGS_MAX))
 
 
 class ThreadPatchIn(In):
-    title = Text(validate=validate.Length(max=1000))
-    body = Text(validate=validate.Length(max=100_000))
-    tags = fields.List(Text(validate=validate.Length(max=100)), validate=validate.Length(max=20))
+    title = Text(validate=AtMost(L.TITLE_MAX))
+    body = Text(validate=AtMost(L.TEXT_CAP))
+    tags = fields.List(Text(validate=AtMost(L.TAG_MAX)), validate=validate.Length(max=L.TAGS_MAX))
 
 
 class PostIn(In):
-    body = Text(required=True, validate=validate.Length(max=100_000))
+    body = Text(required=True, validate=AtMost(L.TEXT_CAP))
 
 
 class VoteIn(In):
@@ -88,7 +89,7 @@ class AcceptIn(In):
 
 class IdeaStatusIn(In):
     status = Text(required=True, validate=validate.OneOf(IDEA_STATUSES))
-    note = Text(load_default=None, validate=validate.Length(max=2000))
+    note = Text(load_default=None, validate=AtMost(L.IDEA_NOTE_MAX))
 
 
 class ThreadListArgs(In):

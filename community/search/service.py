@@ -17,17 +17,19 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, load_only
 
+from .. import lengths
 from .. import permissions as perm
 from ..errors import BadRequest
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Post, SearchMiss, Space, Thread
 from ..queries import Page
+from ..schemas import In, fields
 from .analysis import strip_controls
 from .base import IndexUnavailable, SearchRequest, SearchUnavailable
 from .snippets import fragment, plain, words_for
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY = 256
+MAX_QUERY = lengths.SEARCH_QUERY_MAX
 SORTS = ("relevance", "recent", "votes")
 STATUSES = ("solved", "unsolved", *QUESTION_STATUSES, *IDEA_STATUSES)
 
@@ -51,6 +53,19 @@ def clean_query(raw: str | None) -> str:
     if not text:
         raise BadRequest(_("Type something to search for."), {"q": [_("Type something to search for.")]})
     return text
+
+
+class SearchArgs(In):
+    """The query string of /search and GET /api/v1/search, as text: ``clean_query`` and
+    ``parse_filters`` check it (a 400 naming the field, as the API documents; control
+    characters are stripped, not refused)."""
+    q = fields.String()  # absent (the empty search page) is not the same as empty
+    space = fields.String(load_default=None)
+    kind = fields.String(load_default=None)
+    tag = fields.String(load_default=None)
+    status = fields.String(load_default=None)
+    sort = fields.String(load_default=None)
+    title = fields.String(load_default="")  # /search/similar
 
 
 def parse_filters(session: Session, user, args) -> Filters:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 
 from ..errors import BadRequest
 from ..extensions import db
 from ..queries import readable_spaces
+from ..schemas import PageArgs, load_query, query_choices
 from ..web.helpers import slugify
 from . import guest_limit, service
 
@@ -22,18 +23,21 @@ def _url(item: dict) -> str:
 @bp.get("/search")
 @guest_limit
 def results():
-    from ..api import page_args
-
     spaces = readable_spaces(db.session, current_user)
-    args = {k: request.args.get(k, "") for k in ("q", "space", "kind", "tag", "status", "sort")}
+    query = load_query(service.SearchArgs())
+    args = {k: query.get(k) or "" for k in ("q", "space", "kind", "tag", "status", "sort")}
     context = {"args": args, "spaces": spaces, "page": None, "suggestion": None,
                "message": None, "statuses": service.STATUSES}
-    if "q" not in request.args:
+    if "q" not in query:
         return render_template("search/results.html", **context)
+    # The page number as every page reads it (page 1 if it is not one).
+    paging = query_choices(PageArgs())
+    page = paging["page"]
+    per_page = min(paging["per_page"] or current_app.config["PER_PAGE"],
+                   current_app.config["MAX_PER_PAGE"])
     try:
         text = service.clean_query(args["q"])
-        page, per_page = page_args()
-        filters = service.parse_filters(db.session, current_user, request.args)
+        filters = service.parse_filters(db.session, current_user, query)
     except BadRequest as exc:
         return render_template("search/results.html", **{**context, "message": exc.message}), 400
     result, suggestion = service.search(db.session, current_user, text, filters,

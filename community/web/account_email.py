@@ -10,11 +10,11 @@ from .. import permissions as perm
 from ..errors import BadRequest, PermissionDenied, ValidationFailed
 from ..extensions import db, limiter
 from ..ratelimit import RateLimited
-from ..schemas import load
+from ..schemas import load, load_form, submitted
 from ..schemas.core import EmailIn, PasswordResetIn, TokenLinkIn
 from ..services import account_email
 from .auth import sign_in
-from .helpers import safe_next
+from .helpers import next_param, safe_next
 
 bp = Blueprint("account_email", __name__)
 
@@ -33,11 +33,11 @@ def _email_errors(exc: ValidationFailed) -> dict:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():
-    email = request.form.get("email", "")
     if request.method == "GET":
         return render_template("auth/forgot_password.html", email="", errors={}, sent=False)
+    email = submitted("email")["email"]
     try:
-        data = load(EmailIn(), {"email": email})
+        data = load_form(EmailIn())
         account_email.request_password_reset(db.session, data["email"],
                                              address=request.remote_addr or "unknown")
     except ValidationFailed as exc:
@@ -61,8 +61,7 @@ def reset_password(token: str):
         return render_template("auth/reset_password.html", token=token, valid=valid,
                                errors={}), 200 if valid else 400
     try:
-        data = load(PasswordResetIn(), {"token": token,
-                                        "password": request.form.get("password", "")})
+        data = load_form(PasswordResetIn(), token=token)
         user = account_email.reset_password(db.session, data["token"], data["password"])
     except BadRequest:
         db.session.rollback()
@@ -107,7 +106,7 @@ def verify_email(token: str):
 @bp.post("/verify-email/send")
 @perm.signed_in
 def resend_verification():
-    back = safe_next(request.form.get("next"), url_for("account_email.settings_email"))
+    back = safe_next(next_param(), url_for("account_email.settings_email"))
     try:
         sent = account_email.resend_verification(db.session, current_user)
     except RateLimited as exc:
@@ -125,9 +124,9 @@ def settings_email():
     user = current_user
     if request.method == "GET":
         return render_template("settings/email.html", email="", errors={})
-    email = request.form.get("email", "")
+    email = submitted("email")["email"]
     try:
-        data = load(EmailIn(), {"email": email})
+        data = load_form(EmailIn())
     except ValidationFailed as exc:
         return render_template("settings/email.html", email=email,
                                errors=_email_errors(exc)), 422

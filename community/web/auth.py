@@ -10,12 +10,16 @@ from flask_wtf.csrf import generate_csrf
 from ..errors import PermissionDenied, ValidationFailed
 from ..extensions import db, limiter
 from ..ratelimit import RateLimited
-from ..schemas import load
+from ..schemas import In, Text, load_form, submitted
 from ..schemas.core import RegisterIn, TokenIn
 from ..services import account_email, accounts
-from .helpers import redirect_next
+from .helpers import next_param, redirect_next
 
 bp = Blueprint("auth", __name__)
+
+
+class LanguageIn(In):
+    lang = Text(load_default="")
 
 
 def sign_in(user) -> None:
@@ -31,15 +35,15 @@ def sign_in(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = request.values.get("next", "")
+    next_url = next_param()
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect_next(next_url)
         return render_template("auth/login.html", next=next_url, login_value="", error=None)
-    login_value = request.form.get("login", "")
+    login_value = submitted("login")["login"]
     user = None
     try:
-        data = load(TokenIn(), {"login": login_value, "password": request.form.get("password", "")})
+        data = load_form(TokenIn())
     except ValidationFailed:
         data = None
     if data is not None:
@@ -69,15 +73,14 @@ def login():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
-    next_url = request.values.get("next", "")
-    form = {k: request.form.get(k, "") for k in ("username", "email", "display_name")}
+    next_url = next_param()
+    form = submitted("username", "email", "display_name")
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect_next(next_url)
         return render_template("auth/register.html", next=next_url, form=form, errors={})
     try:
-        data = load(RegisterIn(), {**form, "password": request.form.get("password", ""),
-                                   "display_name": form["display_name"] or None})
+        data = load_form(RegisterIn())
         user = accounts.register_user(db.session, **data, self_registration=True)
         account_email.queue_verification(db.session, user)
     except ValidationFailed as exc:
@@ -111,11 +114,11 @@ def csrf_token():
 
 @bp.post("/lang")
 def set_language():
-    lang = request.form.get("lang", "")
+    lang = load_form(LanguageIn())["lang"]
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
             # Kept on the account: its toasts and emails, and its other browsers, follow.
             accounts.set_locale(current_user, lang)
             db.session.commit()
-    return redirect_next(request.form.get("next"))
+    return redirect_next(next_param())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,8 +16,8 @@ from ..extensions import db
 from ..lookups import post_or_404, thread_or_404, thread_to_view_or_404
 from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..moderation import limits
-from ..schemas import load
-from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
+from ..schemas import In, Text, fields, load_form, query_choices, submitted, validate
+from ..schemas.core import AcceptIn, IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn, VoteIn
 from ..services import threads, votes
 from . import page_cache
 from .helpers import thread_url
@@ -27,8 +25,16 @@ from .helpers import thread_url
 bp = Blueprint("content", __name__)
 
 
-def _tags(raw: str) -> list[str]:
-    return [t for t in re.split(r"[,\s]+", raw or "") if t]
+class AskArgs(In):
+    """/ask?space=…&kind=…: links that open the form with a space or a kind chosen."""
+    space = Text(load_default="")
+    kind = Text(load_default="question", validate=validate.OneOf(KINDS))
+
+
+class VoteFormIn(VoteIn):
+    # The buttons send 0 to take a vote back (the API has DELETE for that).
+    value = fields.Integer(required=True, strict=True,
+                           validate=validate.OneOf([1, -1, 0], error=_l("Use 1 or -1.")))
 
 
 def _thread_content(thread: Thread, *, errors=None, answer_body: str = "") -> str:
@@ -84,24 +90,17 @@ def thread(thread_id: int, slug: str | None = None):
 def ask():
     spaces = [s for s in queries.readable_spaces(db.session, current_user)
               if perm.can_post_in_space(current_user, s)]
-    form = {
-        "space": request.values.get("space", ""),
-        "kind": request.values.get("kind", "question"),
-        "title": request.form.get("title", ""),
-        "body": request.form.get("body", ""),
-        "tags": request.form.get("tags", ""),
-    }
-    if form["kind"] not in KINDS:
-        form["kind"] = "question"
     if request.method == "GET":
+        form = {**query_choices(AskArgs()), "title": "", "body": "", "tags": ""}
         return render_template("threads/ask.html", spaces=spaces, form=form, errors={})
+    form = submitted("space", "kind", "title", "body", "tags")
     try:
         limits.check_request()
     except limits.RateLimited as exc:
         return render_template("threads/ask.html", spaces=spaces, form=form, errors={},
                                message=_flood_message(exc)), 429, _retry_after(exc)
     try:
-        data = load(ThreadIn(), {**form, "tags": _tags(form["tags"])})
+        data = load_form(ThreadIn())
         space = db.session.scalar(select(Space).where(Space.slug == data.pop("space")))
         if space is None or not perm.can_post_in_space(current_user, space):
             raise ValidationFailed(_("Choose a space you can post in."),
@@ -119,7 +118,7 @@ def ask():
 @perm.requires(found_first=thread_or_404)
 def answer(thread_id: int):
     thread = thread_or_404(thread_id)
-    body = request.form.get("body", "")
+    body = submitted("body")["body"]
     try:
         limits.check_request()
     except limits.RateLimited as exc:
@@ -127,7 +126,7 @@ def answer(thread_id: int):
                                       answer_body=body)
         return page, status, _retry_after(exc)
     try:
-        data = load(PostIn(), {"body": body})
+        data = load_form(PostIn())
         post = threads.create_post(db.session, thread, by=current_user, body=data["body"])
     except ValidationFailed as exc:
         db.session.rollback()
@@ -141,15 +140,12 @@ def answer(thread_id: int):
 def edit_thread(thread_id: int):
     thread = thread_or_404(thread_id)
     perm.check_edit_thread(current_user, thread)
-    form = {
-        "title": request.form.get("title", thread.title),
-        "body": request.form.get("body", thread.body),
-        "tags": request.form.get("tags", " ".join(t.name for t in thread.tags)),
-    }
+    form = submitted(title=thread.title, body=thread.body,
+                     tags=" ".join(t.name for t in thread.tags))
     if request.method == "GET":
         return render_template("threads/edit.html", thread=thread, form=form, errors={})
     try:
-        data = load(ThreadPatchIn(), {**form, "tags": _tags(form["tags"])})
+        data = load_form(ThreadPatchIn())
         threads.edit_thread(db.session, thread, by=current_user, **data)
     except ValidationFailed as exc:
         db.session.rollback()
@@ -164,11 +160,11 @@ def edit_thread(thread_id: int):
 def edit_post(post_id: int):
     post = post_or_404(post_id)
     perm.check_edit_post(current_user, post)
-    body = request.form.get("body", post.body)
+    body = submitted(body=post.body)["body"]
     if request.method == "GET":
         return render_template("threads/edit_post.html", post=post, body=body, errors={})
     try:
-        data = load(PostIn(), {"body": body})
+        data = load_form(PostIn())
         threads.edit_post(db.session, post, by=current_user, body=data["body"])
     except ValidationFailed as exc:
         db.session.rollback()
@@ -200,8 +196,7 @@ def restore_post(post_id: int):
 @perm.requires(found_first=thread_or_404)
 def accept(thread_id: int):
     thread = thread_or_404(thread_id)
-    raw = request.form.get("post_id", "")
-    post = db.session.get(Post, int(raw)) if raw.isdigit() and len(raw) < 18 else None
+    post = db.session.get(Post, load_form(AcceptIn())["post_id"])
     if post is None or post.thread_id != thread.id:
         raise NotFound(_("This answer does not exist."))
     votes.accept_answer(db.session, thread, post, by=current_user)
@@ -222,8 +217,7 @@ def unaccept(thread_id: int):
 @perm.requires(found_first=thread_or_404)
 def idea_status(thread_id: int):
     thread = thread_or_404(thread_id)
-    data = load(IdeaStatusIn(), {"status": request.form.get("status", ""),
-                                 "note": request.form.get("note") or None})
+    data = load_form(IdeaStatusIn())
     threads.set_idea_status(db.session, thread, by=current_user, **data)
     db.session.commit()
     return redirect(thread_url(thread), code=303)
@@ -231,16 +225,12 @@ def idea_status(thread_id: int):
 
 def _vote(target, thread: Thread, anchor: str):
     as_json = asks_for_json()
-    raw = request.form.get("value", "")
     try:
-        if raw == "0":
+        my_vote = load_form(VoteFormIn())["value"]
+        if my_vote == 0:
             score = votes.remove_vote(db.session, target, by=current_user)
-            my_vote = 0
-        elif raw in ("1", "-1"):
-            my_vote = int(raw)
-            score = votes.cast_vote(db.session, target, by=current_user, value=my_vote)
         else:
-            raise ValidationFailed(_("A vote is 1 or -1."), {"value": [_("Use 1 or -1.")]})
+            score = votes.cast_vote(db.session, target, by=current_user, value=my_vote)
     except DomainError as exc:
         db.session.rollback()
         if as_json:

@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlsplit
 from flask import redirect, request, url_for
 from markupsafe import Markup
 
+from .. import lengths, sso
 from .. import permissions as perm
-from .. import sso
 from ..labels import (
     KIND_LABELS,
     LEVEL_LABELS,
@@ -61,21 +61,18 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     return target if is_safe_next(target) else (default or url_for("pages.home"))
 
 
+def next_param() -> str:
+    """``?next=`` or the form's ``next``: where to go afterwards. Only ever used through
+    ``safe_next``/``redirect_next`` (or put back in a form), so it needs no schema."""
+    return request.values.get("next", "")
+
+
 def redirect_next(target: str | None, default: str | None = None):
     return redirect(safe_next(target, default), code=303)
 
 
 def current_path() -> str:
     return request.full_path.rstrip("?") if request.query_string else request.path
-
-
-def page_number() -> int:
-    raw = request.args.get("page", "1")
-    try:
-        value = int(raw)
-    except ValueError:
-        return 1
-    return min(max(value, 1), 10_000_000)
 
 
 def bdi(value) -> Markup:
@@ -102,6 +99,7 @@ def init_app(app) -> None:
         label_for=label_for,
         sso_configured=sso.configured,
         KIND_LABELS=KIND_LABELS,
+        LENGTHS=lengths.as_dict(),
         SORT_LABELS=SORT_LABELS,
     )
     env.filters["slugify"] = slugify

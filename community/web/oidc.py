@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, render_template, session, url_for
 from sqlalchemy.exc import IntegrityError
 
 from .. import database, permissions, sso
@@ -10,7 +10,7 @@ from ..errors import PermissionDenied
 from ..extensions import db
 from ..sso import accounts as sso_accounts
 from .auth import sign_in
-from .helpers import redirect_next, safe_next
+from .helpers import next_param, redirect_next, safe_next
 
 bp = Blueprint("oidc", __name__)
 _NEXT = "oidc_next"
@@ -30,7 +30,7 @@ def _failed(message: str, status: int):
 @bp.get("/auth/oidc/login")
 def login():
     oidc = _client()
-    session[_NEXT] = safe_next(request.args.get("next"))
+    session[_NEXT] = safe_next(next_param())
     try:
         return sso.start(oidc, url_for("oidc.callback", _external=True))
     except sso.SignInFailed as exc:

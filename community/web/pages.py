@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,8 +11,10 @@ from .. import permissions as perm
 from .. import queries
 from ..errors import NotFound
 from ..extensions import db
+from ..lengths import TAG_MAX
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Space
-from .helpers import page_number
+from ..schemas import page_number, query_choices
+from ..schemas.core import ThreadListArgs
 
 bp = Blueprint("pages", __name__)
 
@@ -32,19 +34,14 @@ def home():
                            recent=recent.items, unanswered=unanswered.items)
 
 
-def _choice(name: str, allowed) -> str | None:
-    value = request.args.get(name) or None
-    return value if value in allowed else None
-
-
 @bp.get("/spaces/<slug>")
 def space(slug: str):
     found = db.session.scalar(select(Space).where(Space.slug == slug))
     space = perm.require_space(current_user, found)
-    kind = _choice("kind", KINDS)
-    status = _choice("status", QUESTION_STATUSES + IDEA_STATUSES)
-    sort = _choice("sort", SORTS) or "recent"
-    tag = (request.args.get("tag") or "").strip().lower()[:35] or None
+    # A stale or mistyped filter in a link is dropped: the list still shows.
+    args = query_choices(ThreadListArgs())
+    kind, status, sort = args["kind"], args["status"], args["sort"]
+    tag = (args["tag"] or "").strip().lower()[:TAG_MAX] or None
     page = queries.list_threads(
         db.session, current_user, space=space, kind=kind, tag=tag, status=status,
         sort=sort, page=page_number(), per_page=current_app.config["PER_PAGE"],

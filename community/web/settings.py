@@ -10,7 +10,7 @@ from .. import permissions as perm
 from ..errors import PayloadTooLarge, ValidationFailed
 from ..extensions import db
 from ..ratelimit import RateLimited
-from ..schemas import load
+from ..schemas import load_form, submitted
 from ..schemas.core import MePatchIn, PasswordChangeIn
 from ..security import upload_limit
 from ..services import profile
@@ -55,10 +55,10 @@ def index():
 @bp.post("/settings/profile")
 @perm.signed_in
 def update_profile():
-    form = {name: request.form.get(name, "") for name in PROFILE_FIELDS}
+    form = submitted(*PROFILE_FIELDS)
     try:
-        data = load(MePatchIn(), {k: (v or None) if k in EMPTY_IS_NONE else v
-                                  for k, v in form.items()})
+        data = load_form(MePatchIn())
+        data.update({k: data.get(k) or None for k in EMPTY_IS_NONE if k in data})
         profile.update_profile(current_user, data)
     except ValidationFailed as exc:
         db.session.rollback()
@@ -71,8 +71,7 @@ def update_profile():
 @perm.signed_in
 def change_password():
     try:
-        data = load(PasswordChangeIn(), {name: request.form.get(name, "")
-                                         for name in ("current_password", "new_password")})
+        data = load_form(PasswordChangeIn())
         profile.change_password(db.session, current_user, data["current_password"],
                                 data["new_password"], keep_session=current_user.session_key)
     except ValidationFailed as exc:

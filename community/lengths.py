@@ -1,0 +1,33 @@
+"""How long what people write may be: the one place that the models' columns, the
+settings' defaults, the schemas and the forms' ``maxlength`` attributes (the Jinja
+global ``LENGTHS``) read."""
+
+from __future__ import annotations
+
+# Titles: the column holds TITLE_MAX; the TITLE_LENGTH setting may only narrow it.
+TITLE_MIN = 15
+TITLE_MAX = 255
+BODY_MIN, BODY_MAX = 20, 32_000  # a thread's body (BODY_LENGTH)
+POST_MIN, POST_MAX = 2, 32_000  # an answer (POST_LENGTH)
+TAG_MAX = 35
+TAGS_MAX = 20  # tags a request may carry; MAX_TAGS says how many a thread keeps
+USERNAME_MAX = 30
+DISPLAY_NAME_MAX = 80
+EMAIL_MAX = 254
+PASSWORD_MAX = 1000
+REASON_MAX = 1000  # a flag's note, a moderator's reason
+SANCTION_REASON_MAX = 2000
+IDEA_NOTE_MAX = 2000
+CASE_NOTE_MAX = 10_000
+CASE_REASON_MAX = 500  # "ask an expert"
+AMBASSADOR_NOTE_MAX = 500
+SEARCH_QUERY_MAX = 256
+WORD_MAX = 100  # a watched word and its replacement
+
+# Schemas refuse a far longer text outright (the services give the precise message):
+# a field many times its limit is not a typo and is not worth processing.
+TEXT_CAP = 100_000
+
+
+def as_dict() -> dict[str, int]:
+    return {name: value for name, value in globals().items() if name.isupper()}
