@@ -184,10 +184,13 @@ def _check_can_listen(host: str, port: int) -> None:
 @click.option("--check", is_flag=True, help="Only report drift; exit 1 when there is any.")
 @with_appcontext
 def recompute(check):
-    """Rebuild reputation, leaderboards, badges and counters; report (and repair) drift."""
+    """Rebuild reputation, leaderboards, badges, counters and the analytics facts and
+    rollups; report (and repair) drift."""
+    from .analytics.recompute import recompute as run_analytics
     from .gamification.recompute import recompute as run
 
     report = run(db.session, check=check)
+    run_analytics(db.session, report, check=check)
     for line in report.lines:
         click.echo(line)
     for kind, count in sorted(report.drift.items()):
