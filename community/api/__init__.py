@@ -95,6 +95,7 @@ def register(app) -> None:
     routes to ``bp`` on import, then the blueprint is registered."""
     from . import (  # noqa: F401  (routes register on bp)
         accounts,
+        analytics,
         cases,
         content,
         gamification,
