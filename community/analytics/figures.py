@@ -75,7 +75,7 @@ def parse_period(session: Session, args) -> Period:
     return Period(start, end, space, tag)
 
 
-def _facts_where(p: Period, start: date | None = None, end: date | None = None) -> list:
+def facts_where(p: Period, start: date | None = None, end: date | None = None) -> list:
     where = [QT.asked_day >= (start or p.start), QT.asked_day <= (end or p.end)]
     if p.space is not None:
         where.append(QT.space_id == p.space.id)
@@ -119,7 +119,7 @@ def counts(session: Session, p: Period, start: date | None = None, end: date | N
             func.count(), _n(QT.first_response_at.is_not(None)), _n(QT.solved_at.is_not(None)),
             *(_n(QT.resolution == k) for k in ("peer", "ambassador", "staff", "case")),
             _n(QT.case_id.is_not(None)), _n(QT.sla == "met"), _n(QT.sla == "breached"),
-            _n(QT.sla_warned.is_(True))).where(*_facts_where(p, start, end))).one()
+            _n(QT.sla_warned.is_(True))).where(*facts_where(p, start, end))).one()
     return dict(zip(COUNTS, (int(v) for v in row), strict=True))
 
 
@@ -170,7 +170,7 @@ def participation(session: Session, p: Period) -> dict:
 def _sla_groups(session: Session, p: Period) -> list[dict]:
     rows = session.execute(
         select(QT.case_group_id, QT.sla, QT.sla_warned, QT.case_response_business_seconds)
-        .where(*_facts_where(p), QT.case_id.is_not(None))).all()
+        .where(*facts_where(p), QT.case_id.is_not(None))).all()
     names = dict(session.execute(select(ExpertGroup.id, ExpertGroup.slug)).all())
     groups: dict = {}
     for gid, sla, warned, business in rows:
@@ -236,7 +236,7 @@ def ambassador_pipeline(session: Session, p: Period, c: dict) -> dict:
 
     confirmed = session.scalar(select(func.count(User.id)).where(User.is_ambassador.is_(True)))
     first_by = dict(session.execute(select(QT.first_response_kind, func.count())
-                                    .where(*_facts_where(p), QT.first_response_kind.is_not(None))
+                                    .where(*facts_where(p), QT.first_response_kind.is_not(None))
                                     .group_by(QT.first_response_kind)).all())
     return {"confirmed": int(confirmed or 0), "candidates": len(proposals(session)),
             "first_response_share": _share(first_by.get("ambassador", 0), sum(first_by.values())),
@@ -253,7 +253,7 @@ def ideas(session: Session) -> dict:
 
 def summary(session: Session, p: Period) -> dict:
     c = counts(session, p)
-    where = _facts_where(p)
+    where = facts_where(p)
     first = _column(session, QT.first_response_seconds, where)
     resolved = _column(session, QT.resolution_seconds, where)
     business = _column(session, QT.first_response_business_seconds, where)
@@ -315,7 +315,7 @@ def timeseries(session: Session, p: Period, metric: str, interval: str) -> dict:
     for lo, hi in buckets(p, interval):
         if metric in ("first_response_p50", "resolution_p50"):
             col = QT.first_response_seconds if metric == "first_response_p50" else QT.resolution_seconds
-            value = percentile(_column(session, col, _facts_where(p, lo, hi)), 0.5)
+            value = percentile(_column(session, col, facts_where(p, lo, hi)), 0.5)
         elif metric == "self_service_share":
             value = deflection(session, p, lo, hi)["self_service_share"]
         else:
@@ -336,7 +336,7 @@ def export_rows(session: Session, p: Period):
     slugs = dict(session.execute(select(Space.id, Space.slug)).all())
     last = 0
     while True:
-        chunk = session.execute(select(QT).where(*_facts_where(p), QT.thread_id > last)
+        chunk = session.execute(select(QT).where(*facts_where(p), QT.thread_id > last)
                                 .order_by(QT.thread_id).limit(1000)).scalars().all()
         if not chunk:
             return

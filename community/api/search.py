@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 
 from ..extensions import db
 from ..search import guest_limit, service
+from ..services import tracking
 from . import bp, page_args, reply
 from .openapi import doc
 
@@ -42,7 +43,9 @@ def search():
 @bp.get("/search/similar")
 @guest_limit
 @doc("Up to 5 threads like the title being written", response=SearchHitOut, many=True,
-     query=["title"])
+     query=["title", "form"])
 def search_similar():
     items = service.similar(db.session, current_user, request.args.get("title", ""))
+    if items:  # `form`: the ask page's token, so opening a suggestion can be counted
+        tracking.ask_form(request.args.get("form"), shown=True)
     return reply({"items": items})

@@ -20,7 +20,7 @@ from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..moderation import limits
 from ..schemas import load
 from ..schemas.core import IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn
-from ..services import threads, votes
+from ..services import threads, tracking, votes
 from . import page_cache
 from .helpers import thread_url
 
@@ -69,6 +69,11 @@ def thread(thread_id: int, slug: str | None = None):
         return redirect(f"/threads/{row.merged_into}", code=301)
     if not page_cache.readable(row):
         raise NotFound(_("This thread does not exist."))
+    # Counted in memory (services/tracking.py): reading costs no write here.
+    if current_user.is_authenticated:
+        tracking.view(current_user.id)
+    if "suggested" in request.args:
+        tracking.ask_form(request.args["suggested"], clicked=True)
     content, key = page_cache.lookup(row)
     if content is None:
         content = page_cache.render_with_placeholder(
@@ -90,6 +95,7 @@ def ask():
         "title": request.form.get("title", ""),
         "body": request.form.get("body", ""),
         "tags": request.form.get("tags", ""),
+        "token": tracking.valid_token(request.form.get("ask_form")) or tracking.new_form_token(),
     }
     if form["kind"] not in KINDS:
         form["kind"] = "question"
@@ -112,6 +118,7 @@ def ask():
         return render_template("threads/ask.html", spaces=spaces, form=form,
                                errors=exc.fields, message=exc.message), 422
     db.session.commit()
+    tracking.ask_form(form["token"], asked=True)
     return redirect(thread_url(thread), code=303)
 
 
