@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .base import UTCDateTime
 
+
 class QuestionTimeline(db.Model):
     """One question's life: asked, first response (and by what kind of person), solved
     (and how), its first case with the SLA outcome. Times are UTC; the business-hours
