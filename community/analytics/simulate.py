@@ -35,7 +35,7 @@ from ..models import Space, Thread, User
 from ..models.base import reset_clock, set_clock
 from ..models.escalation import OPEN_STATES, Case
 from ..search import service as search_service
-from ..search.outbox import drain_outbox
+from ..search.outbox import drain_outbox, rebuild_index
 from ..services import accounts, spaces, threads, tracking, votes
 
 TOPICS = {
@@ -281,6 +281,9 @@ def run(session: Session, p: Params, start: date | None = None) -> dict:
     try:
         w = setup(session, p, start)
         session.commit()
+        app = current_app._get_current_object()
+        if not app.extensions["search"].exists():  # customers search from the first minute
+            rebuild_index(app)
         spammer = w.customers[-1][0]
         for when, (user, offset) in _question_times(w, p, start):
             w.at(when, _ask, user, offset)

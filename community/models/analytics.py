@@ -113,3 +113,6 @@ class ActivityDay(db.Model):
                                          primary_key=True, autoincrement=False)
     views: Mapped[int] = mapped_column(default=0)
     posts: Mapped[int] = mapped_column(default=0)
+
+    # "New contributors": did this account contribute before the period?
+    __table_args__ = (Index("ix_analytics_activity_user", "user_id", "day"),)

@@ -62,6 +62,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_analytics_activity_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('day', 'user_id', name=op.f('pk_analytics_activity'))
     )
+    with op.batch_alter_table('analytics_activity', schema=None) as batch_op:
+        batch_op.create_index('ix_analytics_activity_user', ['user_id', 'day'], unique=False)
     op.create_table('question_timeline',
     sa.Column('thread_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('space_id', sa.Integer(), nullable=False),
@@ -103,6 +105,9 @@ def downgrade():
         batch_op.drop_index('ix_question_timeline_day_space')
 
     op.drop_table('question_timeline')
+    with op.batch_alter_table('analytics_activity', schema=None) as batch_op:
+        batch_op.drop_index('ix_analytics_activity_user')
+
     op.drop_table('analytics_activity')
     op.drop_table('analytics_daily')
     op.drop_table('analytics_counter')
