@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-W, H, PAD = 600, 220, 32
+W, H, PAD = 480, 240, 36
+LEGEND = 44  # room above the stacked bars
 COLOURS = {"peer": "#2f7d4f", "ambassador": "#c27c0e", "staff": "#2d5fa8", "case": "#8e3b8e"}
 HISTOGRAM = [(0, 15), (15, 60), (60, 240), (240, 1440), (1440, 4320), (4320, None)]
 
@@ -28,8 +29,8 @@ def _svg(title: str, body: list[str]) -> Markup:
         + "".join(body) + "</svg>")
 
 
-def _label(x: float, y: float, text, anchor: str = "middle") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="11" text-anchor="{anchor}" '
+def _label(x: float, y: float, text, anchor: str = "middle", size: int = 14) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
             f'fill="#444">{escape(str(text))}</text>')
 
 
@@ -50,7 +51,8 @@ def trend(title: str, points: list[dict]) -> Markup:
         body.append(f'<polyline points="{path}" fill="none" stroke="#2d5fa8" stroke-width="2"/>')
         body += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#2d5fa8"/>' for x, y in xy]
         every = max(len(points) // 6, 1)
-        body += [_label(xy[i][0], H - PAD + 16, points[i]["t"][5:])
+        body += [_label(xy[i][0], H - PAD + 18, points[i]["t"][5:],
+                        "end" if i == len(points) - 1 else "middle")
                  for i in range(0, len(points), every)]
     return _svg(title, body)
 
@@ -65,15 +67,16 @@ def stacked(title: str, bars: list[tuple[str, dict]], keys: list[str], names: di
         for k in keys:
             if not total or not counts.get(k):
                 continue
-            h = counts[k] / total * (H - PAD - 16)
+            h = counts[k] / total * (H - PAD - LEGEND)
             y -= h
             body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width * 0.8:.1f}" '
                         f'height="{h:.1f}" fill="{COLOURS.get(k, "#777")}"/>')
         body.append(_label(x + width * 0.4, H - PAD + 16, label[5:]))
-    for j, k in enumerate(keys):  # the legend, above the plot
-        lx = PAD + 8 + j * 130
-        body.append(f'<rect x="{lx}" y="0" width="10" height="10" fill="{COLOURS.get(k, "#777")}"/>')
-        body.append(_label(lx + 14, 9, names[k], "start"))
+    for j, k in enumerate(keys):  # the legend, above the plot, two by two
+        lx, ly = PAD + 8 + (j % 2) * 200, (j // 2) * 18
+        body.append(f'<rect x="{lx}" y="{ly + 2}" width="11" height="11" '
+                    f'fill="{COLOURS.get(k, "#777")}"/>')
+        body.append(_label(lx + 16, ly + 13, names[k], "start"))
     return _svg(title, body)
 
 
@@ -94,7 +97,7 @@ def histogram(title: str, buckets: list[tuple[str, int]]) -> Markup:
         x = PAD + 8 + i * width
         body.append(f'<rect x="{x:.1f}" y="{H - PAD - h:.1f}" width="{width * 0.8:.1f}" '
                     f'height="{h:.1f}" fill="#2d5fa8"/>')
-        body.append(_label(x + width * 0.4, H - PAD + 16, label))
+        body.append(_label(x + width * 0.4, H - PAD + 16, label, size=11))
         if n:
             body.append(_label(x + width * 0.4, H - PAD - h - 4, n))
     return _svg(title, body)

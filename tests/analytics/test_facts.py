@@ -76,3 +76,22 @@ def test_recompute_finds_no_drift_after_the_events_and_repairs_drift(db, history
     report = Report()
     recompute(db.session, report, check=True)
     assert report.drift == {}
+
+
+def test_imported_history_is_classified_by_its_accepted_answer_and_marked(
+        db, make_thread, make_post, make_user):
+    from analytics_history import clock
+
+    with clock(at(2, 9)):
+        thread = make_thread(title="An imported question from the old forum?")
+    with clock(at(2, 10)):
+        post = make_post(thread=thread, author=make_user())
+    # What the importer leaves: an external id and an accepted answer, no resolution record.
+    thread.external_id = "se-q-1"
+    thread.accepted_post_id = post.id
+    db.session.commit()
+    recompute(db.session, Report(), check=False)
+    db.session.commit()
+    row = _rows(db)[thread.id]
+    assert (row.imported, row.resolution, row.solved_at, row.resolution_seconds) == (
+        True, "peer", at(2, 10), 3600)
