@@ -109,3 +109,17 @@ POST_MAX
 
 # Schema fields read by key from the loaded dict (``data["saved"]``).
 saved
+# Analytics columns: written from dicts built by name (analytics/facts.py), read by
+# the export and the figures through getattr and SQL.
+first_response_by_id
+case_opened_at
+case_first_response_at
+case_resolved_at
+questions
+solved
+by_peer
+by_ambassador
+by_staff
+by_case
+sla_met
+sla_breached

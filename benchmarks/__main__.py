@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation"]
+BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation", "analytics"]
 
 
 def main(argv: list[str]) -> int:

@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     from . import (
+        analytics,
         cli,
         database,
         errors,
@@ -91,7 +92,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     register_web(app)
     # Each feature registers its blueprints and subscribes to the domain events.
-    for feature in (gamification, notifications, search, escalation, moderation):
+    # analytics after escalation: its subscribers read what escalation's just wrote.
+    for feature in (gamification, notifications, search, escalation, moderation, analytics):
         feature.init_app(app)
     cli.init_app(app)
     return app

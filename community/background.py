@@ -13,9 +13,10 @@ def start(app, *, with_indexer: bool = True) -> None:
     from .gamification.ambassadors import run_reviewer
     from .notifications.delivery import run_mailer
     from .search.outbox import run_indexer
+    from .services.tracking import run_flusher
 
-    # emails/digests, SLA clock, 90-day reviews, query-planner statistics
-    loops = [run_mailer, run_sweeper, run_reviewer, run_statistics]
+    # emails/digests, SLA clock, 90-day reviews, query-planner statistics, analytics counts
+    loops = [run_mailer, run_sweeper, run_reviewer, run_statistics, run_flusher]
     if with_indexer:
         loops.insert(0, run_indexer)
     for loop in loops:

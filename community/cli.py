@@ -184,10 +184,13 @@ def _check_can_listen(host: str, port: int) -> None:
 @click.option("--check", is_flag=True, help="Only report drift; exit 1 when there is any.")
 @with_appcontext
 def recompute(check):
-    """Rebuild reputation, leaderboards, badges and counters; report (and repair) drift."""
+    """Rebuild reputation, leaderboards, badges, counters and the analytics facts and
+    rollups; report (and repair) drift."""
+    from .analytics.recompute import recompute as run_analytics
     from .gamification.recompute import recompute as run
 
     report = run(db.session, check=check)
+    run_analytics(db.session, report, check=check)
     for line in report.lines:
         click.echo(line)
     for kind, count in sorted(report.drift.items()):
@@ -201,6 +204,54 @@ def recompute(check):
         return
     db.session.commit()
     click.echo(f"repaired {report.total} differences" if report.total else "no drift")
+
+
+@community.command("simulate")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 28),
+              help="Days of questions; pending work then finishes (up to 3 more days).")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.option("--start", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First day (default: the Monday on or before DAYS days ago).")
+@with_appcontext
+def simulate(days, seed, start):
+    """Play a simulated community (its own space and accounts) through the real services,
+    then print its figures."""
+    from .analytics import figures
+    from .analytics.simulate import Params, run
+
+    try:
+        played = run(db.session, Params(days=days, seed=seed), start.date() if start else None)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    period = figures.parse_period(db.session, {"from": played["start"].isoformat(),
+                                               "to": played["end"].isoformat(),
+                                               "space": played["space"]})
+    s = figures.summary(db.session, period)
+    # Searches and ask forms belong to no space: read them over the whole site.
+    s["deflection"] = figures.deflection(db.session, figures.Period(period.start, period.end))
+    db.session.rollback()
+    without_staff = s["resolved_by"]["peer"] + s["resolved_by"]["ambassador"]
+    lines = [
+        f"space {played['space']}: {played['start']} to {played['end']}",
+        f"questions {s['questions']} (and {played['deflected']} visitors served by a suggestion)",
+        f"answered {s['answered_share']:.0%}, solved {s['solved_share']:.0%}, "
+        f"solved without staff {without_staff / (s['questions'] or 1):.0%}",
+        f"first response p50 {s['first_response']['p50_minutes']} min, "
+        f"p90 {s['first_response']['p90_minutes']} min; "
+        f"resolution p50 {s['resolution']['p50_minutes']} min",
+        "resolved by " + ", ".join(f"{k} {v}" for k, v in s["resolved_by"].items()),
+        f"cases {s['sla']['cases']}: SLA met {s['sla']['met']}, breached {s['sla']['breached']}, "
+        f"first staff response p50 {s['sla']['response_business_p50_minutes']} business min",
+        f"searches {s['deflection']['searches']} "
+        f"({s['deflection']['searches_without_result']} without result), "
+        f"self-service {s['deflection']['self_service_share']:.0%}",
+        f"readers {s['participation']['readers']}, contributors "
+        f"{s['participation']['contributors']}, heavy {s['participation']['heavy']}; "
+        f"ambassadors {s['ambassadors']['confirmed']}",
+        f"unanswered {s['unanswered']}",
+    ]
+    for line in lines:
+        click.echo(line)
 
 
 @community.command("worker")

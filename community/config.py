@@ -211,8 +211,15 @@ class Escalation:
     ESCALATION_NOTIFY_EACH = 5
 
 
+class Analytics:
+    # Contributions in a period that make an account a "heavy" contributor (the 1 of 90-9-1).
+    ANALYTICS_HEAVY_CONTRIBUTIONS = 10
+    # Seconds a process keeps counted searches, clicks and page views before writing them.
+    ANALYTICS_FLUSH_INTERVAL = 10.0
+
+
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
-               Moderation, Notifications, Gamification, Escalation):
+               Moderation, Notifications, Gamification, Escalation, Analytics):
     """Every setting the application reads, with its default."""
 
 

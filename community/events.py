@@ -158,6 +158,17 @@ class IdeaStatusChanged(Event):
 
 
 @dataclass(frozen=True)
+class CaseChanged(Event):
+    """A case was opened, routed, answered by staff, moved between states, warned or
+    breached by the SLA sweep (escalation.cases, escalation.sweep).
+
+    In transaction: analytics.subscribers (the question's timeline and its day's rollup)."""
+
+    case_id: int
+    thread_id: int
+
+
+@dataclass(frozen=True)
 class LevelUp(Event):
     """A member's reputation crossed a level boundary (emitted by gamification.engine).
 

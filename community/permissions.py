@@ -415,6 +415,13 @@ def check_case_access(user) -> None:
         raise NotFound(_("Nothing was found at this address."))
 
 
+def check_analytics(user) -> None:
+    """The analytics (figures about every space, staff ones included) are staff only:
+    to anyone else they do not exist."""
+    if not can_work_cases(user):
+        raise NotFound(_("Nothing was found at this address."))
+
+
 def require_moderator(user) -> None:
     """Moderation pages do not exist for anyone else: the 404 of a missing page."""
     user = _user(user)

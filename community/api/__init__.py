@@ -80,6 +80,7 @@ def register(app) -> None:
     from . import (  # noqa: F401  (routes register on bp)
         account_email,
         accounts,
+        analytics,
         cases,
         content,
         gamification,

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from ..extensions import db
 from ..schemas import load_query
 from ..search import guest_limit, service
+from ..services import tracking
 from . import bp, page_args, reply
 from .openapi import doc
 
@@ -43,7 +44,10 @@ def search():
 @bp.get("/search/similar")
 @guest_limit
 @doc("Up to 5 threads like the title being written", response=SearchHitOut, many=True,
-     query=["title"])
+     query=["title", "form"])
 def search_similar():
-    items = service.similar(db.session, current_user, load_query(service.SearchArgs())["title"])
+    args = load_query(service.SearchArgs())
+    items = service.similar(db.session, current_user, args["title"])
+    if items:  # `form`: the ask page's token, so opening a suggestion can be counted
+        tracking.ask_form(args["form"], shown=True)
     return reply({"items": items})

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import lengths
 from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ..events import CaseChanged, emit
 from ..models import Thread, User, utcnow
 from ..models.escalation import PRIORITIES, Case, CaseEvent, CaseNote, ExpertGroup
 from . import rules
@@ -120,6 +121,7 @@ def open_case(session: Session, thread: Thread, *, by: User | None, source: str,
     record(session, case, "opened", actor_id=by.id if by else None, now=now, source=source,
            group=group.slug if group else None, reason=(reason or "")[:500] or None)
     after_open(session, case, actor_id=by.id if by else None)
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
     return case
 
 
@@ -176,6 +178,7 @@ def assign(session: Session, case: Case, *, by: User, assignee: User | None = No
     case.updated_at = now
     _flush(session)
     record(session, case, "assigned", actor_id=by.id, now=now, **changes)
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
     # One assignment is one occasion: the assignee is told it is theirs, the rest of a
     # new group that it reached their queue, nobody both.
     occasion = ("case_assigned", case.id, now)
@@ -243,6 +246,7 @@ def transition(session: Session, case: Case, action: str, *, by: User | None,
         from .resolution import record_resolution
 
         record_resolution(session, case.thread, now=now, case=case)
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
     notify_case(session, "case_updated", case,
                 recipients=[case.assignee_id] if case.assignee_id else group_recipients(session, case),
                 actor_id=actor_id, extra={"state": new})

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..events import CaseChanged, emit
 from ..models import Post, Space, Tag, Thread, User, thread_tag, utcnow
 from ..models.escalation import Case, CaseEvent, ExpertGroup, GroupMember
 from ..models.user import STAFF_ROLES
@@ -140,6 +141,8 @@ def _open_many(session, chunk, slugs, rule_of, router, now, report) -> list:
         {"case_id": cid, "actor_id": None, "kind": "opened", "created_at": now,
          "data": {"source": rule_of[tid]}} for cid, tid, _g in inserted])
     report.opened.extend(cid for cid, _tid, _g in inserted)
+    for cid, tid, _g in inserted:
+        emit(session, CaseChanged(case_id=cid, thread_id=tid))
     return inserted
 
 
@@ -198,6 +201,7 @@ def _sla(session: Session, now: datetime, report: SweepReport) -> None:
         for i in range(0, len(ids), 500):
             for case in session.scalars(select(Case).where(Case.id.in_(ids[i:i + 500]))):
                 session.add(CaseEvent(case_id=case.id, kind=kind, data={}, created_at=now))
+                emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
                 flagged.append((kind, case))
     from .cases import group_recipients
 

@@ -1,5 +1,6 @@
 """Every model, imported so that metadata (and Alembic) sees them all."""
 
+from .analytics import ActivityDay, AnalyticsCounter, AnalyticsDaily, AskForm, QuestionTimeline
 from .base import UTCDateTime, utcnow
 from .comment import Comment
 from .email import AccountEmail, EmailToken
@@ -34,6 +35,7 @@ from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession,
 
 __all__ = [
     "AccountEmail", "EmailToken",
+    "ActivityDay", "AnalyticsCounter", "AnalyticsDaily", "AskForm", "QuestionTimeline",
     "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
     "AmbassadorDecision", "ApiToken", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",

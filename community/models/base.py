@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# `flask community simulate` plays days of activity through the real services in
+# seconds: every service and column default reads the time through utcnow(), so one
+# clock set here, for this context only, moves them all together.
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("community_clock", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    clock = _clock.get()
+    return datetime.now(UTC) if clock is None else clock()
+
+
+def set_clock(clock: Callable[[], datetime] | None):
+    """Make utcnow() answer ``clock()`` in this context (None: the real time); returns
+    the token that ``reset_clock`` takes."""
+    return _clock.set(clock)
+
+
+def reset_clock(token) -> None:
+    _clock.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

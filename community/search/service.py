@@ -23,6 +23,7 @@ from ..errors import BadRequest
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Post, SearchMiss, Space, Thread
 from ..queries import Page
 from ..schemas import In, fields
+from ..services import tracking
 from .analysis import strip_controls
 from .base import IndexUnavailable, SearchRequest, SearchUnavailable
 from .snippets import fragment, plain, words_for
@@ -66,6 +67,7 @@ class SearchArgs(In):
     status = fields.String(load_default=None)
     sort = fields.String(load_default=None)
     title = fields.String(load_default="")  # /search/similar
+    form = fields.String(load_default=None)  # /search/similar: the ask page's token
 
 
 def parse_filters(session: Session, user, args) -> Filters:
@@ -186,8 +188,12 @@ def search(session: Session, user, text: str, f: Filters, *, page: int, per_page
     suggestion = None
     if total < current_app.config["SEARCH_SUGGEST_BELOW"] and page == 1:
         suggestion = _did_you_mean(backend, req, total)
-    if total == 0 and page == 1:
-        _record_miss(session, text, f.space)
+    if page == 1:
+        space_id = f.space.id if f.space else None
+        tracking.count("search", space_id)
+        if total == 0:
+            tracking.count("search_miss", space_id)
+            _record_miss(session, text, f.space)
     return Page(items=items, page=page, per_page=per_page, total=total), suggestion
 
 

@@ -18,7 +18,7 @@ from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..moderation import limits
 from ..schemas import In, Text, fields, load_form, query_choices, submitted, validate
 from ..schemas.core import AcceptIn, IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn, VoteIn
-from ..services import threads, votes
+from ..services import threads, tracking, votes
 from . import page_cache
 from .helpers import thread_url
 
@@ -29,6 +29,11 @@ class AskArgs(In):
     """/ask?space=…&kind=…: links that open the form with a space or a kind chosen."""
     space = Text(load_default="")
     kind = Text(load_default="question", validate=validate.OneOf(KINDS))
+
+
+class ThreadPageArgs(In):
+    # The ask page's token on a suggested thread's link: the click is counted.
+    suggested = Text(load_default=None)
 
 
 class VoteFormIn(VoteIn):
@@ -75,6 +80,11 @@ def thread(thread_id: int, slug: str | None = None):
         return redirect(f"/threads/{row.merged_into}", code=301)
     if not page_cache.readable(row):
         raise NotFound(_("This thread does not exist."))
+    # Counted in memory (services/tracking.py): reading costs no write here.
+    if current_user.is_authenticated:
+        tracking.view(current_user.id)
+    if suggested := query_choices(ThreadPageArgs())["suggested"]:
+        tracking.ask_form(suggested, clicked=True)
     content, key = page_cache.lookup(row)
     if content is None:
         content = page_cache.render_with_placeholder(
@@ -91,9 +101,12 @@ def ask():
     spaces = [s for s in queries.readable_spaces(db.session, current_user)
               if perm.can_post_in_space(current_user, s)]
     if request.method == "GET":
-        form = {**query_choices(AskArgs()), "title": "", "body": "", "tags": ""}
+        form = {**query_choices(AskArgs()), "title": "", "body": "", "tags": "",
+                "token": tracking.new_form_token()}
         return render_template("threads/ask.html", spaces=spaces, form=form, errors={})
-    form = submitted("space", "kind", "title", "body", "tags")
+    form = submitted("space", "kind", "title", "body", "tags", "ask_form")
+    # The ask page's token (services/tracking.py): suggestions opened from it are counted.
+    form["token"] = tracking.valid_token(form.pop("ask_form")) or tracking.new_form_token()
     try:
         limits.check_request()
     except limits.RateLimited as exc:
@@ -111,6 +124,7 @@ def ask():
         return render_template("threads/ask.html", spaces=spaces, form=form,
                                errors=exc.fields, message=exc.message), 422
     db.session.commit()
+    tracking.ask_form(form["token"], asked=True)
     return redirect(thread_url(thread), code=303)
 
 

@@ -6,6 +6,10 @@
   if (!input || !window.fetch) return;
 
   var label = input.getAttribute("data-similar-label") || "Similar questions already asked";
+  // The page's random token (no account, no address) lets the analytics count a
+  // suggestion opened instead of asking.
+  var tokenField = input.form && input.form.querySelector('input[name="ask_form"]');
+  var token = tokenField ? tokenField.value : "";
   var box = document.createElement("section");
   box.className = "similar-threads";
   box.setAttribute("aria-live", "polite");
@@ -29,7 +33,8 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = "/threads/" + encodeURIComponent(item.thread_id);
+      a.href = "/threads/" + encodeURIComponent(item.thread_id) +
+        (token ? "?suggested=" + encodeURIComponent(token) : "");
       a.textContent = item.title;
       a.target = "_blank";
       a.rel = "noopener";
@@ -52,7 +57,8 @@
     if (title.length < 8 || title.length > 255) { show([]); return; }
     if (controller) controller.abort();
     controller = window.AbortController ? new AbortController() : null;
-    fetch("/api/v1/search/similar?title=" + encodeURIComponent(title), {
+    fetch("/api/v1/search/similar?title=" + encodeURIComponent(title) +
+          (token ? "&form=" + encodeURIComponent(token) : ""), {
       credentials: "same-origin",
       headers: { "Accept": "application/json" },
       signal: controller ? controller.signal : undefined

@@ -1,0 +1,18 @@
+"""Analytics: question timelines and daily rollups kept by the domain events, the
+deflection and reading logs, the staff dashboard, its API and the simulated community."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from ..services import tracking
+    from . import subscribers, views  # noqa: F401  (subscribers register on events)
+
+    app.register_blueprint(views.bp)
+
+    @app.teardown_request
+    def _write_counts(_exc):
+        # Each web process writes its counts once the interval has passed, so they land
+        # even where no background worker runs in the same process.
+        if tracking.due(app):
+            tracking.flush_now(app)

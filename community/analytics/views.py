@@ -1,0 +1,55 @@
+"""/admin/analytics: the staff dashboard (the same figures as the API, drawn)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..errors import BadRequest
+from ..extensions import db
+from ..models import Space
+from ..models.analytics import QuestionTimeline
+from . import charts, figures
+
+bp = Blueprint("analytics", __name__)
+PATHS = ["peer", "ambassador", "staff", "case"]
+
+
+def _path_names() -> dict:
+    return {"peer": _("Peer member"), "ambassador": _("Ambassador"), "staff": _("Employee"),
+            "case": _("Escalated case")}
+
+
+@bp.get("/admin/analytics")
+@perm.requires(perm.check_analytics)
+def dashboard():
+    spaces = list(db.session.scalars(select(Space).order_by(Space.position, Space.name)))
+    args = {k: request.args.get(k, "") for k in ("from", "to", "space", "tag")}
+    try:
+        period = figures.parse_period(db.session, request.args)
+    except BadRequest as exc:
+        return render_template("analytics/dashboard.html", spaces=spaces, args=args,
+                               errors=exc.fields, message=exc.message), 400
+    s = figures.summary(db.session, period)
+    interval = "day" if len(period.days) <= 31 else "week"
+    trend = figures.timeseries(db.session, period, "questions", interval)["points"]
+    weeks = [(lo.isoformat(), _counts_by_path(figures.counts(db.session, period, lo, hi)))
+             for lo, hi in figures.buckets(period, "week")]
+    seconds = list(db.session.scalars(
+        select(QuestionTimeline.first_response_seconds)
+        .where(*figures.facts_where(period), QuestionTimeline.first_response_seconds.is_not(None))))
+    buckets = charts.histogram_counts(seconds)
+    names = _path_names()
+    return render_template(
+        "analytics/dashboard.html", spaces=spaces, args=args, errors={}, s=s,
+        trend=trend, weeks=weeks, buckets=buckets, names=names, paths=PATHS,
+        export_query=request.query_string.decode("ascii", "replace"),
+        trend_svg=charts.trend(_("Questions asked"), trend),
+        shares_svg=charts.stacked(_("Who solved, by week"), weeks, PATHS, names),
+        histogram_svg=charts.histogram(_("Time to first response"), buckets))
+
+
+def _counts_by_path(c: dict) -> dict:
+    return {k: c[f"by_{k}"] for k in PATHS}

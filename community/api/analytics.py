@@ -1,0 +1,55 @@
+"""Analytics (staff): API.md "Analytics (staff)", extended in docs/API-EXTENSIONS.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, request, stream_with_context
+
+from .. import permissions as perm
+from ..analytics import figures
+from ..extensions import db
+from . import bp, reply
+from .openapi import doc
+
+
+@bp.get("/analytics/summary")
+@doc("The community's figures over a period, space and tag (staff)",
+     query=["from", "to", "space", "tag"], auth=True)
+@perm.requires(perm.check_analytics)
+def analytics_summary():
+    period = figures.parse_period(db.session, request.args)
+    return reply(figures.summary(db.session, period))
+
+
+@bp.get("/analytics/timeseries")
+@doc("One figure per day or week (staff)",
+     query=["metric", "interval", "from", "to", "space", "tag"], auth=True)
+@perm.requires(perm.check_analytics)
+def analytics_timeseries():
+    period = figures.parse_period(db.session, request.args)
+    return reply(figures.timeseries(db.session, period, request.args.get("metric", ""),
+                                    request.args.get("interval", "day")))
+
+
+def csv_lines(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+@bp.get("/analytics/export.csv")
+@doc("One CSV row per question asked in the period (staff)",
+     query=["from", "to", "space", "tag"], auth=True)
+@perm.requires(perm.check_analytics)
+def analytics_export():
+    period = figures.parse_period(db.session, request.args)
+    name = f"questions-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return Response(stream_with_context(csv_lines(figures.export_rows(db.session, period))),
+                    mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
