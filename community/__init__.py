@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         moderation,
         notifications,
+        people,
         pusher,
         search,
         security,
@@ -89,7 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     register_web(app)
     # Each feature registers its blueprints and subscribes to the domain events.
-    for feature in (gamification, notifications, search, escalation, moderation):
+    for feature in (gamification, notifications, search, escalation, moderation, people):
         feature.init_app(app)
     cli.init_app(app)
     return app

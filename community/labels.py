@@ -111,6 +111,8 @@ AUDIT_ACTION_LABELS = {
     "knowledge_promote": _l("Promoted to a knowledge article"),
     "word_set": _l("Watched word saved"),
     "word_remove": _l("Watched word removed"),
+    "role_change": _l("Role changed"),
+    "account_erase": _l("Account erased"),
 }
 
 # ---- cases ----

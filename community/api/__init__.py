@@ -101,6 +101,7 @@ def register(app) -> None:
         moderation,
         notifications,
         openapi,
+        people,
         search,
     )
 
