@@ -40,7 +40,7 @@ def two_people(db, make_user, make_space, make_thread, make_post):
                              body="Ada's question body about descaling the grinder.")
     zed_thread = make_thread(space=space, author=zed, title="Zed asks about steam wands",
                              body="Zed's private musings on steam wands xylophonic.")
-    ada_post = make_post(thread=zed_thread, author=ada, body="Ada answers: purge the wand.")
+    ada_post = make_post(thread=zed_thread, author=ada, body="Ada answers: purge the wand with vinegar.")
     zed_post = make_post(thread=ada_thread, author=zed, body="Zed answers quizzically.")
     for author, post, body in ((ada, zed_post, "Ada comments on Zed."),
                                (zed, ada_post, "Zed comments zanily.")):
