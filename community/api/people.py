@@ -28,7 +28,7 @@ def _target(username: str):
 
 @bp.get("/admin/users")
 @doc("Accounts with role, reputation, sanctions, created and last seen (admins)",
-     response=AdminUserOut, paginated=True, auth=True, query=["q", "role", "page", "per_page"])
+     response=AdminUserOut, paginated=True, auth=True, query=["q", "role"])
 @perm.requires(perm.require_admin)
 def admin_users():
     args = load(UsersQueryIn(), {k: v for k, v in request.args.items() if k in ("q", "role")})
