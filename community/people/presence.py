@@ -1,7 +1,9 @@
 """``user.last_seen_at``: written at most once per LAST_SEEN_INTERVAL_MINUTES per account,
-after the response is built. On a page read that write may meet SQLite's lock (a
-deferred transaction cannot wait for it): then "last seen" stays stale until a later
-request, and the request itself never fails for it."""
+after the response is built, through the request's own session. On SQLite it waits at
+most LOCK_WAIT_MS for the write lock (a page read's deferred transaction may also find
+its snapshot outdated): then "last seen" stays stale until a later request, and the
+request itself never waits or fails for it. Nothing is expired by that commit, so
+whoever shares the session (the CLI, a test driving the app) keeps what it loaded."""
 
 from __future__ import annotations
 
@@ -16,6 +18,29 @@ from ..extensions import db
 from ..models import User, utcnow
 
 log = logging.getLogger(__name__)
+LOCK_WAIT_MS = 50
+
+
+def _write(session, user_id: int, now, stale) -> None:
+    update_seen = (update(User).where(
+        User.id == user_id, or_(User.last_seen_at.is_(None), User.last_seen_at < stale))
+        .values(last_seen_at=now))
+    if session.get_bind().dialect.name == "sqlite":
+        # The short wait is set and undone on this connection while the session holds it.
+        raw = session.connection().connection.dbapi_connection
+        raw.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        try:
+            session.execute(update_seen, execution_options={"synchronize_session": False})
+        finally:
+            busy = int(current_app.config["DATABASE_BUSY_TIMEOUT"] * 1000)
+            raw.execute(f"PRAGMA busy_timeout = {busy}")
+    else:
+        session.execute(update_seen, execution_options={"synchronize_session": False})
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def touch(response):
@@ -27,12 +52,10 @@ def touch(response):
     stale = now - timedelta(minutes=current_app.config["LAST_SEEN_INTERVAL_MINUTES"])
     if user.last_seen_at is not None and user.last_seen_at >= stale:
         return response
+    session = db.session()
     try:
-        db.session.execute(update(User).where(
-            User.id == user.id, or_(User.last_seen_at.is_(None), User.last_seen_at < stale))
-            .values(last_seen_at=now), execution_options={"synchronize_session": False})
-        db.session.commit()
+        _write(session, user.id, now, stale)
     except OperationalError:
-        db.session.rollback()
-        log.warning("last seen of user %s not written (database busy)", user.id)
+        session.rollback()
+        log.info("last seen of user %s not written (database busy)", user.id)
     return response

@@ -3,6 +3,7 @@ seen, and the sanction buttons on a profile."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -134,23 +135,55 @@ def test_set_role_from_the_command_line(db, cli, make_user):
     assert "last administrator" in one_line_error(cli("set-role", "solo", "member"))
 
 
-def test_last_seen_is_written_at_most_once_per_interval(db, client_for, make_user, app):
+def test_last_seen_is_written_at_most_once_per_interval(db, make_user, browser, app):
     user = make_user()
-    api = client_for(user)
-    assert user.last_seen_at is None
-    api.get("/api/v1/me")
-    db.session.expire_all()
-    first = db.session.get(User, user.id).last_seen_at
+    page = browser(user)
+
+    def seen():
+        db.session.commit()  # end the test's own read: requests run in their own contexts
+        return db.session.get(User, user.id).last_seen_at
+
+    page.get("/")
+    first = seen()
     assert first is not None
-    api.get("/api/v1/me")
-    db.session.expire_all()
-    assert db.session.get(User, user.id).last_seen_at == first
+    page.get("/")
+    assert seen() == first
     old = utcnow() - timedelta(minutes=app.config["LAST_SEEN_INTERVAL_MINUTES"] + 1)
     db.session.get(User, user.id).last_seen_at = old
     db.session.commit()
-    api.get("/api/v1/me")
-    db.session.expire_all()
-    assert db.session.get(User, user.id).last_seen_at > old
+    page.get("/notifications")
+    assert seen() > old
+    # The admin list shows it.
+    admin = browser(make_user(role="admin"))
+    item = admin.get(f"/api/v1/admin/users?q={user.username}").get_json()["items"][0]
+    assert item["last_seen_at"] is not None
+
+
+def test_a_locked_database_costs_a_stale_last_seen_never_the_page(db, make_user, browser):
+    user = make_user()
+    page = browser(user)
+    db.session.commit()
+    db.session.get(User, user.id).last_seen_at = None
+    db.session.commit()
+    sqlite = db.engine.dialect.name == "sqlite"
+    writer = db.engine.raw_connection()  # another process holding SQLite's write lock
+    try:
+        if sqlite:
+            writer.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        resp = page.get("/")
+        assert resp.status_code == 200
+        # Far below the 15 s busy timeout a write would otherwise wait.
+        assert time.monotonic() - started < 5
+    finally:
+        writer.rollback()
+        writer.close()
+    db.session.commit()
+    if sqlite:
+        assert db.session.get(User, user.id).last_seen_at is None
+    page.get("/")
+    db.session.commit()
+    assert db.session.get(User, user.id).last_seen_at is not None
 
 
 def test_moderators_get_sanction_buttons_on_a_profile_and_they_work(db, make_user, browser):

@@ -22,7 +22,7 @@ def test_the_export_holds_the_account_and_nothing_of_anyone_else(db, client_for,
     assert [t["title"] for t in data["threads"]] == ["How do I descale the grinder?"]
     assert data["threads"][0]["body"].startswith("Ada's question")
     assert [(x["body"], x["thread_title"]) for x in data["posts"]] == [
-        ("Ada answers: purge the wand.", "Zed asks about steam wands")]
+        ("Ada answers: purge the wand with vinegar.", "Zed asks about steam wands")]
     assert [c["body"] for c in data["comments"]] == ["Ada comments on Zed."]
     assert [(v["target_id"], v["value"]) for v in data["votes"]] == [(p.zed_post.id, 1)]
     assert [f["note"] for f in data["flags_raised"]] == ["Ada's flag note"]
