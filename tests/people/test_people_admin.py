@@ -204,3 +204,14 @@ def test_moderators_get_sanction_buttons_on_a_profile_and_they_work(db, make_use
     # Nobody sanctions themselves: no buttons on one's own profile.
     own = mod_page.get(f"/users/{moderator.username}").get_data(as_text=True)
     assert "/sanction" not in own and target.id
+
+
+def test_the_people_pages_speak_french(db, make_user, browser):
+    admin = make_user(role="admin")
+    page = browser(admin)
+    fr = {"Accept-Language": "fr"}
+    html = page.get("/admin/users", headers=fr).get_data(as_text=True)
+    assert "Dernière visite" in html and "Changer le rôle" in html
+    assert "Télécharger mes données" in page.get("/settings/export", headers=fr).get_data(
+        as_text=True)
+    assert "irréversible" in page.get("/settings/delete", headers=fr).get_data(as_text=True)
