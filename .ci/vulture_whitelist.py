@@ -123,3 +123,6 @@ by_staff
 by_case
 sla_met
 sla_breached
+
+# The query string's "from", a Python keyword: loaded under its data key.
+from_

@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         moderation,
         notifications,
+        people,
         pusher,
         search,
         security,
@@ -93,7 +94,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_web(app)
     # Each feature registers its blueprints and subscribes to the domain events.
     # analytics after escalation: its subscribers read what escalation's just wrote.
-    for feature in (gamification, notifications, search, escalation, moderation, analytics):
+    for feature in (gamification, notifications, search, escalation, moderation, people,
+                    analytics):
         feature.init_app(app)
     cli.init_app(app)
     return app

@@ -12,11 +12,14 @@ def start(app, *, with_indexer: bool = True) -> None:
     from .escalation.sweep import run_sweeper
     from .gamification.ambassadors import run_reviewer
     from .notifications.delivery import run_mailer
+    from .people.retention import run_housekeeping
     from .search.outbox import run_indexer
     from .services.tracking import run_flusher
 
-    # emails/digests, SLA clock, 90-day reviews, query-planner statistics, analytics counts
-    loops = [run_mailer, run_sweeper, run_reviewer, run_statistics, run_flusher]
+    # emails/digests, SLA clock, 90-day reviews, query-planner statistics, analytics counts,
+    # erasures and the retention purge
+    loops = [run_mailer, run_sweeper, run_reviewer, run_statistics, run_flusher,
+             run_housekeeping]
     if with_indexer:
         loops.insert(0, run_indexer)
     for loop in loops:

@@ -90,6 +90,25 @@ def create_user(username, email, password, role, display_name):
     click.echo(f"created {user.role} {user.username} (id {user.id})")
 
 
+@community.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["member", "employee", "moderator", "admin"]))
+@with_appcontext
+def set_role(username, role):
+    """Change an account's role (audited; the last admin cannot be demoted)."""
+    from .people.admin import set_role as change
+    from .queries import get_user
+
+    user = get_user(db.session, username[:30])
+    if user is None:
+        raise click.ClickException(f"no account named {username!r}")
+    before = user.role
+    changed = change(db.session, user, role, by=None, reason="flask community set-role")
+    db.session.commit()
+    click.echo(f"{user.username}: {before} -> {role}" if changed
+               else f"{user.username} is already {role}")
+
+
 @community.command("seed-demo")
 @click.option("--first-start", is_flag=True,
               help="Seed only when the database has no account yet (what `make run` does).")

@@ -218,8 +218,17 @@ class Analytics:
     ANALYTICS_FLUSH_INTERVAL = 10.0
 
 
+class People:
+    LAST_SEEN_INTERVAL_MINUTES = 5  # "last seen" is written at most this often per account
+    SESSION_IP_RETENTION_DAYS = 30  # a browser session's sign-in address is blanked after this
+    SEARCH_LOG_RETENTION_DAYS = 90  # searches that found nothing are deleted after this
+    RETENTION_PURGE_INTERVAL = 24 * 3600  # seconds between retention purges of `serve`/`worker`
+    ERASURE_JOB_INTERVAL = 30.0  # seconds between looks for erased accounts' content to remove
+    ERASURE_JOB_MAX_ATTEMPTS = 5  # a job failing this often is left for an operator
+
+
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
-               Moderation, Notifications, Gamification, Escalation, Analytics):
+               Moderation, Notifications, Gamification, Escalation, Analytics, People):
     """Every setting the application reads, with its default."""
 
 

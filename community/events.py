@@ -235,6 +235,18 @@ class CredentialsReset(Event):
     user_id: int
 
 
+@dataclass(frozen=True)
+class AccountErased(Event):
+    """An account was anonymised (emitted by people.erasure) and ``thread_ids`` are the
+    threads it wrote in.
+
+    In transaction: search.outbox (re-index those threads).
+    After commit: realtime (disconnects the account's sockets in this process)."""
+
+    user_id: int
+    thread_ids: tuple[int, ...]
+
+
 def on(event_type: type[Event]):
     def register(fn: Callable):
         _in_tx[event_type].append(fn)

@@ -112,6 +112,7 @@ AUDIT_ACTION_LABELS = {
     "word_set": _l("Watched word saved"),
     "word_remove": _l("Watched word removed"),
     "role_change": _l("Role changed"),
+    "account_erase": _l("Account erased"),
 }
 
 # ---- cases ----

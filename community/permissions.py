@@ -269,6 +269,17 @@ def check_admin(user) -> None:
         raise PermissionDenied(_("Only administrators can do this."))
 
 
+def check_change_role(user) -> None:
+    check_admin(user)
+
+
+def check_erase_account(user, target: User) -> None:
+    """Members erase their own account; admins erase a member's on request."""
+    user = _user(user)
+    if user is None or (user.id != target.id and not user.is_admin):
+        raise PermissionDenied(_("Only administrators can erase someone else's account."))
+
+
 def can(check, *args, **kwargs) -> bool:
     """For templates: whether a check_* passes, without raising."""
     try:

@@ -164,7 +164,9 @@ def attach_my_votes(session: Session, user, thread: Thread | None, posts: list[P
 
 
 def get_user(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username_lower == username.lower()))
+    # An erased account is nobody: its placeholder name leads nowhere.
+    return session.scalar(select(User).where(User.username_lower == username.lower(),
+                                             User.erased_at.is_(None)))
 
 
 def user_activity(session: Session, viewer, user: User, limit: int = 10):

@@ -20,7 +20,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select
 
 from . import permissions as perm
-from .events import CredentialsReset, UserSuspended, after_commit
+from .events import AccountErased, CredentialsReset, UserSuspended, after_commit
 from .extensions import db, socketio
 from .models import ApiToken, Thread, User, UserSession, token_digest
 from .services import accounts
@@ -166,6 +166,11 @@ def disconnect_user(user_id: int) -> int:
 @after_commit(CredentialsReset)
 def _disconnect_suspended(ev: UserSuspended | CredentialsReset) -> None:
     # This process's sockets go at once; other processes' at their credential sweep.
+    disconnect_user(ev.user_id)
+
+
+@after_commit(AccountErased)
+def _disconnect_erased(ev: AccountErased) -> None:
     disconnect_user(ev.user_id)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,7 +13,9 @@ from ..errors import BadRequest
 from ..extensions import db
 from ..models import Space
 from ..models.analytics import QuestionTimeline
+from ..schemas import load_query
 from . import charts, figures
+from .schemas import PeriodArgs
 
 bp = Blueprint("analytics", __name__)
 PATHS = ["peer", "ambassador", "staff", "case"]
@@ -26,9 +30,9 @@ def _path_names() -> dict:
 @perm.requires(perm.check_analytics)
 def dashboard():
     spaces = list(db.session.scalars(select(Space).order_by(Space.position, Space.name)))
-    args = {k: request.args.get(k, "") for k in ("from", "to", "space", "tag")}
+    args = load_query(PeriodArgs())
     try:
-        period = figures.parse_period(db.session, request.args)
+        period = figures.parse_period(db.session, args)
     except BadRequest as exc:
         return render_template("analytics/dashboard.html", spaces=spaces, args=args,
                                errors=exc.fields, message=exc.message), 400
@@ -45,7 +49,7 @@ def dashboard():
     return render_template(
         "analytics/dashboard.html", spaces=spaces, args=args, errors={}, s=s,
         trend=trend, weeks=weeks, buckets=buckets, names=names, paths=PATHS,
-        export_query=request.query_string.decode("ascii", "replace"),
+        export_query=urlencode({k: v for k, v in args.items() if v}),
         trend_svg=charts.trend(_("Questions asked"), trend),
         shares_svg=charts.stacked(_("Who solved, by week"), weeks, PATHS, names),
         histogram_svg=charts.histogram(_("Time to first response"), buckets))

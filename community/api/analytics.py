@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, request, stream_with_context
+from flask import Response, stream_with_context
 
 from .. import permissions as perm
 from ..analytics import figures
+from ..analytics.schemas import PeriodArgs, TimeseriesArgs
 from ..extensions import db
+from ..schemas import load_query
 from . import bp, reply
 from .openapi import doc
 
@@ -19,7 +21,7 @@ from .openapi import doc
      query=["from", "to", "space", "tag"], auth=True)
 @perm.requires(perm.check_analytics)
 def analytics_summary():
-    period = figures.parse_period(db.session, request.args)
+    period = figures.parse_period(db.session, load_query(PeriodArgs()))
     return reply(figures.summary(db.session, period))
 
 
@@ -28,9 +30,9 @@ def analytics_summary():
      query=["metric", "interval", "from", "to", "space", "tag"], auth=True)
 @perm.requires(perm.check_analytics)
 def analytics_timeseries():
-    period = figures.parse_period(db.session, request.args)
-    return reply(figures.timeseries(db.session, period, request.args.get("metric", ""),
-                                    request.args.get("interval", "day")))
+    args = load_query(TimeseriesArgs())
+    period = figures.parse_period(db.session, args)
+    return reply(figures.timeseries(db.session, period, args["metric"], args["interval"]))
 
 
 def csv_lines(rows):
@@ -48,7 +50,7 @@ def csv_lines(rows):
      query=["from", "to", "space", "tag"], auth=True)
 @perm.requires(perm.check_analytics)
 def analytics_export():
-    period = figures.parse_period(db.session, request.args)
+    period = figures.parse_period(db.session, load_query(PeriodArgs()))
     name = f"questions-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return Response(stream_with_context(csv_lines(figures.export_rows(db.session, period))),
                     mimetype="text/csv",

@@ -197,7 +197,9 @@ def _on_post_deleted(session: Session, ev: PostDeleted) -> None:
     for name, user_id, net in rows:
         if net:
             settle(session, user_id=user_id, cause=name, target=0, reason="reversal",
-                   thread_id=ev.thread_id, post_id=ev.post_id, actor_id=ev.by_id)
+                   thread_id=ev.thread_id, post_id=ev.post_id,
+                   # 0: hidden by the system (flags, an erasure), which is no account.
+                   actor_id=ev.by_id or None)
 
 
 @on(PostRestored)

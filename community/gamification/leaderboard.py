@@ -54,7 +54,10 @@ def leaderboard(
     ).all()
     items: list[Standing] = []
     if rows:
-        users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
+        # An erased account's rows go with it; points earned since (a vote on what it
+        # left) never bring its placeholder onto the board.
+        users = {u.id: u for u in session.scalars(select(User).where(
+            User.id.in_([r[0] for r in rows]), User.erased_at.is_(None)))}
         # Competition ranking (1, 2, 2, 4): ties share a rank across page boundaries too.
         ahead = session.scalar(
             select(func.count()).select_from(t).where(*where, t.points > rows[0][1])

@@ -123,7 +123,7 @@ def _tallies(session: Session, report: Report, check: bool) -> None:
             SELECT {day} AS day, t.space_id AS space_id, e.user_id AS user_id,
                    CASE WHEN u.role = 'member' THEN 'members' ELSE 'staff' END AS track,
                    SUM(e.points) AS points
-            FROM ledger_entry e JOIN "user" u ON u.id = e.user_id
+            FROM ledger_entry e JOIN "user" u ON u.id = e.user_id AND u.erased_at IS NULL
             LEFT JOIN thread t ON t.id = e.thread_id
             GROUP BY {day}, t.space_id, e.user_id, u.role
         ), p AS ({' UNION ALL '.join(parts)})

@@ -18,6 +18,7 @@ from .moderation import (
     WatchedWord,
 )
 from .notification import DigestSent, Follow, Notification, NotificationPreference, Watch
+from .people import ErasureJob
 from .search import SearchMiss, SearchOutbox
 from .space import VISIBILITIES, Space
 from .thread import (
@@ -38,7 +39,7 @@ __all__ = [
     "ActivityDay", "AnalyticsCounter", "AnalyticsDaily", "AskForm", "QuestionTimeline",
     "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
-    "AmbassadorDecision", "ApiToken", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
+    "AmbassadorDecision", "ApiToken", "ErasureJob", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",

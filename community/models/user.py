@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Refreshed at most every LAST_SEEN_INTERVAL_MINUTES (community/people/presence.py).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the account was anonymised (community/people/erasure.py): it no longer
+    # exists to anyone, only its contributions do, under a placeholder name.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Set on the instance Flask-Login loads, so get_id() names the server-side session.
     session_key = None
@@ -76,6 +81,8 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The address it signed in from; blanked after SESSION_IP_RETENTION_DAYS.
+    ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -22,6 +22,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from ..events import (
+    AccountErased,
     AnswerAccepted,
     AnswerUnaccepted,
     IdeaStatusChanged,
@@ -62,6 +63,15 @@ def _on_content(session: Session, event) -> None:
 
 for _event in CONTENT_EVENTS:
     on(_event)(_on_content)
+
+
+@on(AccountErased)
+def _on_erased(session: Session, event: AccountErased) -> None:
+    # Documents carry no author name, but results and snippets are rebuilt from them:
+    # refresh every thread the account wrote in (its content may be gone too).
+    for thread_id in event.thread_ids:
+        enqueue(session, thread_id)
+    defer(session, _wake.set, once=True)
 
 
 def _changed(obj, attrs) -> bool:

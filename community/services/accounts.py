@@ -7,7 +7,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -188,7 +188,9 @@ def set_locale(user: User, locale: str | None) -> None:
 def start_session(session: Session, user: User) -> str:
     """A new server-side session; the raw key goes into the signed cookie only."""
     key = secrets.token_urlsafe(32)
-    session.add(UserSession(key_hash=token_digest(key), user_id=user.id))
+    # Kept for SESSION_IP_RETENTION_DAYS (community/people/retention.py).
+    address = request.remote_addr if has_request_context() else None
+    session.add(UserSession(key_hash=token_digest(key), user_id=user.id, ip=address))
     user.session_key = key
     return key
 

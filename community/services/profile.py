@@ -124,6 +124,13 @@ def _avatar_keys(user_id: int, version: str) -> list[str]:
     return [avatar_key(user_id, version, size) for size in current_app.config["AVATAR_SIZES"]]
 
 
+def remove_avatar(session: Session, user: User) -> None:
+    """Back to the initials; the files go after commit."""
+    if user.avatar_version:
+        events.defer(session, storage.avatars().delete, _avatar_keys(user.id, user.avatar_version))
+    user.avatar_version = None
+
+
 def set_avatar(session: Session, user: User, data: bytes) -> None:
     """Store ``data``'s renditions under a new version; the old files go after commit.
     A refused file stores nothing."""

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_analytics'
-down_revision = '0007_identities'
+down_revision = '0008_account_admin'
 branch_labels = None
 depends_on = None
 
