@@ -3,11 +3,26 @@ search result, notification and leaderboard, while the threads stay readable."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+from PIL import Image
 from sqlalchemy import func, select
 
 from community.extensions import db as _db
 from community.extensions import socketio
-from community.models import AuditEntry, ErasureJob, LedgerEntry, Post, Thread, User, UserSession
+from community.models import (
+    AccountEmail,
+    AuditEntry,
+    EmailToken,
+    ErasureJob,
+    LedgerEntry,
+    Post,
+    Thread,
+    User,
+    UserIdentity,
+    UserSession,
+)
 from community.people import erasure
 from community.search.outbox import drain_outbox
 from tests.conftest import PASSWORD, csrf_token
@@ -190,3 +205,36 @@ def test_an_admin_erases_a_member_on_request_but_never_the_last_admin(
     assert last.status_code == 409 and "last administrator" in last.get_json()["error"]["message"]
     _db.session.expire_all()
     assert db.session.get(User, me.id).erased_at is None
+
+
+def test_erasure_removes_the_picture_bio_sign_on_identity_and_emailed_links(
+        app, db, client_for, two_people):
+    ada = two_people.ada
+    api = client_for(ada)
+    png = io.BytesIO()
+    Image.new("RGB", (120, 90), (200, 30, 40)).save(png, "PNG")
+    assert api.put("/api/v1/me/avatar", data={"file": (io.BytesIO(png.getvalue()), "me.png")},
+                   content_type="multipart/form-data").status_code == 200
+    root = Path(app.config["AVATAR_STORAGE_DIR"])
+
+    def stored_files():
+        return [p for p in root.rglob("*") if p.is_file()]
+
+    assert api.patch("/api/v1/me", json={"bio": "Ada's *private* bio",
+                                         "timezone": "Europe/Paris"}).status_code == 200
+    assert api.post("/api/v1/me/verify-email").status_code == 202  # a link waiting
+    db.session.add(UserIdentity(issuer="https://id.acme.example", subject="ada-1",
+                                user_id=ada.id))
+    db.session.commit()
+    assert stored_files()
+
+    assert api.delete("/api/v1/me", json={"password": PASSWORD}).status_code == 202
+
+    db.session.expire_all()
+    user = db.session.get(User, ada.id)
+    assert (user.bio, user.bio_html, user.timezone, user.avatar_version,
+            user.email_verified_at) == (None, None, None, None, None)
+    assert stored_files() == []  # every rendition deleted
+    for model in (UserIdentity, EmailToken, AccountEmail):
+        assert db.session.scalar(select(func.count()).select_from(model)
+                                 .where(model.user_id == ada.id)) == 0, model.__name__
