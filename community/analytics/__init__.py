@@ -13,6 +13,7 @@ def init_app(app) -> None:
     @app.teardown_request
     def _write_counts(_exc):
         # Each web process writes its counts once the interval has passed, so they land
-        # even where no background worker runs in the same process.
+        # even where no background worker runs in the same process: in a thread, so no
+        # request ever waits for the database's write lock on their account.
         if tracking.due(app):
-            tracking.flush_now(app)
+            tracking.flush_in_background(app)

@@ -4,8 +4,8 @@ opened from the ask form, and thread pages read per account and day.
 Recording is a dictionary update under a lock (microseconds, no query): a page view
 never waits on the database. ``flush`` writes everything counted with one
 ``INSERT … ON CONFLICT DO UPDATE`` per table; the background worker calls it every
-``ANALYTICS_FLUSH_INTERVAL`` seconds and so does each web process after a request once
-that interval has passed. A crash loses at most that interval's counts, never content.
+``ANALYTICS_FLUSH_INTERVAL`` seconds and so does each web process, in a thread, after a
+request once that interval has passed. A crash loses at most that interval's counts, never content.
 
 What is kept (docs/API-EXTENSIONS.md): counters per day, space and kind; per ask-form
 opening a random token made for that page with the day, whether suggestions were shown,
@@ -43,6 +43,7 @@ class Buffer:
         self.views: dict[tuple[date, int], int] = defaultdict(int)
         self.forms: dict[str, dict] = {}
         self.flushed_at = time.monotonic()
+        self.flushing = threading.Lock()  # one background write at a time
 
     def take(self):
         with self.lock:
@@ -146,6 +147,21 @@ def flush_now(app) -> None:
             log.warning("could not write the analytics counts", exc_info=True)
         finally:
             db.session.remove()
+
+
+def flush_in_background(app) -> None:
+    """``flush_now`` in a thread of its own, unless one is already writing."""
+    buf = app.extensions.get("analytics_buffer")
+    if buf is None or not buf.flushing.acquire(blocking=False):
+        return
+
+    def write() -> None:
+        try:
+            flush_now(app)
+        finally:
+            buf.flushing.release()
+
+    threading.Thread(target=write, name="analytics-flush", daemon=True).start()
 
 
 def due(app) -> bool:
