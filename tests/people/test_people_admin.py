@@ -59,11 +59,16 @@ def test_the_list_shows_sanctions_in_force(db, admin_client, moderator_client, m
 
 
 def test_people_administration_does_not_exist_for_anyone_but_admins(
-        app, member_client, moderator_client, employee_client):
+        app, db, make_user, member_client, moderator_client, employee_client):
+    target = make_user(username="hopeful")
     for c in (member_client, moderator_client, employee_client):
-        assert c.get("/api/v1/admin/users").status_code == 404
-        assert c.put("/api/v1/users/x/role", json={"role": "admin"}).status_code in (403, 404)
+        listing = c.get("/api/v1/admin/users")
+        assert listing.status_code == 404 and "hopeful" not in listing.get_data(as_text=True)
+        refused = c.put("/api/v1/users/hopeful/role", json={"role": "admin"})
+        assert refused.status_code in (403, 404)
     assert app.test_client().get("/api/v1/admin/users").status_code == 401
+    db.session.expire_all()
+    assert db.session.get(User, target.id).role == "member"  # nobody promoted them
 
 
 def test_a_role_change_is_audited_and_the_last_admin_stays(db, admin_client, make_user,
