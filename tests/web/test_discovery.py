@@ -130,7 +130,7 @@ def test_the_canonical_address_is_absolute_from_public_url_else_the_host(
 def test_every_page_has_one_absolute_canonical_address(app, db, client, make_space, make_user):
     app.config["PUBLIC_URL"] = SITE
     space = make_space(slug="brewing")
-    user = make_user(username="barista")
+    make_user(username="barista")
     for path in ("/", f"/spaces/{space.slug}", "/users/barista", "/leaderboard", "/login"):
         html = text(client.get(path + "?page=2"))
         assert _canonical(html) == [SITE + path], path
