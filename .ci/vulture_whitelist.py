@@ -126,3 +126,6 @@ sla_breached
 
 # The query string's "from", a Python keyword: loaded under its data key.
 from_
+
+# Werkzeug response attributes set by views (they become headers).
+last_modified

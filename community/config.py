@@ -227,8 +227,16 @@ class People:
     ERASURE_JOB_MAX_ATTEMPTS = 5  # a job failing this often is left for an operator
 
 
+class Discovery:
+    # URLs in one sitemap file; the sitemaps protocol allows at most 50,000.
+    SITEMAP_URLS_PER_FILE = 50_000
+    FEED_ENTRIES = 30  # newest threads in an Atom feed
+    PREVIEW_RATE_LIMIT = "60 per minute"  # Markdown previews per account
+
+
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
-               Moderation, Notifications, Gamification, Escalation, Analytics, People):
+               Moderation, Notifications, Gamification, Escalation, Analytics, People,
+               Discovery):
     """Every setting the application reads, with its default."""
 
 

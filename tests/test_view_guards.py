@@ -28,6 +28,10 @@ PUBLIC = {
     "api.list_spaces", "api.list_threads", "api.get_thread", "api.get_post",
     "api.search", "api.search_similar", "api.user_profile", "api.user_reputation",
     "api.leaderboard", "api.list_badges",
+    # for search engines and feed readers: what a guest may read, whoever asks
+    # (community/web/feeds.py filters with permissions.thread_filter(None))
+    "feeds.robots", "feeds.sitemap_index", "feeds.sitemap", "feeds.community_feed",
+    "feeds.space_feed", "feeds.tag_feed",
     # the API's description, the load balancer's probe and the static files; avatars
     # are public pictures, found by an address only their profile gives away
     "api.openapi_json", "health.healthz", "static", "avatars.avatar",

@@ -88,6 +88,7 @@ def register(app) -> None:
         notifications,
         openapi,
         people,
+        preview,
         search,
     )
 

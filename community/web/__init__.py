@@ -4,9 +4,22 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import account_email, auth, avatars, content, health, helpers, oidc, pages, settings
+    from . import (
+        account_email,
+        auth,
+        avatars,
+        content,
+        discovery,
+        feeds,
+        health,
+        helpers,
+        oidc,
+        pages,
+        settings,
+    )
 
     helpers.init_app(app)
+    discovery.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(oidc.bp)
@@ -15,3 +28,4 @@ def register(app) -> None:
     app.register_blueprint(content.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(avatars.bp)
+    app.register_blueprint(feeds.bp)

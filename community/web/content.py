@@ -19,7 +19,7 @@ from ..moderation import limits
 from ..schemas import In, Text, fields, load_form, query_choices, submitted, validate
 from ..schemas.core import AcceptIn, IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn, VoteIn
 from ..services import threads, tracking, votes
-from . import page_cache
+from . import discovery, page_cache
 from .helpers import thread_url
 
 bp = Blueprint("content", __name__)
@@ -63,7 +63,7 @@ def _retry_after(exc: limits.RateLimited) -> dict:
 
 
 def _canonical(thread) -> Markup:
-    return Markup('<link rel="canonical" href="%s">') % thread_url(thread)
+    return Markup('<link rel="canonical" href="%s">') % discovery.absolute(thread_url(thread))
 
 
 def _render_thread(thread: Thread, *, status: int = 200, errors=None, answer_body: str = ""):
@@ -90,9 +90,11 @@ def thread(thread_id: int, slug: str | None = None):
         content = page_cache.render_with_placeholder(
             lambda: _thread_content(thread_to_view_or_404(thread_id)))
         page_cache.store_if_unchanged(key, row, content)
+    # The same for every reader: kept under what it shows and the site's address.
+    head = page_cache.remember(("head", discovery.absolute(""), key[2]),
+                               lambda: str(discovery.thread_head(row)))
     return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
-                           title=row.title, head=str(_canonical(row)), path=thread_url(row),
-                           content=content)
+                           title=row.title, head=head, path=thread_url(row), content=content)
 
 
 @bp.route("/ask", methods=["GET", "POST"])

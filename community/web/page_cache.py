@@ -21,6 +21,7 @@ and the one substitution on the way out puts the reader's own token in its place
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -234,6 +235,15 @@ def store_if_unchanged(key: tuple, row, html: str) -> None:
     _cache().put(key, html)
 
 
+def remember(key: tuple, make):
+    """``make()``, kept under ``key`` (which must hold everything it depends on)."""
+    value = _cache().get(key)
+    if value is None:
+        value = make()
+        _cache().put(key, value)
+    return value
+
+
 def render_with_placeholder(render) -> str:
     """Run a render for the cache: every CSRF token in it comes out as the placeholder.
 
@@ -258,6 +268,7 @@ def render_with_placeholder(render) -> str:
 # Each with its own secret: one showing up somewhere would give nothing else away.
 _TITLE, _HEAD, _CONTENT, _PATH = (f"{name}{secrets.token_hex(16)}"
                                   for name in ("title", "head", "content", "path"))
+_PARTS = re.compile("|".join((_TITLE, _HEAD, _CONTENT)))
 
 
 def current_path(real: str) -> str:
@@ -296,7 +307,9 @@ def page(render_shell, *, title: str, head: str, path: str, content: str) -> str
         if key is not None:
             _cache().put(("shell", key), shell)
     token = generate_csrf()
-    out = shell.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path).replace(_HEAD, head)
-    # User text goes in last, so nothing in it is ever taken for a placeholder.
-    out = out.replace(_TITLE, str(escape(title)), 1)
-    return out.replace(_CONTENT, content.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path), 1)
+    out = shell.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path)
+    # The parts holding user text (the head has the title and description too) go in
+    # one pass, so nothing in them is ever taken for a placeholder.
+    parts = {_TITLE: str(escape(title)), _HEAD: head,
+             _CONTENT: content.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path)}
+    return _PARTS.sub(lambda match: parts[match.group()], out)

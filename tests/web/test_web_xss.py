@@ -42,7 +42,10 @@ def assert_clean(html: str) -> None:
     for tag, attrs in parser.tags:
         assert tag not in {"svg", "iframe", "object", "embed", "base", "style"}, tag
         if tag == "script":
-            assert attrs.get("src", "").startswith("/static/"), attrs
+            # Our scripts, or structured data (a data block no browser runs; that text
+            # cannot end it early is tests/web/test_discovery.py's business).
+            assert (attrs.get("src", "").startswith("/static/")
+                    or attrs == {"type": "application/ld+json"}), attrs
         if tag == "img":
             assert attrs.get("src") != "x", attrs
         for name, value in attrs.items():
