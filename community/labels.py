@@ -113,6 +113,8 @@ AUDIT_ACTION_LABELS = {
     "word_remove": _l("Watched word removed"),
     "role_change": _l("Role changed"),
     "account_erase": _l("Account erased"),
+    "tag_describe": _l("Tag description changed"),
+    "tag_merge": _l("Tag merged into another"),
 }
 
 # ---- cases ----

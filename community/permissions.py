@@ -440,6 +440,31 @@ def require_moderator(user) -> None:
         raise NotFound(_("Nothing was found at this address."))
 
 
+def require_staff(user) -> None:
+    """The administration index exists for staff only: anyone else a 404."""
+    if not can_work_cases(user):
+        raise NotFound(_("Nothing was found at this address."))
+
+
+def require_manage_words(user) -> None:
+    """Watched words are the community managers' tool: moderators and admins."""
+    require_moderator(user)
+
+
+def require_tag(user, tag, readable_count: int):
+    """A tag exists to a reader through the threads it may read: a tag found only on
+    staff threads would otherwise leak its name. Moderators curate every tag."""
+    reader = _user(user)
+    if tag is None or (readable_count == 0 and not (reader and reader.is_moderator)):
+        raise NotFound(_("This tag does not exist."))
+    return tag
+
+
+def check_curate_tags(user) -> None:
+    """Describing and merging tags (pages and API)."""
+    check_moderate(user)
+
+
 def require_admin(user) -> None:
     """Admin pages do not exist for anyone else: the 404 of a missing page."""
     user = _user(user)

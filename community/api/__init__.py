@@ -89,6 +89,7 @@ def register(app) -> None:
         openapi,
         people,
         search,
+        tags,
     )
 
     app.register_blueprint(bp)
