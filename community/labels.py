@@ -115,6 +115,10 @@ AUDIT_ACTION_LABELS = {
     "account_erase": _l("Account erased"),
     "tag_describe": _l("Tag description changed"),
     "tag_merge": _l("Tag merged into another"),
+    "space_create": _l("Space created"),
+    "space_update": _l("Space edited"),
+    "space_archive": _l("Space archived"),
+    "space_restore": _l("Space brought back from the archive"),
 }
 
 # ---- cases ----

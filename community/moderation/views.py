@@ -142,7 +142,7 @@ def admin_page():
 # the page would refuse, whatever its rules become.
 ADMIN_PAGES = (
     ("people.admin_users", _l("People"), _l("Accounts, roles and erasure.")),
-    ("pages.admin_spaces", _l("Spaces"), _l("Create, edit, order and archive spaces.")),
+    ("spaces_admin.index", _l("Spaces"), _l("Create, edit, order and archive spaces.")),
     ("tags.index", _l("Tags"), _l("Describe tags and merge synonyms.")),
     ("moderation.queue_page", _l("Review queue"), _l("Flagged and held content.")),
     ("moderation.words_page", _l("Watched words"), _l("Words that are blocked, held, flagged or censored.")),

@@ -59,6 +59,9 @@ def merge(session: Session, source: Tag, target: Tag, *, by: User) -> int:
     audit.record(session, actor_id=by.id, action="tag_merge", target_type="tag",
                  target_id=source.id, name=source.name, into=target.name,
                  threads=len(thread_ids))
+    # The bulk statements bypassed the identity map: threads loaded earlier must show
+    # their new tags to the subscribers and the page that follows.
+    session.flush()
     session.expire_all()
     for thread_id in thread_ids:
         emit(session, ThreadEdited(thread_id=thread_id, editor_id=by.id))

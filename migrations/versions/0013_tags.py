@@ -1,4 +1,4 @@
-"""tag synonyms: a merged tag points to the tag it was merged into
+"""tag synonyms (a merged tag points to the tag it was merged into) and archived spaces
 
 Revision ID: 0013_tags
 Revises: 0009_analytics
@@ -15,6 +15,7 @@ depends_on = None
 
 
 def upgrade():
+    op.add_column('space', sa.Column('archived_at', sa.DateTime(), nullable=True))
     if op.get_bind().dialect.name == 'sqlite':
         # Plain ADD COLUMN with its REFERENCES clause, not a batch copy: on SQLite a
         # batch drops and recreates "tag", and with foreign keys on that cascades to
@@ -31,3 +32,4 @@ def downgrade():
     if op.get_bind().dialect.name != 'sqlite':
         op.drop_constraint(op.f('fk_tag_synonym_of_id_tag'), 'tag', type_='foreignkey')
     op.drop_column('tag', 'synonym_of_id')
+    op.drop_column('space', 'archived_at')
