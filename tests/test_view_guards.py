@@ -28,6 +28,9 @@ PUBLIC = {
     "api.list_spaces", "api.list_threads", "api.get_thread", "api.get_post",
     "api.search", "api.search_similar", "api.user_profile", "api.user_reputation",
     "api.leaderboard", "api.list_badges",
+    # tags: counts and lists filtered by thread_filter; a tag with nothing readable is
+    # a 404 (permissions.require_tag)
+    "tags.index", "tags.show", "api.list_tags", "api.get_tag",
     # the API's description, the load balancer's probe and the static files; avatars
     # are public pictures, found by an address only their profile gives away
     "api.openapi_json", "health.healthz", "static", "avatars.avatar",

@@ -124,7 +124,7 @@ def follow_thread(thread_id: int):
 
 
 @bp.post("/spaces/<slug>/follow")
-@perm.requires(found_first=lambda slug: space_or_404(slug))
+@perm.signed_in
 def follow_space(slug: str):
     """The space page's follow button (a form; the API has PUT/DELETE)."""
     space = space_or_404(slug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -62,7 +63,7 @@ def show(name: str):
 
 
 @bp.post("/tags/<name>/follow")
-@perm.requires(found_first=lambda name: _visible(name))
+@perm.signed_in
 def follow(name: str):
     """The tag page's follow button (a form; the API has PUT/DELETE)."""
     tag, _count = _visible(name)
@@ -109,6 +110,7 @@ def merge(name: str):
                                preview=catalogue.merge_preview(db.session, tag, target))
     moved = curation.merge(db.session, tag, target, by=current_user)
     db.session.commit()
-    flash(_("%(source)s was merged into %(target)s: %(n)s threads re-tagged.",
-            source=tag.name, target=target.name, n=moved))
+    flash(ngettext("%(source)s was merged into %(target)s: %(num)s thread re-tagged.",
+                   "%(source)s was merged into %(target)s: %(num)s threads re-tagged.",
+                   moved, source=tag.name, target=target.name))
     return redirect(url_for("tags.show", name=target.name), code=303)

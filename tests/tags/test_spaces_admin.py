@@ -79,6 +79,15 @@ def test_patch_space_follows_the_contract(db, admin_client, moderator_client, ma
     assert entry.data["changes"]["visibility"] == ["public", "staff"]
 
 
-def test_members_and_moderators_get_a_404_on_the_spaces_page(db, browser, make_user):
+def test_members_and_moderators_get_a_404_on_the_spaces_page(db, browser, make_user,
+                                                            make_space, form_token):
+    make_space(slug="quiet")
     for role in ("member", "moderator"):
-        assert browser(make_user(role=role)).get("/admin/spaces").status_code == 404
+        c = browser(make_user(role=role))
+        page = c.get("/admin/spaces")
+        assert page.status_code == 404 and "Create a space" not in _text(page)
+        token = form_token(_text(c.get("/")))
+        assert c.post("/admin/spaces/quiet", data={"archived": "1",
+                                                    "csrf_token": token}).status_code == 404
+    assert db.session.scalar(select(Space.archived_at).where(Space.slug == "quiet")) is None
+    assert _actions(db) == []
