@@ -57,3 +57,16 @@ def test_moderators_manage_watched_words(db, app, browser, make_user, form_token
     assert db.session.scalar(select(AuditEntry.action)) == "word_set"
     assert mod.get("/moderation/words.csv").get_data(as_text=True).startswith("word,action")
     assert browser(make_user(role="employee")).get("/moderation/words").status_code == 404
+
+
+def test_the_index_and_the_tag_pages_speak_french(db, browser, make_user, make_thread):
+    make_thread(tags=["mouture"])
+    mod = browser(make_user(role="moderator"))
+    mod.post("/lang", data={"lang": "fr"})
+    headers = {"Accept-Language": "fr"}
+    admin = mod.get("/admin", headers=headers).get_data(as_text=True)
+    assert "Mots bloqués, retenus, signalés ou censurés." in admin
+    tags = mod.get("/tags", headers=headers).get_data(as_text=True)
+    assert "Étiquettes commençant par" in tags and "1 sujet" in tags
+    page = mod.get("/tags/mouture", headers=headers).get_data(as_text=True)
+    assert "Gérer cette étiquette" in page and "Fusionner cette étiquette dans" in page
