@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
         search,
         security,
         sso,
+        tags,
     )
     from .extensions import db, limiter, migrate, socketio
 
@@ -95,7 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Each feature registers its blueprints and subscribes to the domain events.
     # analytics after escalation: its subscribers read what escalation's just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics):
+                    analytics, tags):
         feature.init_app(app)
     cli.init_app(app)
     return app

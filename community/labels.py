@@ -113,6 +113,12 @@ AUDIT_ACTION_LABELS = {
     "word_remove": _l("Watched word removed"),
     "role_change": _l("Role changed"),
     "account_erase": _l("Account erased"),
+    "tag_describe": _l("Tag description changed"),
+    "tag_merge": _l("Tag merged into another"),
+    "space_create": _l("Space created"),
+    "space_update": _l("Space edited"),
+    "space_archive": _l("Space archived"),
+    "space_restore": _l("Space brought back from the archive"),
 }
 
 # ---- cases ----

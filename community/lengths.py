@@ -10,6 +10,7 @@ TITLE_MAX = 255
 BODY_MIN, BODY_MAX = 20, 32_000  # a thread's body (BODY_LENGTH)
 POST_MIN, POST_MAX = 2, 32_000  # an answer (POST_LENGTH)
 TAG_MAX = 35
+TAG_DESCRIPTION_MAX = 2000
 TAGS_MAX = 20  # tags a request may carry; MAX_TAGS says how many a thread keeps
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 80

@@ -55,7 +55,7 @@ def can_read_space(user, space: Space) -> bool:
 
 def can_post_in_space(user, space: Space) -> bool:
     user = _user(user)
-    return user is not None and can_read_space(user, space)
+    return user is not None and can_read_space(user, space) and space.archived_at is None
 
 
 def can_read(user, visibility: str, deleted_at) -> bool:
@@ -179,9 +179,11 @@ def _privilege_denied(name: str, message: str) -> PermissionDenied:
 
 
 def check_post_in_space(user, space: Space) -> None:
-    if not can_post_in_space(user, space):
+    if _user(user) is None or not can_read_space(user, space):
         # The caller could not read the space at all: do not confirm it exists.
         raise NotFound(_("This space does not exist."))
+    if space.archived_at is not None:
+        raise PermissionDenied(_("This space is archived: it takes no new threads."))
     check_not_silenced(user)
 
 
@@ -267,6 +269,15 @@ def check_admin(user) -> None:
     user = _user(user)
     if user is None or not user.is_admin:
         raise PermissionDenied(_("Only administrators can do this."))
+
+
+def check_manage_spaces(user) -> None:
+    check_admin(user)
+
+
+def require_manage_spaces(user) -> None:
+    """The spaces administration page: admins only, a 404 to anyone else."""
+    require_admin(user)
 
 
 def check_change_role(user) -> None:
@@ -438,6 +449,31 @@ def require_moderator(user) -> None:
     user = _user(user)
     if user is None or not user.is_moderator:
         raise NotFound(_("Nothing was found at this address."))
+
+
+def require_staff(user) -> None:
+    """The administration index exists for staff only: anyone else a 404."""
+    if not can_work_cases(user):
+        raise NotFound(_("Nothing was found at this address."))
+
+
+def require_manage_words(user) -> None:
+    """Watched words are the community managers' tool: moderators and admins."""
+    require_moderator(user)
+
+
+def require_tag(user, tag, readable_count: int):
+    """A tag exists to a reader through the threads it may read: a tag found only on
+    staff threads would otherwise leak its name. Moderators curate every tag."""
+    reader = _user(user)
+    if tag is None or (readable_count == 0 and not (reader and reader.is_moderator)):
+        raise NotFound(_("This tag does not exist."))
+    return tag
+
+
+def check_curate_tags(user) -> None:
+    """Describing and merging tags (pages and API)."""
+    check_moderate(user)
 
 
 def require_admin(user) -> None:

@@ -99,7 +99,8 @@ def list_threads(
 
 def readable_spaces(session: Session, user) -> list[Space]:
     return list(
-        session.scalars(select(Space).where(perm.space_filter(user)).order_by(Space.position, Space.name))
+        session.scalars(select(Space).where(perm.space_filter(user), Space.archived_at.is_(None))
+                        .order_by(Space.position, Space.name))
     )
 
 

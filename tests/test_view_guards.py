@@ -32,6 +32,9 @@ PUBLIC = {
     # (community/web/feeds.py filters with permissions.thread_filter(None))
     "feeds.robots", "feeds.sitemap_index", "feeds.sitemap", "feeds.community_feed",
     "feeds.space_feed", "feeds.tag_feed",
+    # tags: counts and lists filtered by thread_filter; a tag with nothing readable is
+    # a 404 (permissions.require_tag)
+    "tags.index", "tags.show", "api.list_tags", "api.get_tag",
     # the API's description, the load balancer's probe and the static files; avatars
     # are public pictures, found by an address only their profile gives away
     "api.openapi_json", "health.healthz", "static", "avatars.avatar",

@@ -90,6 +90,7 @@ def register(app) -> None:
         people,
         preview,
         search,
+        tags,
     )
 
     app.register_blueprint(bp)

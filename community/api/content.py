@@ -18,6 +18,7 @@ from ..lookups import (
     thread_to_view_or_404,
 )
 from ..models import Post, Space, Thread
+from ..moderation import spaces as space_admin
 from ..schemas import load_query
 from ..schemas.core import (
     AcceptIn,
@@ -27,6 +28,7 @@ from ..schemas.core import (
     ScoreOut,
     SpaceIn,
     SpaceOut,
+    SpacePatchIn,
     ThreadIn,
     ThreadListArgs,
     ThreadOut,
@@ -34,7 +36,7 @@ from ..schemas.core import (
     ThreadSummaryOut,
     VoteIn,
 )
-from ..services import spaces, threads, votes
+from ..services import threads, votes
 from . import bp, json_body, page_args, page_json, reply, signed_in_user
 from .openapi import doc
 
@@ -70,9 +72,21 @@ def list_spaces():
 @perm.requires(perm.check_admin)
 def create_space():
     data = json_body(SpaceIn())
-    space = spaces.create_space(db.session, **data)
+    space = space_admin.create(db.session, by=signed_in_user(), **data)
     db.session.commit()
     return reply(SpaceOut().dump(space), 201)
+
+
+@bp.patch("/spaces/<slug>")
+@doc("Edit a space: name, description, visibility, position, archived (admins; audited)",
+     body=SpacePatchIn, response=SpaceOut, auth=True)
+@perm.requires(perm.check_manage_spaces)
+def patch_space(slug: str):
+    space = space_or_404(slug)
+    data = json_body(SpacePatchIn())
+    space_admin.edit(db.session, space, by=signed_in_user(), **data)
+    db.session.commit()
+    return reply(SpaceOut().dump(space))
 
 
 @bp.get("/threads")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import permissions as perm
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest
 from ..extensions import db
 from ..lookups import space_or_404, thread_or_404
 from ..models import Tag, Watch
@@ -26,6 +25,7 @@ from ..notifications.schemas import (
 from ..schemas import load_query
 from . import bp, json_body, page_args, reply, signed_in_user
 from .openapi import doc
+from .tags import visible_tag
 
 
 @bp.get("/notifications")
@@ -154,10 +154,7 @@ def unfollow_space(slug: str):
 
 
 def _tag(name: str) -> Tag:
-    tag = db.session.scalar(select(Tag).where(Tag.name == name.lower()))
-    if tag is None:
-        raise NotFound(_("This tag does not exist."))
-    return tag
+    return visible_tag(name)[0]
 
 
 @bp.put("/tags/<name>/follow")
@@ -166,9 +163,10 @@ def _tag(name: str) -> Tag:
 @perm.signed_in
 def follow_tag(name: str):
     user = signed_in_user()
-    following = follows.follow_tag(db.session, _tag(name), by=user)
+    tag = _tag(name)
+    following = follows.follow_tag(db.session, tag, by=user)
     db.session.commit()
-    return reply({"tag": name.lower(), "following": following})
+    return reply({"tag": tag.name, "following": following})
 
 
 @bp.delete("/tags/<name>/follow")
@@ -176,9 +174,10 @@ def follow_tag(name: str):
 @perm.signed_in
 def unfollow_tag(name: str):
     user = signed_in_user()
-    following = follows.unfollow_tag(db.session, _tag(name), by=user)
+    tag = _tag(name)
+    following = follows.unfollow_tag(db.session, tag, by=user)
     db.session.commit()
-    return reply({"tag": name.lower(), "following": following})
+    return reply({"tag": tag.name, "following": following})
 
 
 @bp.get("/follows")

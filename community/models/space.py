@@ -21,6 +21,9 @@ class Space(db.Model):
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An archived space keeps its threads readable but takes no new ones and is no
+    # longer listed (/admin/spaces).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint("visibility IN ('public', 'members', 'staff')", name="visibility"),

@@ -38,6 +38,9 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(TAG_MAX), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # A tag merged into another (community/tags/curation.py): typing it tags with the
+    # target instead, and its page redirects there.
+    synonym_of_id: Mapped[int | None] = mapped_column(ForeignKey("tag.id"))
 
 
 class Thread(db.Model):

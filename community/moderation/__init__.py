@@ -159,7 +159,7 @@ def init_app(app) -> None:
     screening.register(screen=screen, apply=apply)
 
     from ..gamification import badges
-    from . import flags, limits, views
+    from . import flags, limits, space_views, views
 
     if flags.upheld_counts not in badges.FLAG_COUNTERS:  # once, however many apps
         badges.FLAG_COUNTERS.append(flags.upheld_counts)
@@ -189,6 +189,7 @@ def init_app(app) -> None:
         return redirect(f"/api/v1/threads/{target}", code=301)
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(space_views.bp)
     app.jinja_env.globals.setdefault("moderation_links", _links_for_template)
 
 

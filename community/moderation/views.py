@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -85,7 +95,7 @@ def audit_page():
 
 
 @bp.route("/moderation/words", methods=["GET", "POST"])
-@perm.requires(perm.require_admin)
+@perm.requires(perm.require_manage_words)
 def words_page():
     error, errors = None, {}
     form = submitted("word", "action", "replacement")
@@ -115,16 +125,45 @@ def words_page():
 
 
 @bp.get("/moderation/words.csv")
-@perm.requires(perm.require_admin)
+@perm.requires(perm.require_manage_words)
 def words_export():
     return Response(words.export_csv(db.session), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=watched-words.csv"})
 
 
 @bp.get("/admin")
-@perm.requires(perm.require_admin)
+@perm.requires(perm.require_staff)
 def admin_page():
-    return render_template("moderation/admin.html")
+    return render_template("moderation/admin.html", links=_admin_links())
+
+
+# Every staff page, in the order the index shows them. Whether a link shows is decided
+# by the page's own guard (``permission_rules``), so a link is never shown to someone
+# the page would refuse, whatever its rules become.
+ADMIN_PAGES = (
+    ("people.admin_users", _l("People"), _l("Accounts, roles and erasure.")),
+    ("spaces_admin.index", _l("Spaces"), _l("Create, edit, order and archive spaces.")),
+    ("tags.index", _l("Tags"), _l("Describe tags and merge synonyms.")),
+    ("moderation.queue_page", _l("Review queue"), _l("Flagged and held content.")),
+    ("moderation.words_page", _l("Watched words"), _l("Words that are blocked, held, flagged or censored.")),
+    ("gamification.ambassadors_page", _l("Ambassadors"), _l("Proposals and decisions.")),
+    ("moderation.audit_page", _l("Audit log"), _l("Every moderator and administrator action.")),
+    ("escalation.triage", _l("Triage"), _l("Cases waiting for an expert.")),
+    ("escalation.my_cases", _l("My cases"), _l("Cases assigned to you.")),
+    ("escalation.admin_groups", _l("Expert groups"), _l("Groups, their members and tags.")),
+    ("analytics.dashboard", _l("Analytics"), _l("Questions, answers, cases and deflection.")),
+)
+
+
+def _admin_links() -> list[dict]:
+    links = []
+    for endpoint, title, blurb in ADMIN_PAGES:
+        view = current_app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        if all(perm.can(rule, current_user) for rule in getattr(view, "permission_rules", ())):
+            links.append({"url": url_for(endpoint), "title": title, "blurb": blurb})
+    return links
 
 
 # ---- forms on thread pages ----

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..lookups import space_or_404
 from ..models import Thread, Watch
 from ..schemas import load_form, page_number, query_choices, submitted
 from ..web.helpers import next_param, redirect_next
@@ -120,6 +121,21 @@ def follow_thread(thread_id: int):
         follows.follow_thread(db.session, thread, by=current_user)
     db.session.commit()
     return redirect_next(next_param(), f"/threads/{thread.id}")
+
+
+@bp.post("/spaces/<slug>/follow")
+@perm.signed_in
+def follow_space(slug: str):
+    """The space page's follow button (a form; the API has PUT/DELETE)."""
+    space = space_or_404(slug)
+    if load_form(FollowFormIn())["follow"]:
+        follows.follow_space(db.session, space, by=current_user)
+        flash(_("You follow this space: its new threads will notify you."))
+    else:
+        follows.unfollow_space(db.session, space, by=current_user)
+        flash(_("You no longer follow this space."))
+    db.session.commit()
+    return redirect(url_for("pages.space", slug=space.slug), code=303)
 
 
 def is_following_thread(thread) -> bool:

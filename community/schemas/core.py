@@ -29,6 +29,16 @@ class SpaceIn(In):
     visibility = Text(load_default="public", validate=validate.OneOf(VISIBILITIES))
 
 
+class SpacePatchIn(In):
+    """PATCH /spaces/{slug} and the /admin/spaces forms: absent fields stay as they are."""
+
+    name = Text(validate=validate.Length(min=1, max=100))
+    description = Text(validate=validate.Length(max=2000))
+    visibility = Text(validate=validate.OneOf(VISIBILITIES))
+    position = fields.Integer(validate=validate.Range(min=0, max=10_000))
+    archived = fields.Boolean()
+
+
 class MePatchIn(In):
     """One field per setter of services.profile.PROFILE_FIELDS, which checks the value."""
 
@@ -168,6 +178,8 @@ class SpaceOut(Schema):
     name = fields.String()
     description = fields.String()
     visibility = fields.String()
+    position = fields.Integer()
+    archived = fields.Function(lambda s: s.archived_at is not None)
 
 
 class PostOut(Schema):

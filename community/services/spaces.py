@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
-from ..models import VISIBILITIES, Space
+from ..models import VISIBILITIES, Space, utcnow
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,49}$")
 
@@ -42,3 +42,28 @@ def create_space(
     session.add(space)
     session.flush()
     return space
+
+
+def update_space(session: Session, space: Space, *, name: str | None = None,
+                 description: str | None = None, visibility: str | None = None,
+                 position: int | None = None, archived: bool | None = None) -> dict:
+    """Apply the given changes; answers ``{field: [before, after]}`` for those that changed."""
+    errors: dict[str, list[str]] = {}
+    if name is not None and not name.strip():
+        errors["name"] = [_("A space needs a name.")]
+    if visibility is not None and visibility not in VISIBILITIES:
+        errors["visibility"] = [_("Choose public, members or staff.")]
+    if errors:
+        raise ValidationFailed(_("The space could not be saved."), errors)
+    wanted = {"name": name.strip() if name is not None else None, "description": description,
+              "visibility": visibility, "position": position}
+    changes = {}
+    for field, value in wanted.items():
+        if value is not None and getattr(space, field) != value:
+            changes[field] = [getattr(space, field), value]
+            setattr(space, field, value)
+    if archived is not None and archived != (space.archived_at is not None):
+        changes["archived"] = [not archived, archived]
+        space.archived_at = utcnow() if archived else None
+    session.flush()
+    return changes

@@ -66,13 +66,17 @@ def get_or_create_tags(session: Session, names: list[str]) -> list[Tag]:
     if not names:
         return []
     existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    tags = []
+    tags: list[Tag] = []
     for name in names:
         tag = existing.get(name)
         if tag is None:
             tag = Tag(name=name)
             session.add(tag)
-        tags.append(tag)
+        elif tag.synonym_of_id is not None:
+            # A merged tag's name tags with the tag it was merged into.
+            tag = session.get(Tag, tag.synonym_of_id)
+        if tag not in tags:
+            tags.append(tag)
     return tags
 
 

@@ -13,6 +13,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..lengths import TAG_MAX
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Space
+from ..notifications import follows
 from ..schemas import page_number, query_choices
 from ..schemas.core import ThreadListArgs
 
@@ -53,6 +54,7 @@ def space(slug: str):
         status=status, sort=sort, sorts=SORTS, kinds=KINDS,
         question_statuses=QUESTION_STATUSES, idea_statuses=IDEA_STATUSES,
         can_post=perm.can_post_in_space(current_user, space),
+        following=follows.is_following(db.session, current_user, "space", space.id),
     )
 
 

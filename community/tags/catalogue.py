@@ -1,0 +1,61 @@
+"""Reading tags: the catalogue with counts of what the reader may read, one tag's page."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import permissions as perm
+from ..models import Follow, Tag, Thread, thread_tag
+from ..queries import Page
+
+
+def find(session: Session, name: str) -> Tag | None:
+    """The tag typed as ``name`` (any case), synonyms included."""
+    return session.scalar(select(Tag).where(Tag.name == name.strip().lower()))
+
+
+def canonical(session: Session, tag: Tag) -> Tag:
+    """The tag a synonym stands for; merges re-point older synonyms, so one hop is enough."""
+    return session.get(Tag, tag.synonym_of_id) if tag.synonym_of_id is not None else tag
+
+
+def _readable(user):
+    return (select(thread_tag.c.tag_id, func.count(Thread.id).label("n"))
+            .join(Thread, Thread.id == thread_tag.c.thread_id)
+            .where(perm.thread_filter(user))
+            .group_by(thread_tag.c.tag_id))
+
+
+def readable_count(session: Session, user, tag: Tag) -> int:
+    return session.scalar(select(func.count(Thread.id)).join(
+        thread_tag, thread_tag.c.thread_id == Thread.id).where(
+        thread_tag.c.tag_id == tag.id, perm.thread_filter(user))) or 0
+
+
+def list_tags(session: Session, user, *, prefix: str | None = None, page: int = 1,
+              per_page: int = 30) -> Page:
+    """Tags on at least one thread the reader may read, most used first, each with that
+    count: a tag only on staff threads is not listed to a member at all."""
+    counts = _readable(user).subquery()
+    where = [Tag.synonym_of_id.is_(None)]
+    if prefix:
+        where.append(Tag.name.startswith(prefix.strip().lower(), autoescape=True))
+    base = select(Tag, counts.c.n).join(counts, counts.c.tag_id == Tag.id).where(*where)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(base.order_by(counts.c.n.desc(), Tag.name)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    items = [{"name": tag.name, "description": tag.description or "", "count": n}
+             for tag, n in rows]
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def merge_preview(session: Session, source: Tag, target: Tag) -> dict:
+    """What a merge would move, for its confirmation step (every thread, staff ones too:
+    only moderators merge)."""
+    threads = session.scalar(select(func.count()).select_from(thread_tag).where(
+        thread_tag.c.tag_id == source.id)) or 0
+    followers = session.scalar(select(func.count(Follow.id)).where(
+        Follow.target_type == "tag", Follow.target_id == source.id,
+        Follow.active.is_(True))) or 0
+    return {"threads": threads, "followers": followers}
