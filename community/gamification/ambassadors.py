@@ -41,24 +41,48 @@ class Candidate:
     rank: int
 
 
-def top_members(session: Session, *, now: datetime | None = None) -> list[Candidate]:
-    """Members who meet the rule now, best first (ambassadors included)."""
-    now = now or utcnow()
-    members = session.scalar(select(func.count(User.id)).where(User.role == "member")) or 0
-    size = max(1, math.ceil(members * float(current_app.config["AMBASSADOR_TOP_SHARE"])))
+def _ranked(session: Session, now: datetime, size: int) -> list[tuple[int, int]]:
+    """(member, points earned in the window), best first, the first ``size`` of them."""
     earned = func.sum(LedgerEntry.points)
-    rows = session.execute(
+    return [(uid, int(pts)) for uid, pts in session.execute(
         select(LedgerEntry.user_id, earned)
         .join(User, User.id == LedgerEntry.user_id)
         .where(User.role == "member", LedgerEntry.created_at >= now - window(),
                LedgerEntry.created_at <= now)
         .group_by(LedgerEntry.user_id)
         .order_by(earned.desc(), LedgerEntry.user_id).limit(size)
-    ).all()
+    )]
+
+
+def _top_size(session: Session) -> int:
+    members = session.scalar(select(func.count(User.id)).where(User.role == "member")) or 0
+    return max(1, math.ceil(members * float(current_app.config["AMBASSADOR_TOP_SHARE"])))
+
+
+def top_members(session: Session, *, now: datetime | None = None) -> list[Candidate]:
+    """Members who meet the rule now, best first (ambassadors included)."""
+    now = now or utcnow()
     minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
-    rows = [(uid, pts) for uid, pts in rows if pts >= minimum]
+    rows = [(uid, pts) for uid, pts in _ranked(session, now, _top_size(session)) if pts >= minimum]
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
     return [Candidate(users[uid], int(pts), i + 1) for i, (uid, pts) in enumerate(rows)]
+
+
+def near_rule(session: Session, *, share: float = 0.75, now: datetime | None = None) -> int:
+    """Members, not ambassadors, who meet at least ``share`` of each criterion of the
+    rule (a rank within the top share divided by ``share``, ``share`` of the minimum
+    points) but not the whole rule: the pipeline of ambassadors to come."""
+    now = now or utcnow()
+    size = _top_size(session)
+    minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
+    close = [(rank, uid) for rank, (uid, pts) in enumerate(
+        _ranked(session, now, math.floor(size / share)), start=1)
+        if pts >= share * minimum and not (rank <= size and pts >= minimum)]
+    if not close:
+        return 0
+    ambassadors_now = set(session.scalars(select(User.id).where(
+        User.id.in_([uid for _r, uid in close]), User.is_ambassador.is_(True))))
+    return sum(1 for _r, uid in close if uid not in ambassadors_now)
 
 
 def latest(session: Session, user_ids: list[int]) -> dict[int, AmbassadorDecision]:
