@@ -1,4 +1,5 @@
 """analytics, more: answers per question, idea decisions, covering indexes
+(question timeline percentiles, the ambassador rule's ledger window, ideas)
 
 Revision ID: 0011_analytics_more
 Revises: 0009_analytics
@@ -46,6 +47,10 @@ def upgrade():
     )
     with op.batch_alter_table('analytics_idea_decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_analytics_idea_decision_decided_at'), ['decided_at'], unique=False)
+    with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_user_time')
+        batch_op.create_index('ix_ledger_user_time_points', ['user_id', 'created_at', 'points'],
+                              unique=False)
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.create_index('ix_thread_ideas', ['idea_status', 'deleted_at', 'score'], unique=False,
                               sqlite_where=sa.text("kind = 'idea'"),
@@ -55,6 +60,9 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.drop_index('ix_thread_ideas')
+    with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_user_time_points')
+        batch_op.create_index('ix_ledger_user_time', ['user_id', 'created_at'], unique=False)
     with op.batch_alter_table('analytics_idea_decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_analytics_idea_decision_decided_at'))
     op.drop_table('analytics_idea_decision')
