@@ -82,9 +82,15 @@ def facts_where(p: Period, start: date | None = None, end: date | None = None) -
     if p.space is not None:
         where.append(QT.space_id == p.space.id)
     if p.tag is not None:
-        where.append(QT.thread_id.in_(select(thread_tag.c.thread_id)
-                                      .where(thread_tag.c.tag_id == p.tag.id)))
+        where.append(_tagged(p.tag))
     return where
+
+
+def _tagged(tag: Tag):
+    # Checked per row of the day range (one probe of thread_tag's key each): listing
+    # the tag's threads of every day instead made a tag filter three times slower.
+    return (select(thread_tag.c.thread_id).where(thread_tag.c.thread_id == QT.thread_id,
+                                                 thread_tag.c.tag_id == tag.id).exists())
 
 
 def percentile(values: list[int], share: float) -> float | None:
@@ -216,8 +222,7 @@ def unanswered(session: Session, p: Period, limit: int = LIST) -> tuple[int, lis
     if p.space is not None:
         where.append(QT.space_id == p.space.id)
     if p.tag is not None:
-        where.append(QT.thread_id.in_(select(thread_tag.c.thread_id)
-                                      .where(thread_tag.c.tag_id == p.tag.id)))
+        where.append(_tagged(p.tag))
     total = session.scalar(select(func.count()).select_from(QT).where(*where))
     oldest = session.execute(select(QT.thread_id, Thread.title, QT.asked_at)
                              .join(Thread, Thread.id == QT.thread_id)
@@ -266,11 +271,10 @@ def gap_tags(session: Session, p: Period, limit: int = LIST) -> list[dict]:
 
 
 def ambassador_pipeline(session: Session, c: dict) -> dict:
-    from ..gamification.ambassadors import near_rule, proposals
+    from ..gamification.ambassadors import pipeline
 
     confirmed = session.scalar(select(func.count(User.id)).where(User.is_ambassador.is_(True)))
-    return {"confirmed": int(confirmed or 0), "candidates": len(proposals(session)),
-            "near_rule": near_rule(session, share=NEAR_RULE),
+    return {"confirmed": int(confirmed or 0), **pipeline(session, share=NEAR_RULE),
             "first_response_share": _share(c["first_by_ambassador"], c["answered"]),
             "solved_share": _share(c["by_ambassador"], c["solved"]),
             "answers": c["answers"], "ambassador_answers": c["ambassador_answers"],

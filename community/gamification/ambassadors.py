@@ -59,30 +59,34 @@ def _top_size(session: Session) -> int:
     return max(1, math.ceil(members * float(current_app.config["AMBASSADOR_TOP_SHARE"])))
 
 
-def top_members(session: Session, *, now: datetime | None = None) -> list[Candidate]:
-    """Members who meet the rule now, best first (ambassadors included)."""
+def top_members(session: Session, *, now: datetime | None = None,
+                ranked: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """Members who meet the rule now, best first (ambassadors included); ``ranked``, a
+    longer ranking already read, saves reading it again."""
     now = now or utcnow()
     minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
-    rows = [(uid, pts) for uid, pts in _ranked(session, now, _top_size(session)) if pts >= minimum]
+    size = _top_size(session)
+    ranked = _ranked(session, now, size) if ranked is None else ranked[:size]
+    rows = [(uid, pts) for uid, pts in ranked if pts >= minimum]
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
     return [Candidate(users[uid], int(pts), i + 1) for i, (uid, pts) in enumerate(rows)]
 
 
-def near_rule(session: Session, *, share: float = 0.75, now: datetime | None = None) -> int:
-    """Members, not ambassadors, who meet at least ``share`` of each criterion of the
-    rule (a rank within the top share divided by ``share``, ``share`` of the minimum
-    points) but not the whole rule: the pipeline of ambassadors to come."""
+def pipeline(session: Session, *, share: float = 0.75, now: datetime | None = None) -> dict:
+    """``candidates``: how many members the rule proposes (``proposals``); ``near_rule``:
+    members, not ambassadors, who meet at least ``share`` of each criterion of the rule
+    (a rank within the top size divided by ``share``, ``share`` of the minimum points)
+    but not the whole rule — the ambassadors to come. One ranking serves both."""
     now = now or utcnow()
     size = _top_size(session)
     minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
-    close = [(rank, uid) for rank, (uid, pts) in enumerate(
-        _ranked(session, now, math.floor(size / share)), start=1)
-        if pts >= share * minimum and not (rank <= size and pts >= minimum)]
-    if not close:
-        return 0
+    ranked = _ranked(session, now, math.floor(size / share))
+    close = [uid for rank, (uid, pts) in enumerate(ranked, start=1)
+             if pts >= share * minimum and not (rank <= size and pts >= minimum)]
     ambassadors_now = set(session.scalars(select(User.id).where(
-        User.id.in_([uid for _r, uid in close]), User.is_ambassador.is_(True))))
-    return sum(1 for _r, uid in close if uid not in ambassadors_now)
+        User.id.in_(close), User.is_ambassador.is_(True)))) if close else set()
+    return {"candidates": len(proposals(session, now=now, ranked=ranked)),
+            "near_rule": sum(1 for uid in close if uid not in ambassadors_now)}
 
 
 def latest(session: Session, user_ids: list[int]) -> dict[int, AmbassadorDecision]:
@@ -97,10 +101,12 @@ def latest(session: Session, user_ids: list[int]) -> dict[int, AmbassadorDecisio
         select(AmbassadorDecision).where(AmbassadorDecision.id.in_(newest)))}
 
 
-def proposals(session: Session, *, now: datetime | None = None) -> list[Candidate]:
+def proposals(session: Session, *, now: datetime | None = None,
+              ranked: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """Members the rule picks who are not ambassadors and were not declined this window."""
     now = now or utcnow()
-    candidates = [c for c in top_members(session, now=now) if not c.user.is_ambassador]
+    candidates = [c for c in top_members(session, now=now, ranked=ranked)
+                  if not c.user.is_ambassador]
     decisions = latest(session, [c.user.id for c in candidates])
     out = []
     for c in candidates:
