@@ -123,6 +123,7 @@ by_staff
 by_case
 sla_met
 sla_breached
+first_by_ambassador
 
 # The query string's "from", a Python keyword: loaded under its data key.
 from_

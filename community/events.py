@@ -149,7 +149,7 @@ class IdeaStatusChanged(Event):
 
     In transaction: gamification.engine (idea-shipped points and badge),
     notifications.fanout (author, upvoters, followers; live thread update),
-    search.outbox (status filter)."""
+    search.outbox (status filter), analytics.subscribers (time to a decision)."""
 
     thread_id: int
     by_id: int

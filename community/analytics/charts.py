@@ -80,12 +80,9 @@ def stacked(title: str, bars: list[tuple[str, dict]], keys: list[str], names: di
     return _svg(title, body)
 
 
-def histogram_counts(seconds: list[int]) -> list[tuple[str, int]]:
-    out = []
-    for (lo, hi), label in zip(HISTOGRAM, _bucket_labels(), strict=True):
-        out.append((label, sum(1 for s in seconds
-                               if s / 60 >= lo and (hi is None or s / 60 < hi))))
-    return out
+def histogram_counts(counts: list[int]) -> list[tuple[str, int]]:
+    """The buckets' labels beside their counts (``figures.response_histogram``)."""
+    return list(zip(_bucket_labels(), counts, strict=True))
 
 
 def histogram(title: str, buckets: list[tuple[str, int]]) -> Markup:

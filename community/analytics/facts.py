@@ -83,6 +83,7 @@ def build_rows(session: Session, thread_ids: list[int],
         return {}
     ids = [t.id for t in threads]
     first: dict[int, tuple] = {}
+    answers: dict[int, list[tuple]] = defaultdict(list)
     for tid, pid, author, at in session.execute(
             select(Post.thread_id, Post.id, Post.author_id, Post.created_at)
             .join(Thread, Thread.id == Post.thread_id)
@@ -90,6 +91,7 @@ def build_rows(session: Session, thread_ids: list[int],
                    Post.author_id != Thread.author_id)
             .order_by(Post.thread_id, Post.created_at, Post.id)):
         first.setdefault(tid, (pid, author, at))
+        answers[tid].append((author, at))
     resolutions = {r.thread_id: r for r in session.scalars(
         select(ThreadResolution).where(ThreadResolution.thread_id.in_(ids)))}
     wanted_posts = {t.accepted_post_id for t in threads if t.accepted_post_id}
@@ -99,7 +101,7 @@ def build_rows(session: Session, thread_ids: list[int],
     cases: dict[int, Case] = {}
     for c in session.scalars(select(Case).where(Case.thread_id.in_(ids)).order_by(Case.id)):
         cases.setdefault(c.thread_id, c)
-    users = {a for _p, a, _t in first.values()} | {p.author_id for p in posts.values()}
+    users = {a for rows in answers.values() for a, _t in rows} | {p.author_id for p in posts.values()}
     roles = dict(session.execute(select(User.id, User.role).where(User.id.in_(users))).all())
     spans = _ambassador_spans(session, users)
 
@@ -108,7 +110,10 @@ def build_rows(session: Session, thread_ids: list[int],
         row = {k: None for k in TIMELINE_COLUMNS}
         row.update(thread_id=t.id, space_id=t.space_id, asked_at=t.created_at,
                    asked_day=t.created_at.date(), imported=t.external_id is not None,
-                   sla_warned=False)
+                   sla_warned=False, answers=len(answers[t.id]),
+                   ambassador_answers=sum(
+                       1 for a, at in answers[t.id]
+                       if _kind(roles.get(a, "member"), spans, a, at) == "ambassador"))
         if t.id in first:
             _pid, author, at = first[t.id]
             row.update(first_response_at=at, first_response_by_id=author,
@@ -195,10 +200,12 @@ def _daily_expected(session: Session, where) -> dict[tuple[date, int], dict]:
                    n(qt.resolution == "peer"), n(qt.resolution == "ambassador"),
                    n(qt.resolution == "staff"), n(qt.resolution == "case"),
                    n(qt.case_id.is_not(None)), n(qt.sla == "met"), n(qt.sla == "breached"),
-                   n(qt.sla_warned.is_(True)))
+                   n(qt.sla_warned.is_(True)), n(qt.first_response_kind == "ambassador"),
+                   func.sum(qt.answers), func.sum(qt.ambassador_answers))
             .where(*where).group_by(qt.asked_day, qt.space_id))
     names = ["questions", "answered", "solved", "by_peer", "by_ambassador", "by_staff",
-             "by_case", "cases", "sla_met", "sla_breached", "sla_warned"]
+             "by_case", "cases", "sla_met", "sla_breached", "sla_warned", "first_by_ambassador",
+             "answers", "ambassador_answers"]
     return {(r[0], r[1]): dict(zip(names, (int(v or 0) for v in r[2:]), strict=True))
             for r in session.execute(stmt)}
 

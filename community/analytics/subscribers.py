@@ -9,14 +9,18 @@ from ..events import (
     AnswerAccepted,
     AnswerUnaccepted,
     CaseChanged,
+    IdeaStatusChanged,
     PostCreated,
     PostDeleted,
     PostRestored,
     ThreadCreated,
     on,
 )
-from ..models import Post, Thread
+from ..models import Post, Thread, utcnow
+from ..models.analytics import IdeaDecision
 from . import facts
+
+UNDECIDED = ("new", "under_review")
 
 
 def refresh_thread(session: Session, thread_id: int) -> None:
@@ -45,3 +49,16 @@ def post_changed(session: Session, ev) -> None:
 @on(CaseChanged)
 def resolution_changed(session: Session, ev) -> None:
     refresh_thread(session, ev.thread_id)
+
+
+@on(IdeaStatusChanged)
+def idea_decided(session: Session, ev: IdeaStatusChanged) -> None:
+    """Only the first decision counts: an idea planned, then declined, was decided once."""
+    if ev.old_status not in UNDECIDED or ev.new_status in UNDECIDED:
+        return
+    if session.get(IdeaDecision, ev.thread_id) is not None:
+        return
+    thread, now = session.get(Thread, ev.thread_id), utcnow()
+    session.add(IdeaDecision(thread_id=thread.id, status=ev.new_status, decided_at=now,
+                             seconds=max(int((now - thread.created_at).total_seconds()), 0)))
+    session.flush()

@@ -12,7 +12,6 @@ from .. import permissions as perm
 from ..errors import BadRequest
 from ..extensions import db
 from ..models import Space
-from ..models.analytics import QuestionTimeline
 from ..schemas import load_query
 from . import charts, figures
 from .schemas import PeriodArgs
@@ -41,10 +40,8 @@ def dashboard():
     trend = figures.timeseries(db.session, period, "questions", interval)["points"]
     weeks = [(lo.isoformat(), _counts_by_path(figures.counts(db.session, period, lo, hi)))
              for lo, hi in figures.buckets(period, "week")]
-    seconds = list(db.session.scalars(
-        select(QuestionTimeline.first_response_seconds)
-        .where(*figures.facts_where(period), QuestionTimeline.first_response_seconds.is_not(None))))
-    buckets = charts.histogram_counts(seconds)
+    buckets = charts.histogram_counts(
+        figures.response_histogram(db.session, period, charts.HISTOGRAM))
     names = _path_names()
     return render_template(
         "analytics/dashboard.html", spaces=spaces, args=args, errors={}, s=s,

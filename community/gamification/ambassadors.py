@@ -41,24 +41,52 @@ class Candidate:
     rank: int
 
 
-def top_members(session: Session, *, now: datetime | None = None) -> list[Candidate]:
-    """Members who meet the rule now, best first (ambassadors included)."""
-    now = now or utcnow()
-    members = session.scalar(select(func.count(User.id)).where(User.role == "member")) or 0
-    size = max(1, math.ceil(members * float(current_app.config["AMBASSADOR_TOP_SHARE"])))
+def _ranked(session: Session, now: datetime, size: int) -> list[tuple[int, int]]:
+    """(member, points earned in the window), best first, the first ``size`` of them."""
     earned = func.sum(LedgerEntry.points)
-    rows = session.execute(
+    return [(uid, int(pts)) for uid, pts in session.execute(
         select(LedgerEntry.user_id, earned)
         .join(User, User.id == LedgerEntry.user_id)
         .where(User.role == "member", LedgerEntry.created_at >= now - window(),
                LedgerEntry.created_at <= now)
         .group_by(LedgerEntry.user_id)
         .order_by(earned.desc(), LedgerEntry.user_id).limit(size)
-    ).all()
+    )]
+
+
+def _top_size(session: Session) -> int:
+    members = session.scalar(select(func.count(User.id)).where(User.role == "member")) or 0
+    return max(1, math.ceil(members * float(current_app.config["AMBASSADOR_TOP_SHARE"])))
+
+
+def top_members(session: Session, *, now: datetime | None = None,
+                ranked: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """Members who meet the rule now, best first (ambassadors included); ``ranked``, a
+    longer ranking already read, saves reading it again."""
+    now = now or utcnow()
     minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
-    rows = [(uid, pts) for uid, pts in rows if pts >= minimum]
+    size = _top_size(session)
+    ranked = _ranked(session, now, size) if ranked is None else ranked[:size]
+    rows = [(uid, pts) for uid, pts in ranked if pts >= minimum]
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
     return [Candidate(users[uid], int(pts), i + 1) for i, (uid, pts) in enumerate(rows)]
+
+
+def pipeline(session: Session, *, share: float = 0.75, now: datetime | None = None) -> dict:
+    """``candidates``: how many members the rule proposes (``proposals``); ``near_rule``:
+    members, not ambassadors, who meet at least ``share`` of each criterion of the rule
+    (a rank within the top size divided by ``share``, ``share`` of the minimum points)
+    but not the whole rule — the ambassadors to come. One ranking serves both."""
+    now = now or utcnow()
+    size = _top_size(session)
+    minimum = int(current_app.config["AMBASSADOR_MIN_POINTS"])
+    ranked = _ranked(session, now, math.floor(size / share))
+    close = [uid for rank, (uid, pts) in enumerate(ranked, start=1)
+             if pts >= share * minimum and not (rank <= size and pts >= minimum)]
+    ambassadors_now = set(session.scalars(select(User.id).where(
+        User.id.in_(close), User.is_ambassador.is_(True)))) if close else set()
+    return {"candidates": len(proposals(session, now=now, ranked=ranked)),
+            "near_rule": sum(1 for uid in close if uid not in ambassadors_now)}
 
 
 def latest(session: Session, user_ids: list[int]) -> dict[int, AmbassadorDecision]:
@@ -73,10 +101,12 @@ def latest(session: Session, user_ids: list[int]) -> dict[int, AmbassadorDecisio
         select(AmbassadorDecision).where(AmbassadorDecision.id.in_(newest)))}
 
 
-def proposals(session: Session, *, now: datetime | None = None) -> list[Candidate]:
+def proposals(session: Session, *, now: datetime | None = None,
+              ranked: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """Members the rule picks who are not ambassadors and were not declined this window."""
     now = now or utcnow()
-    candidates = [c for c in top_members(session, now=now) if not c.user.is_ambassador]
+    candidates = [c for c in top_members(session, now=now, ranked=ranked)
+                  if not c.user.is_ambassador]
     decisions = latest(session, [c.user.id for c in candidates])
     out = []
     for c in candidates:

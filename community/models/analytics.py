@@ -46,9 +46,21 @@ class QuestionTimeline(db.Model):
     case_response_business_seconds: Mapped[int | None] = mapped_column()
     sla: Mapped[str | None] = mapped_column(String(8))  # met|breached|pending
     sla_warned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Answers from anyone but the asker still visible, and those written by a member who
+    # was an ambassador at the time (the ambassadors' share of answers).
+    answers: Mapped[int] = mapped_column(default=0, server_default="0")
+    ambassador_answers: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_question_timeline_day_space", "asked_day", "space_id"),
+        # The percentiles sort one column of a period's rows: with the day and the
+        # column in one index they are read without touching the table.
+        Index("ix_question_timeline_day_first", "asked_day", "space_id", "first_response_seconds"),
+        Index("ix_question_timeline_day_business", "asked_day", "space_id",
+              "first_response_business_seconds"),
+        Index("ix_question_timeline_day_resolution", "asked_day", "space_id", "resolution_seconds"),
+        Index("ix_question_timeline_day_case", "asked_day", "space_id", "case_id", "case_group_id",
+              "sla", "sla_warned", "case_response_business_seconds"),
         # "Unanswered now, oldest first" without a scan.
         Index("ix_question_timeline_unanswered", "first_response_at", "solved_at", "asked_at"),
     )
@@ -73,6 +85,23 @@ class AnalyticsDaily(db.Model):
     sla_met: Mapped[int] = mapped_column(default=0)
     sla_breached: Mapped[int] = mapped_column(default=0)
     sla_warned: Mapped[int] = mapped_column(default=0)
+    first_by_ambassador: Mapped[int] = mapped_column(default=0, server_default="0")
+    answers: Mapped[int] = mapped_column(default=0, server_default="0")
+    ambassador_answers: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class IdeaDecision(db.Model):
+    """When an idea left "new"/"under review" for the first time, and for which status.
+    Idea statuses keep no history elsewhere, so recompute cannot rebuild this log: it is
+    kept as written, and its rows go with their thread."""
+
+    __tablename__ = "analytics_idea_decision"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"),
+                                           primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    seconds: Mapped[int] = mapped_column()
 
 
 class AnalyticsCounter(db.Model):

@@ -29,7 +29,8 @@ class LedgerEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        Index("ix_ledger_user_time", "user_id", "created_at"),
+        # Points in a window per member (the ambassador rule) read from the index alone.
+        Index("ix_ledger_user_time_points", "user_id", "created_at", "points"),
         Index("ix_ledger_time_user", "created_at", "user_id"),
         Index("ix_ledger_post", "post_id"),
         Index("ix_ledger_cause", "cause"),

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from analytics_history import at, clock
 
 WEEK = "from=2026-11-23&to=2026-11-30"
 
@@ -15,8 +16,11 @@ def staff(client_for, history):
     return client_for(history.users["emp"])
 
 
-def test_summary_gives_every_figure_of_the_known_week(staff, history):
-    resp = staff.get(f"/api/v1/analytics/summary?{WEEK}")
+def test_summary_gives_every_figure_of_the_known_week(app, staff, history):
+    # The rule for five members: the top 3 (half, rounded up) with 20 points or more.
+    app.config.update(AMBASSADOR_TOP_SHARE=0.5, AMBASSADOR_MIN_POINTS=20)
+    with clock(at(30, 20)):
+        resp = staff.get(f"/api/v1/analytics/summary?{WEEK}")
     assert resp.status_code == 200
     s = resp.get_json()
     assert (s["questions"], s["answered_share"], s["solved_share"]) == (5, 0.8, 0.8)
@@ -35,12 +39,29 @@ def test_summary_gives_every_figure_of_the_known_week(staff, history):
     assert s["unanswered_oldest"] == [{"thread_id": q5.id, "title": q5.title,
                                        "asked_at": "2026-11-25T10:00:00+00:00"}]
     assert s["participation"] == {
-        "readers": 0, "contributors": 5, "heavy": 0, "new_contributors": 5,
+        "readers": 0, "contributors": 6, "heavy": 0, "new_contributors": 6,
         "shares": {"readers": 0.0, "contributors": 1.0, "heavy": 0.0}}
-    assert s["ambassadors"] == {"confirmed": 1, "candidates": 0, "first_response_share": 0.25,
-                                "solved_share": 0.25}
+    # erin (30 points, rank 1) meets the rule; bob (15 points, rank 2) meets three
+    # quarters of each criterion (15 of 20 points, rank within 3 / 0.75 = 4) but not the
+    # rule; carol (15, rank 3) is close too but already an ambassador.
+    assert s["ambassadors"] == {"confirmed": 1, "candidates": 1, "near_rule": 1,
+                                "first_response_share": 0.25, "solved_share": 0.25,
+                                "answers": 6, "ambassador_answers": 2, "answer_share": 0.3333}
     assert s["deflection"]["searches"] == 0 and s["content_gaps"] == []
-    assert s["ideas"] == {"by_status": {}, "shipped": 0}
+    # Ideas with no stored status and ideas set back to "new" are one group.
+    assert s["ideas"] == {
+        "by_status": {"new": {"ideas": 2, "votes": 0}, "declined": {"ideas": 1, "votes": 0},
+                      "shipped": {"ideas": 1, "votes": 2}},
+        "shipped": 1,
+        "decision": {"decided": 2, "p50_minutes": 120.0, "p90_minutes": 2880.0}}
+
+
+def test_time_to_a_decision_counts_the_decisions_made_in_the_period(staff, history):
+    # I2 was declined on the 24th, I1 planned on the 25th; shipping it later is no decision.
+    day = staff.get("/api/v1/analytics/summary?from=2026-11-25&to=2026-11-30").get_json()
+    assert day["ideas"]["decision"] == {"decided": 1, "p50_minutes": 2880.0, "p90_minutes": 2880.0}
+    none = staff.get("/api/v1/analytics/summary?from=2026-11-26&to=2026-11-30").get_json()
+    assert none["ideas"]["decision"] == {"decided": 0, "p50_minutes": None, "p90_minutes": None}
 
 
 def test_space_and_tag_filters(staff):

@@ -18,6 +18,12 @@ def test_staff_see_charts_tables_and_the_csv_link(app, history, login):
     # Histogram: 10, 20 and 30 minutes then 5,400 (over 3 days).
     assert "<tr><td>under 15 min</td><td>1</td></tr>" in page
     assert "<tr><td>over 3 days</td><td>1</td></tr>" in page
+    # The ambassador pipeline and the ideas' time to a decision (test_api derives them).
+    assert "<tr><th>Confirmed ambassadors</th><td>1</td></tr>" in page
+    assert "<tr><th>Share of answers</th><td>33 % (2 / 6)</td></tr>" in page
+    assert "Close to the rule (three quarters of each criterion)</th><td>0</td>" in page
+    assert ("Shipped: 1. Decided in the period: 2; time from new to a decision: "
+            "median 120.0 min, 90th percentile 2880.0 min.") in page
     # Nothing the CSP would block: no inline style, no inline script.
     assert not re.search(r"\sstyle=", page)
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)
@@ -29,6 +35,8 @@ def test_in_french_and_with_a_bad_date(app, history, login):
     page = browser.get("/admin/analytics?from=2026-11-23&to=2026-11-30",
                        headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Questions posées" in page and "Questions asked" not in page
+    assert "<tr><th>Part des réponses</th>" in page
+    assert "délai entre « nouvelle » et une décision : médiane 120.0 min" in page
     resp = browser.get("/admin/analytics?from=23/11/2026")
     assert resp.status_code == 400
     assert 'id="from-errors"' in resp.get_data(as_text=True)
