@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
         search,
         security,
         sso,
+        webhooks,
     )
     from .extensions import db, limiter, migrate, socketio
 
@@ -93,9 +94,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     register_web(app)
     # Each feature registers its blueprints and subscribes to the domain events.
-    # analytics after escalation: its subscribers read what escalation's just wrote.
+    # analytics and webhooks after escalation: their subscribers read what escalation's
+    # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics):
+                    analytics, webhooks):
         feature.init_app(app)
     cli.init_app(app)
     return app

@@ -89,6 +89,7 @@ def register(app) -> None:
         openapi,
         people,
         search,
+        webhooks,
     )
 
     app.register_blueprint(bp)
