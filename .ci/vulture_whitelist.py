@@ -126,3 +126,12 @@ sla_breached
 
 # The query string's "from", a Python keyword: loaded under its data key.
 from_
+
+# Webhooks: delivery-log columns read by the output schema and the log template, and
+# what targets.py overrides or sets on urllib3 and requests objects (read by them).
+delivered_at
+response_excerpt
+disabled_at
+_new_conn
+pool_classes_by_scheme
+trust_env

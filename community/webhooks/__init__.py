@@ -26,8 +26,8 @@ EVENTS = {
 }
 
 # The delivery log's words for a delivery's state and its last failure.
-DELIVERY_STATES = {"pending": _l("waiting"), "sending": _l("sending"),
-                   "delivered": _l("delivered"), "failed": _l("failed")}
+DELIVERY_STATES = {"pending": _l("waiting to be sent"), "sending": _l("being sent"),
+                   "delivered": _l("delivered"), "failed": _l("given up")}
 DELIVERY_ERRORS = {"refused": _l("address refused"), "timeout": _l("timed out"),
                    "connection": _l("could not connect"), "http": _l("error answer")}
 

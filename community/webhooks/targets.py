@@ -95,10 +95,9 @@ def _guarded(base: type, allow_private: bool) -> type:
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     sock.connect(address)
                     return sock
-                except TimeoutError as exc:
+                except TimeoutError:
                     sock.close()
                     error = ConnectTimeoutError(self, f"connecting to {self.host} timed out")
-                    error.__cause__ = exc
                 except OSError as exc:
                     sock.close()
                     error = NewConnectionError(self, f"cannot connect to {self.host}: {exc}")
@@ -126,7 +125,6 @@ def http_session(allow_private: bool) -> requests.Session:
     settings from the environment, and keeps connections alive between deliveries."""
     session = requests.Session()
     session.trust_env = False
-    session.max_redirects = 0
     adapter = _GuardedAdapter(allow_private)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
