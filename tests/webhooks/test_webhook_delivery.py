@@ -228,3 +228,34 @@ def test_a_claimed_delivery_of_a_dead_worker_goes_back_to_the_queue(
     later = t0 + timedelta(seconds=app.config["WEBHOOK_CLAIM_TIMEOUT"] + 1)
     assert sender.send_due(db.session, now=later) == 1
     assert [d.state for d in _deliveries(db)] == ["delivered"] and len(receiver.received) == 1
+
+
+def test_answers_ideas_flags_and_replies_reach_their_subscribers(
+        db, receiver, other_receiver, subscribe, make_thread, make_post, make_user):
+    from community.moderation import flags
+    from community.services import votes
+
+    events = ["post.created", "answer.accepted", "idea.status_changed", "flag.raised"]
+    subscribe(receiver.url, events)
+    subscribe(other_receiver.url, ["flag.raised"], include_internal=True)
+    asker, moderator = make_user(), make_user(role="moderator")
+    question = make_thread(author=asker)
+    answer = make_post(thread=question, body="Grind finer and use fresher beans.")
+    votes.accept_answer(db.session, question, answer, by=asker)
+    idea = make_thread(kind="idea", title="Please add a dark mode to the forum")
+    threads.set_idea_status(db.session, idea, status="planned", by=moderator)
+    flagger = make_user()
+    flags.flag(db.session, answer, by=flagger, reason="spam", note="Looks like an ad to me")
+    db.session.commit()
+    sender.send_due(db.session)
+    bodies = receiver.bodies()
+    assert [b["event"] for b in bodies] == events
+    assert bodies[0]["data"]["post"]["body"] == "Grind finer and use fresher beans."
+    assert bodies[1]["data"]["post"]["id"] == answer.id
+    assert bodies[2]["data"]["new_status"] == "planned"
+    assert bodies[2]["data"]["thread"]["title"] == "Please add a dark mode to the forum"
+    assert bodies[3]["data"]["flag"]["reason"] == "spam"
+    assert "flagger" not in bodies[3]["data"]["flag"] and b"an ad to me" not in receiver.received[3]["body"]
+    [internal] = other_receiver.bodies()
+    assert internal["data"]["flag"]["flagger"] == flagger.username
+    assert internal["data"]["flag"]["note"] == "Looks like an ad to me"
