@@ -3,7 +3,7 @@
 A receiver in its own process (HTTP/1.1 keep-alive, checks every signature, counts
 distinct delivery ids) listens on loopback. One webhook subscribes to
 ``thread.created``; ``--events`` ThreadCreated events for real threads go through the
-real in-transaction subscriber (500 per transaction), then the worker's own pass
+webhook's in-transaction subscriber (500 per transaction), then the worker's own pass
 (``sender.send_due``) drains the outbox. Also measured: a thread page's latency
 before and while the outbox drains in a background thread of the same process (as in
 ``community serve``).
@@ -87,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy import func, select
 
     from community import create_app
-    from community.events import ThreadCreated, emit
+    from community.events import ThreadCreated
     from community.extensions import db
     from community.models import WebhookDelivery
     from community.services import accounts, spaces, threads
-    from community.webhooks import sender, service
+    from community.webhooks import outbox, sender, service
 
     ports = multiprocessing.Queue()
     receiver = multiprocessing.Process(target=_receive, args=(ports,), daemon=True)
@@ -124,13 +124,16 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         for start in range(0, args.events, 500):
             for i in range(start, min(start + 500, args.events)):
-                emit(db.session, ThreadCreated(thread_id=ids[i % len(ids)], author_id=admin.id,
-                                               kind="question"))
+                # The webhook subscriber alone: the event's other subscribers (badges,
+                # fan-out, search, analytics) are the cost of creating a thread, not of
+                # its webhook.
+                outbox.on_thread_created(db.session, ThreadCreated(
+                    thread_id=ids[i % len(ids)], author_id=admin.id, kind="question"))
             db.session.commit()
         written = time.perf_counter() - t0
         queued = db.session.scalar(select(func.count(WebhookDelivery.id)))
         assert queued == args.events, queued
-        results["outbox writes (in-transaction subscriber)"] = {
+        results["outbox writes (the webhook subscriber alone)"] = {
             "events": args.events, "seconds": round(written, 2),
             "per_second": round(args.events / written)}
 
