@@ -130,3 +130,11 @@ from_
 
 # Werkzeug response attributes set by views (they become headers).
 last_modified
+# Webhooks: delivery-log columns read by the output schema and the log template, and
+# what targets.py overrides or sets on urllib3 and requests objects (read by them).
+delivered_at
+response_excerpt
+disabled_at
+_new_conn
+pool_classes_by_scheme
+trust_env

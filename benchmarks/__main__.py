@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation", "analytics"]
+BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation", "analytics",
+           "webhooks"]
 
 
 def main(argv: list[str]) -> int:

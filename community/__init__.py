@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         sso,
         tags,
+        webhooks,
     )
     from .extensions import db, limiter, migrate, socketio
 
@@ -94,9 +95,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     register_web(app)
     # Each feature registers its blueprints and subscribes to the domain events.
-    # analytics after escalation: its subscribers read what escalation's just wrote.
+    # analytics and webhooks after escalation: their subscribers read what escalation's
+    # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics, tags):
+                    analytics, tags, webhooks):
         feature.init_app(app)
     cli.init_app(app)
     return app

@@ -234,9 +234,22 @@ class Discovery:
     PREVIEW_RATE_LIMIT = "60 per minute"  # Markdown previews per account
 
 
+class Webhooks:
+    # Targets on loopback, private, link-local or reserved addresses are refused unless
+    # this is true (API.md; test suites set it). Checked on the address connected to.
+    WEBHOOK_ALLOW_PRIVATE = False
+    # Host names (or "*.example.com") webhooks may point to; empty: any public host.
+    WEBHOOK_ALLOWED_HOSTS: list = []
+    WEBHOOK_TIMEOUT = 10.0  # seconds to connect, then to hear back (API.md)
+    WEBHOOK_RETRY_HOURS = 24  # a delivery is retried with backoff this long, then failed
+    WEBHOOK_RETRY_BASE = 30.0  # seconds before the first retry; doubles each time, with jitter
+    WEBHOOK_DISABLE_AFTER = 50  # failed attempts in a row that disable a webhook
+    WEBHOOK_CLAIM_TIMEOUT = 120  # seconds: a delivery still 'sending' after this is retried
+
+
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
                Moderation, Notifications, Gamification, Escalation, Analytics, People,
-               Discovery):
+               Discovery, Webhooks):
     """Every setting the application reads, with its default."""
 
 

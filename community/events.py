@@ -36,7 +36,7 @@ class ThreadCreated(Event):
 
     In transaction: gamification.engine (first-question/first-idea badges),
     notifications.fanout (auto-follow; mentions, space/tag followers, watched words),
-    search.outbox (index it)."""
+    search.outbox (index it), webhooks.outbox (``thread.created``)."""
 
     thread_id: int
     author_id: int
@@ -60,7 +60,7 @@ class PostCreated(Event):
     In transaction: gamification.engine (answer badges), notifications.fanout
     (auto-follow; mentions, thread followers, watched words; live thread update),
     escalation.subscribers (a case's first response or customer reply),
-    search.outbox (re-index the thread)."""
+    search.outbox (re-index the thread), webhooks.outbox (``post.created``)."""
 
     post_id: int
     thread_id: int
@@ -123,7 +123,7 @@ class AnswerAccepted(Event):
 
     In transaction: gamification.engine (points, badges), notifications.fanout (the
     answerer; live thread update), escalation.subscribers (resolves the thread and its
-    open case), search.outbox."""
+    open case), search.outbox, webhooks.outbox (``answer.accepted``)."""
 
     thread_id: int
     post_id: int
@@ -149,7 +149,8 @@ class IdeaStatusChanged(Event):
 
     In transaction: gamification.engine (idea-shipped points and badge),
     notifications.fanout (author, upvoters, followers; live thread update),
-    search.outbox (status filter), analytics.subscribers (time to a decision)."""
+    search.outbox (status filter), analytics.subscribers (time to a decision),
+    webhooks.outbox (``idea.status_changed``)."""
 
     thread_id: int
     by_id: int
@@ -159,13 +160,19 @@ class IdeaStatusChanged(Event):
 
 @dataclass(frozen=True)
 class CaseChanged(Event):
-    """A case was opened, routed, answered by staff, moved between states, warned or
-    breached by the SLA sweep (escalation.cases, escalation.sweep).
+    """A case was opened, routed, answered by staff, moved between states, given an
+    internal note, warned or breached by the SLA sweep (escalation.cases,
+    escalation.sweep). ``change`` says which: opened, updated, resolved, note,
+    sla_warning or sla_breached (``note_id`` for a note).
 
-    In transaction: analytics.subscribers (the question's timeline and its day's rollup)."""
+    In transaction: analytics.subscribers (the question's timeline and its day's rollup),
+    webhooks.outbox (``case.opened``, ``case.updated``, ``case.resolved``,
+    ``case.sla_warning``, ``case.sla_breached``; a note reaches internal webhooks only)."""
 
     case_id: int
     thread_id: int
+    change: str = "updated"
+    note_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,28 @@ class FlagAgreed(Event):
     target_type: str
     target_id: int
     by_id: int
+
+
+@dataclass(frozen=True)
+class FlagRaised(Event):
+    """A member or moderator flagged a thread or reply (emitted by moderation.flags).
+
+    In transaction: webhooks.outbox (``flag.raised``)."""
+
+    flag_id: int
+    target_type: str
+    target_id: int
+    thread_id: int
+
+
+@dataclass(frozen=True)
+class UserCreated(Event):
+    """An account was created: registration, an operator, or a first single sign-on
+    (emitted by services.accounts and sso.accounts).
+
+    In transaction: webhooks.outbox (``user.created``)."""
+
+    user_id: int
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,13 @@ def readable_visibilities(user) -> tuple[str, ...]:
     return ("public", "members")
 
 
+def webhook_can_read(include_internal: bool, visibility: str) -> bool:
+    """A webhook reads what a member reads; one an admin marked internal reads what staff
+    read (staff spaces, internal notes)."""
+    return visibility in (("public", "members", "staff") if include_internal
+                          else ("public", "members"))
+
+
 def space_filter(user) -> ColumnElement[bool]:
     """A WHERE clause on ``Space`` for every list, count and search."""
     return Space.visibility.in_(readable_visibilities(user))

@@ -91,6 +91,7 @@ def register(app) -> None:
         preview,
         search,
         tags,
+        webhooks,
     )
 
     app.register_blueprint(bp)

@@ -121,7 +121,7 @@ def open_case(session: Session, thread: Thread, *, by: User | None, source: str,
     record(session, case, "opened", actor_id=by.id if by else None, now=now, source=source,
            group=group.slug if group else None, reason=(reason or "")[:500] or None)
     after_open(session, case, actor_id=by.id if by else None)
-    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id, change="opened"))
     return case
 
 
@@ -246,7 +246,8 @@ def transition(session: Session, case: Case, action: str, *, by: User | None,
         from .resolution import record_resolution
 
         record_resolution(session, case.thread, now=now, case=case)
-    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id,
+                              change="resolved" if action == "resolve" else "updated"))
     notify_case(session, "case_updated", case,
                 recipients=[case.assignee_id] if case.assignee_id else group_recipients(session, case),
                 actor_id=actor_id, extra={"state": new})
@@ -268,6 +269,8 @@ def add_note(session: Session, case: Case, *, by: User, body: str,
     # The history says a note was added, never what it says; the thread is not touched,
     # so neither its "last activity" nor its counters move.
     record(session, case, "note", actor_id=by.id, now=now, note_id=note.id)
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id, change="note",
+                              note_id=note.id))
     notify_case(session, "case_updated", case,
                 recipients=[case.assignee_id] if case.assignee_id else [], actor_id=by.id)
     return note

@@ -142,7 +142,7 @@ def _open_many(session, chunk, slugs, rule_of, router, now, report) -> list:
          "data": {"source": rule_of[tid]}} for cid, tid, _g in inserted])
     report.opened.extend(cid for cid, _tid, _g in inserted)
     for cid, tid, _g in inserted:
-        emit(session, CaseChanged(case_id=cid, thread_id=tid))
+        emit(session, CaseChanged(case_id=cid, thread_id=tid, change="opened"))
     return inserted
 
 
@@ -201,7 +201,8 @@ def _sla(session: Session, now: datetime, report: SweepReport) -> None:
         for i in range(0, len(ids), 500):
             for case in session.scalars(select(Case).where(Case.id.in_(ids[i:i + 500]))):
                 session.add(CaseEvent(case_id=case.id, kind=kind, data={}, created_at=now))
-                emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id))
+                emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id,
+                                          change=kind))
                 flagged.append((kind, case))
     from .cases import group_recipients
 

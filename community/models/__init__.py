@@ -33,6 +33,7 @@ from .thread import (
     thread_tag,
 )
 from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession, token_digest
+from .webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "AccountEmail", "EmailToken",
@@ -43,4 +44,5 @@ __all__ = [
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
+    "Webhook", "WebhookDelivery",
 ]

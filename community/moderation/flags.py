@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import Conflict, ValidationFailed
+from ..events import FlagRaised, emit
 from ..models import Flag, Post, Thread, User
 from ..models.moderation import FLAG_REASONS
 from . import queue
@@ -81,6 +82,8 @@ def flag(session: Session, obj: Thread | Post, *, by: User, reason: str,
         notify_moderators(session, "post_flagged", thread=thread, actor_id=by.id,
                           data={"title": thread.title, "reason": reason})
     session.flush()
+    emit(session, FlagRaised(flag_id=row.id, target_type=target_type, target_id=obj.id,
+                             thread_id=thread.id))
     return row
 
 

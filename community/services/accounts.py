@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import names, ratelimit
 from ..errors import PermissionDenied, ValidationFailed
+from ..events import UserCreated, emit
 from ..models import ROLES, ApiToken, LoginFailure, User, UserSession, token_digest, utcnow
 
 # \Z, not $: "$" also matches before a final line break ("alice\n").
@@ -104,6 +105,7 @@ def register_user(
     )
     session.add(user)
     session.flush()
+    emit(session, UserCreated(user_id=user.id))
     return user
 
 

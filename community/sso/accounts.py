@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import names
+from ..events import UserCreated, emit
 from ..models import ROLES, User, UserIdentity, utcnow
 from ..moderation import audit
 
@@ -95,6 +96,7 @@ def _provision(session: Session, claims: dict) -> User:
                                    else None))
     session.add(user)
     session.flush()
+    emit(session, UserCreated(user_id=user.id))
     return user
 
 

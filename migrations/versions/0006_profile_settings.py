@@ -1,7 +1,7 @@
 """a member's profile settings: time zone, bio and avatar
 
 Revision ID: 0006_profile_settings
-Revises: 0004_email_sending
+Revises: 0005_email_tokens
 Create Date: 2026-12-07 08:00:00
 
 `/settings` and `PATCH /api/v1/me` let members set a time zone (dates are shown in

@@ -1,7 +1,7 @@
 """accounts at an OpenID Connect provider (issuer, subject) linked to local accounts
 
 Revision ID: 0007_identities
-Revises: 0004_email_sending
+Revises: 0006_profile_settings
 Create Date: 2026-12-07 10:00:00
 
 Single sign-on finds the account by the provider's subject, never by email alone:

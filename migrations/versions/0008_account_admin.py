@@ -1,7 +1,7 @@
 """people administration, export, erasure and retention
 
 Revision ID: 0008_account_admin
-Revises: 0004_email_sending
+Revises: 0007_identities
 Create Date: 2026-12-07 08:00:00
 
 `user.last_seen_at` (the admin list's "last seen", refreshed at most every few

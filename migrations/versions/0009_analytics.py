@@ -1,7 +1,7 @@
 """analytics facts: question timelines, daily rollups, deflection and reading logs
 
 Revision ID: 0009_analytics
-Revises: 0004_email_sending
+Revises: 0008_account_admin
 Create Date: 2026-12-07 07:45:06
 
 The tables start empty: run `flask --app wsgi community recompute` once after this

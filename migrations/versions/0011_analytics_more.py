@@ -2,7 +2,7 @@
 (question timeline percentiles, the ambassador rule's ledger window, ideas)
 
 Revision ID: 0011_analytics_more
-Revises: 0009_analytics
+Revises: 0010_webhooks
 Create Date: 2026-12-07 10:00:00
 
 The new answer counts start at 0: run `flask --app wsgi community recompute` once after
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_analytics_more'
-down_revision = '0009_analytics'
+down_revision = '0010_webhooks'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """tag synonyms (a merged tag points to the tag it was merged into) and archived spaces
 
-Revision ID: 0013_tags
-Revises: 0009_analytics
+Revision ID: 0012_tags
+Revises: 0011_analytics_more
 Create Date: 2026-12-07 08:40:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013_tags'
-down_revision = '0009_analytics'
+revision = '0012_tags'
+down_revision = '0011_analytics_more'
 branch_labels = None
 depends_on = None
 
