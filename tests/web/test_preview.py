@@ -75,10 +75,13 @@ def test_previews_are_rate_limited_per_account(limited_app, db, make_user):
             "/api/v1/preview", json={"body": "text"}, headers={"Authorization": f"Bearer {token}"})
 
     first, second = make_user(), make_user()
-    codes = [preview_as(first).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    answers = [preview_as(first) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[2].get_json()["html"] == "<p>text</p>\n"  # still rendered at the limit
+    refused = answers[3].get_json()["error"]
+    assert refused["code"] == "rate_limited" and "html" not in answers[3].get_json()
     # Another account at the same address has its own allowance.
-    assert preview_as(second).status_code == 200
+    assert preview_as(second).get_json()["html"] == "<p>text</p>\n"
 
 
 def test_the_ask_and_answer_forms_carry_the_preview_without_inline_script(
