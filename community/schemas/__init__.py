@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from ..errors import BadRequest, ValidationFailed
+from .messages import translate
 
 # A page number past this is refused by the API and shows page 1 on pages: past it,
 # OFFSET arithmetic only makes the database scan for nothing.
@@ -64,7 +65,7 @@ def _flat(messages) -> list[str]:
         return [m for value in messages.values() for m in _flat(value)]
     if isinstance(messages, list | tuple):
         return [m for value in messages for m in _flat(value)]
-    return [str(messages)]
+    return [translate(str(messages))]
 
 
 def load(schema: Schema, data) -> dict:

@@ -147,7 +147,7 @@ def test_register_shows_field_errors(make_user, client):
                                         "password": "short"})
     assert resp.status_code == 422
     page = text(resp)
-    assert "This username is taken." in page or "Not a valid email" in page
+    assert "This username is taken." in page or "Enter a valid email address." in page
     assert 'aria-invalid="true"' in page
     nul = submit(client, "/register", {"username": "nul\x00byte", "email": "n@example.test",
                                        "password": PASSWORD})

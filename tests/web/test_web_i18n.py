@@ -113,3 +113,19 @@ def test_pages_of_a_member_with_no_stored_language_follow_the_browser(make_user,
     member = browser(make_user())
     assert '<html lang="fr">' in text(member.get("/", headers={"Accept-Language": "fr"}))
     assert '<html lang="en">' in text(member.get("/", headers={"Accept-Language": "en"}))
+
+
+def test_marshmallow_field_errors_reach_a_french_reader_in_french(make_user, make_space,
+                                                                   client_for):
+    make_space(slug="help")
+    api = client_for(make_user())
+    fr = {"Accept-Language": "fr"}
+    resp = api.post("/api/v1/threads", headers=fr,
+                    json={"space": "help", "kind": "sideways", "body": "A body long enough to be a real one."})
+    fields = resp.get_json()["error"]["fields"]
+    assert fields["title"] == ["Ce champ est obligatoire."]
+    assert fields["kind"][0].startswith("Choisissez parmi : ")
+    resp = api.get("/api/v1/threads?page=abc", headers=fr)
+    assert resp.get_json()["error"]["fields"]["page"] == ["Saisissez un nombre entier."]
+    english = api.post("/api/v1/threads", json={"space": "help", "body": "x" * 40})
+    assert english.get_json()["error"]["fields"]["title"] == ["This field is required."]
