@@ -5,8 +5,12 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from .. import importer
     from ..services import tracking
-    from . import subscribers, views  # noqa: F401  (subscribers register on events)
+    from . import recompute, subscribers, views  # noqa: F401  (subscribers register on events)
+
+    if recompute.after_import not in importer.REBUILDERS:
+        importer.REBUILDERS.append(recompute.after_import)
 
     app.register_blueprint(views.bp)
 

@@ -116,6 +116,11 @@ def _record_score_offsets(session: Session, site: str) -> None:
     session.commit()
 
 
+# Features above the importer that derive rows from content (analytics' timelines) add
+# their rebuild here: a function of the session that returns a line to print.
+REBUILDERS: list = []
+
+
 def after_import(app, echo=click.echo) -> None:
     """Rebuild what is derived from the imported rows (bulk rows announce nothing):
     leaderboard tallies and badges through `recompute` (scores stay: see
@@ -127,6 +132,10 @@ def after_import(app, echo=click.echo) -> None:
     report = recompute(db.session)
     db.session.commit()
     echo(f"reputation, badges and leaderboards rebuilt ({report.total} rows brought up to date)")
+    for rebuild in REBUILDERS:
+        line = rebuild(db.session)
+        db.session.commit()
+        echo(line)
     refresh_statistics(db.engine)  # a bulk load changes what the query planner should do
     from ..search.outbox import _backend, rebuild_index, request_rebuild
 

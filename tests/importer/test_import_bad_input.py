@@ -6,8 +6,10 @@ import pytest
 from se_dump_rows import a, q
 from sqlalchemy import func, select
 
+from community.extensions import db as _db
 from community.importer import DumpError, import_dump
 from community.models import Post, Thread
+from community.models.analytics import QuestionTimeline
 
 QUIET = {"tty": False, "echo": lambda *a, **k: None}
 
@@ -108,5 +110,12 @@ def test_the_command_imports_and_prints_a_summary(app, write_dump):
     assert "questions: 1 imported" in result.output
     assert "answers: 1 imported, 0 updated, 1 skipped (1 question 42 absent)" in result.output
     assert "Posts.xml:5: answers skipped: question 42 absent" in result.stderr
+    # Bulk rows announce nothing: the analytics timeline is built after the import.
+    assert "analytics facts rebuilt" in result.output
+    with app.app_context():
+        rows = _db.session.execute(select(QuestionTimeline.imported, QuestionTimeline.answers)
+                                   .join(Thread, Thread.id == QuestionTimeline.thread_id)
+                                   .where(Thread.external_id.like("%:post:1"))).all()
+        assert [tuple(r) for r in rows] == [(True, 1)]
     again = runner.invoke(args=["community", "import-stackexchange", str(folder), "--space", "tea"])
     assert "nothing new" in again.output
