@@ -74,6 +74,9 @@ def app(tmp_path):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'community.db'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        # Counts are written when a test says so (tracking.flush_now): a background write
+        # in the middle of a test would show up in its query counts.
+        "ANALYTICS_FLUSH_INTERVAL": 3600,
     }
     app = create_app(config)
     app.test_client_class = ApiClient
@@ -92,7 +95,7 @@ def app(tmp_path):
 def limited_app(app):
     """The `app` fixture's configuration (same database and index) with the rate limits on."""
     keys = ("TESTING", "INSTANCE_PATH", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
-            "SEARCH_INDEX_DIR", "PASSWORD_HASH_METHOD")
+            "SEARCH_INDEX_DIR", "PASSWORD_HASH_METHOD", "ANALYTICS_FLUSH_INTERVAL")
     limited = create_app({**{k: app.config[k] for k in keys}, "RATELIMIT_ENABLED": True,
                           "RATELIMIT_STORAGE_URI": "memory://"})
     yield limited

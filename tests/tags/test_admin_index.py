@@ -8,7 +8,7 @@ import pytest
 
 ALL = {"/admin/users", "/admin/analytics", "/moderation/words", "/moderation",
        "/moderation/audit", "/triage", "/cases", "/admin/groups", "/moderation/ambassadors",
-       "/tags", "/admin/spaces"}
+       "/tags", "/admin/spaces", "/admin/webhooks"}
 
 
 def _links(page: str) -> set[str]:
