@@ -29,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.escalation_bench import make_app  # noqa: E402  (the same fresh SQLite app)
 from benchmarks.record import record  # noqa: E402
 
 TARGET_MS = 200.0
@@ -129,19 +130,6 @@ def generate(conn, *, questions: int, seed: int = 5) -> None:
                     [(f"missing {rnd.randint(1, 300)}", _ts(start + timedelta(days=rnd.uniform(0, DAYS))))
                      for _ in range(50_000)])
     cur.execute("COMMIT")
-
-
-def make_app(tmp: Path):
-    from community import create_app
-    from community.extensions import db
-
-    app = create_app({"INSTANCE_PATH": str(tmp), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
-                      "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                      "SEARCH_INDEX_DIR": str(tmp / "index")})
-    with app.app_context():
-        db.create_all()
-        conn = db.engine.raw_connection()
-    return app, conn
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import permissions as perm
-from ..errors import NotFound
 from ..extensions import db
-from ..models import Webhook, WebhookDelivery
+from ..models import Webhook
 from ..queries import Page
 from ..webhooks import service
 from ..webhooks.schemas import DeliveryOut, WebhookIn, WebhookOut, WebhookPatchIn
@@ -17,10 +15,7 @@ from .openapi import doc
 
 
 def _hook(webhook_id: int) -> Webhook:
-    hook = db.session.get(Webhook, webhook_id)
-    if hook is None:
-        raise NotFound(_("This webhook does not exist."))
-    return hook
+    return service.webhook_or_404(db.session, webhook_id)
 
 
 @bp.get("/webhooks")
@@ -88,10 +83,6 @@ def webhook_deliveries(webhook_id: int):
 @perm.requires(perm.require_admin)
 def redeliver(webhook_id: int, delivery: str):
     hook = _hook(webhook_id)
-    row = db.session.scalar(select(WebhookDelivery).where(
-        WebhookDelivery.webhook_id == hook.id, WebhookDelivery.uid == delivery[:36]))
-    if row is None:
-        raise NotFound(_("This delivery does not exist."))
-    service.redeliver(db.session, row)
+    row = service.redeliver(db.session, service.delivery_or_404(db.session, hook, delivery))
     db.session.commit()
     return reply(DeliveryOut().dump(row), 202)

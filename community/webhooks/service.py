@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..events import defer
 from ..models import User, Webhook, WebhookDelivery, utcnow
 from ..queries import Page
@@ -71,6 +71,21 @@ def delete(session: Session, hook: Webhook) -> None:
     """The subscription and its delivery log go; nothing more is sent to it."""
     session.delete(hook)
     session.flush()
+
+
+def webhook_or_404(session: Session, webhook_id: int) -> Webhook:
+    hook = session.get(Webhook, webhook_id)
+    if hook is None:
+        raise NotFound(_("This webhook does not exist."))
+    return hook
+
+
+def delivery_or_404(session: Session, hook: Webhook, uid: str) -> WebhookDelivery:
+    row = session.scalar(select(WebhookDelivery).where(
+        WebhookDelivery.webhook_id == hook.id, WebhookDelivery.uid == uid[:36]))
+    if row is None:
+        raise NotFound(_("This delivery does not exist."))
+    return row
 
 
 def redeliver(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:

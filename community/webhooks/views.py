@@ -8,9 +8,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import permissions as perm
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..extensions import db
-from ..models import Webhook, WebhookDelivery
+from ..models import Webhook
 from ..schemas import load_form, page_number, submitted
 from . import DELIVERY_ERRORS, DELIVERY_STATES, EVENTS, service
 from .schemas import WebhookIn, WebhookKeptIn, WebhookPatchIn
@@ -19,10 +19,7 @@ bp = Blueprint("webhooks", __name__)
 
 
 def _hook(webhook_id: int) -> Webhook:
-    hook = db.session.get(Webhook, webhook_id)
-    if hook is None:
-        raise NotFound(_("This webhook does not exist."))
-    return hook
+    return service.webhook_or_404(db.session, webhook_id)
 
 
 def _list_page(*, form=None, errors=None, message=None, created=None, status=200):
@@ -95,11 +92,7 @@ def webhook_log(webhook_id: int):
 @perm.requires(perm.require_admin)
 def redeliver(webhook_id: int, delivery: str):
     hook = _hook(webhook_id)
-    row = db.session.scalar(select(WebhookDelivery).where(
-        WebhookDelivery.webhook_id == hook.id, WebhookDelivery.uid == delivery[:36]))
-    if row is None:
-        raise NotFound(_("This delivery does not exist."))
-    service.redeliver(db.session, row)
+    service.redeliver(db.session, service.delivery_or_404(db.session, hook, delivery))
     db.session.commit()
     flash(_("The delivery will be sent again."))
     return redirect(url_for("webhooks.webhook_log", webhook_id=hook.id), code=303)

@@ -119,3 +119,32 @@ def test_a_page_never_waits_for_the_database_to_write_its_counts(
         db.session.commit()  # outside a request every transaction holds the write lock
         time.sleep(0.05)
     assert views == 1
+
+
+def test_counts_from_many_readers_at_once_are_all_written(app, db, make_user):
+    import threading
+
+    reader_id = make_user(username="reader").id
+    db.session.commit()
+    start = threading.Barrier(8)
+
+    def read_pages():
+        with app.app_context():
+            start.wait()
+            for _ in range(500):
+                tracking.view(reader_id)
+                tracking.count("search", None)
+
+    workers = [threading.Thread(target=read_pages) for _ in range(8)]
+    for w in workers:
+        w.start()
+    # A flush racing the readers takes what was counted so far; the rest goes next time.
+    tracking.flush_now(app)
+    for w in workers:
+        w.join()
+    tracking.flush_now(app)
+    db.session.commit()
+    assert db.session.scalar(select(ActivityDay.views)
+                             .where(ActivityDay.user_id == reader_id)) == 4000
+    assert db.session.scalar(select(AnalyticsCounter.n)
+                             .where(AnalyticsCounter.kind == "search")) == 4000
