@@ -15,17 +15,23 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# Running needs only the package; tests, lint and benchmarks add their extras.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.installed-run
 	$(BIN)/pip install --quiet -e '.[test,postgres,bench]'
 	touch $@
 
 install: $(VENV)/.installed translations
 
-# Compiled catalogues are rebuilt from the .po files so they never go stale.
-translations: $(VENV)/.installed
+# The compiled catalogue is built from the .po file (not tracked), so it never goes stale
+# and building it leaves `git status` clean.
+translations: $(VENV)/.installed-run
 	@if [ -d community/translations ]; then $(BIN)/pybabel compile -f -d community/translations >/dev/null; fi
 
-run: install
+run: $(VENV)/.installed-run translations
 	@$(FLASK) db upgrade >/dev/null
 	@$(FLASK) community seed-demo --first-start
 	@$(FLASK) community serve --host $(HOST) --port $(PORT)
@@ -40,10 +46,12 @@ chromium:
 test: install chromium
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-# The same suite against a throw-away PostgreSQL cluster (installed if missing).
-test-pg: install chromium
+# The same suite against a throw-away PostgreSQL cluster (installed if missing), but for
+# the browser journeys: they click through pages whose every query the rest of the suite
+# already runs on PostgreSQL, and they ran on SQLite in `make test`.
+test-pg: install
 	@url=$$(bash .ci/postgres.sh start) && \
-	  COMMUNITY_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); \
+	  COMMUNITY_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS); \
 	  status=$$?; bash .ci/postgres.sh stop; exit $$status
 
 bench: install

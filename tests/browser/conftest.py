@@ -52,3 +52,12 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(items):
+    # Every test in this folder drives a browser: marked here so `-m "not browser"` (the
+    # PostgreSQL run) leaves out a new journey without its author remembering the mark.
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here + os.sep):
+            item.add_marker(pytest.mark.browser)
