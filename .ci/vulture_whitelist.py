@@ -138,3 +138,7 @@ disabled_at
 _new_conn
 pool_classes_by_scheme
 trust_env
+# Ideas linked to demand: who linked it (kept for the record, like created_by_id), and
+# the API schema's marshmallow validator.
+linked_by_id
+_one

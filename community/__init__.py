@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         analytics,
         cli,
         database,
+        demand,
         errors,
         escalation,
         events,
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
         notifications,
         people,
         pusher,
+        replies,
         search,
         security,
         sso,
@@ -98,7 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     # analytics and webhooks after escalation: their subscribers read what escalation's
     # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics, tags, webhooks):
+                    analytics, tags, webhooks, demand, replies):
         feature.init_app(app)
     cli.init_app(app)
     return app

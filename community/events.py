@@ -150,7 +150,8 @@ class IdeaStatusChanged(Event):
     In transaction: gamification.engine (idea-shipped points and badge),
     notifications.fanout (author, upvoters, followers; live thread update),
     search.outbox (status filter), analytics.subscribers (time to a decision),
-    webhooks.outbox (``idea.status_changed``)."""
+    webhooks.outbox (``idea.status_changed``), demand.subscribers (a shipped idea tells
+    the askers of its linked questions and cases, in the same occasion)."""
 
     thread_id: int
     by_id: int

@@ -32,3 +32,6 @@ TEXT_CAP = 100_000
 
 def as_dict() -> dict[str, int]:
     return {name: value for name, value in globals().items() if name.isupper()}
+SAVED_REPLY_TITLE_MAX = 120
+SAVED_REPLY_BODY_MAX = 10_000  # a saved reply's body in one language (a post holds POST_MAX)
+DEMAND_REF_MAX = 500  # "a question or case": its address or number, as typed

@@ -542,3 +542,37 @@ def _ask_to_sign_in(message, json_too: bool):
         return resp
     here = request.full_path.rstrip("?") if request.query_string else request.path
     return redirect(url_for("auth.login", next=here), code=303)
+
+
+# ---- ideas linked to demand, saved replies (community/demand, community/replies) ----
+
+def check_link_demand(user, idea: Thread) -> None:
+    """Staff link an idea to the questions and cases that asked for it (and unlink)."""
+    require_thread(user, idea)
+    if not can_work_cases(user):
+        raise PermissionDenied(_("Only staff can link an idea to the questions that asked for it."))
+
+
+def require_saved_replies(user) -> None:
+    """Saved replies are the staff's tool: to anyone else the page and API do not exist."""
+    if not can_work_cases(user):
+        raise NotFound(_("Nothing was found at this address."))
+
+
+def can_use_saved_reply(user, group_id: int | None, my_group_ids) -> bool:
+    """Everyone's replies and those of one's expert groups; moderators use every one."""
+    user = _user(user)
+    if user is None or not user.is_staff:
+        return False
+    return group_id is None or user.is_moderator or group_id in my_group_ids
+
+
+def check_manage_saved_reply(user, group_id: int | None, my_group_ids) -> None:
+    """Moderators and admins manage every saved reply; an employee manages those of the
+    expert groups they belong to (not everyone's)."""
+    require_saved_replies(user)
+    user = _user(user)
+    if user.is_moderator:
+        return
+    if group_id is None or group_id not in my_group_ids:
+        raise PermissionDenied(_("You can only manage the saved replies of your own groups."))

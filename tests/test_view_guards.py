@@ -28,6 +28,8 @@ PUBLIC = {
     "api.list_spaces", "api.list_threads", "api.get_thread", "api.get_post",
     "api.search", "api.search_similar", "api.user_profile", "api.user_reputation",
     "api.leaderboard", "api.list_badges",
+    # an idea's demand: the links the caller may read and the customers behind them
+    "api.idea_demand",
     # for search engines and feed readers: what a guest may read, whoever asks
     # (community/web/feeds.py filters with permissions.thread_filter(None))
     "feeds.robots", "feeds.sitemap_index", "feeds.sitemap", "feeds.community_feed",

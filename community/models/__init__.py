@@ -3,6 +3,7 @@
 from .analytics import ActivityDay, AnalyticsCounter, AnalyticsDaily, AskForm, QuestionTimeline
 from .base import UTCDateTime, utcnow
 from .comment import Comment
+from .demand import IdeaDemand, SavedReply
 from .email import AccountEmail, EmailToken
 from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, ThreadResolution
 from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
@@ -44,5 +45,5 @@ __all__ = [
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
-    "Webhook", "WebhookDelivery",
+    "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply",
 ]

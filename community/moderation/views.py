@@ -152,6 +152,7 @@ ADMIN_PAGES = (
     ("escalation.triage", _l("Triage"), _l("Cases waiting for an expert.")),
     ("escalation.my_cases", _l("My cases"), _l("Cases assigned to you.")),
     ("escalation.admin_groups", _l("Expert groups"), _l("Groups, their members and tags.")),
+    ("replies.index", _l("Saved replies"), _l("Canned answers for the staff, in English and French.")),
     ("analytics.dashboard", _l("Analytics"), _l("Questions, answers, cases and deflection.")),
 )
 

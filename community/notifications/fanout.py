@@ -245,8 +245,10 @@ def on_idea_status_changed(session: Session, ev: IdeaStatusChanged) -> None:
     voters = session.scalars(select(Vote.user_id).where(
         Vote.target_type == "thread", Vote.target_id == thread.id, Vote.value > 0))
     recipients = {thread.author_id, *voters, *follows.thread_followers(session, thread)}
+    # One occasion: community/demand tells the askers of linked questions of a shipped
+    # idea, once each, even those who also voted or follow.
     notify(session, "idea_status_changed", recipients=recipients, actor_id=ev.by_id,
-           thread=thread, data={**_title(thread), "status": ev.new_status})
+           thread=thread, data={**_title(thread), "status": ev.new_status}, occasion=ev)
     queue_thread_activity(session, thread, "status_changed", None)
 
 

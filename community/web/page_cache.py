@@ -36,6 +36,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, case, desc, func, literal, or_, select, union_all
 
 from .. import permissions as perm
+from ..demand.reading import link_rows as demand_links
 from ..extensions import db
 from ..models import (
     Case,
@@ -188,6 +189,8 @@ def _fingerprint(conn, row) -> tuple:
         tuple(map(tuple, conn.execute(_POSTS, tid))),
         tuple(map(tuple, conn.execute(_COMMENTS, tid))),
         tuple(conn.execute(_CASE, tid).first() or ()),
+        # Ideas and the questions and cases that asked for them (community/demand).
+        demand_links(conn, row.id),
     )
 
 

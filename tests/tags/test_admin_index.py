@@ -8,7 +8,7 @@ import pytest
 
 ALL = {"/admin/users", "/admin/analytics", "/moderation/words", "/moderation",
        "/moderation/audit", "/triage", "/cases", "/admin/groups", "/moderation/ambassadors",
-       "/tags", "/admin/spaces", "/admin/webhooks"}
+       "/tags", "/admin/spaces", "/admin/webhooks", "/admin/saved-replies"}
 
 
 def _links(page: str) -> set[str]:
@@ -17,8 +17,9 @@ def _links(page: str) -> set[str]:
 
 
 @pytest.mark.parametrize("role, expected", [
-    ("employee", {"/admin/analytics", "/triage", "/cases", "/tags"}),
-    ("moderator", {"/admin/analytics", "/triage", "/cases", "/tags", "/moderation",
+    ("employee", {"/admin/analytics", "/triage", "/cases", "/tags", "/admin/saved-replies"}),
+    ("moderator", {"/admin/analytics", "/triage", "/cases", "/tags", "/admin/saved-replies",
+                   "/moderation",
                    "/moderation/words", "/moderation/audit", "/moderation/ambassadors"}),
     ("admin", ALL),
 ])

@@ -141,7 +141,9 @@ def test_readers_sharing_a_cached_page_each_get_their_own_token_and_working_form
         form = seen[who].forms[i]
         if form["submit"] is None:
             continue  # nothing to click: a vote box on the reader's own post
-        data = {**form["fields"], **{k: v for k, v in FILL.items() if k in form["fields"]}}
+        # The idea page's "link a question" box (staff): the question of these pages.
+        fill = {**FILL, "ref": pages["question"]}
+        data = {**form["fields"], **{k: v for k, v in fill.items() if k in form["fields"]}}
         name, value = form["submit"]
         if name:
             data[name] = value

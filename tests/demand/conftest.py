@@ -1,0 +1,30 @@
+"""Ideas linked to demand and saved replies: browser-like clients signed in through the
+real forms, each request in its own app context."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_contexts(fresh_context_per_request):
+    """Every request here runs in its own app context (tests/conftest.py)."""
+
+
+@pytest.fixture
+def browser(app, login):
+    def make(user=None):
+        c = app.test_client()
+        if user is not None:
+            login(c, user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def form_token():
+    """The CSRF token a page's form carries, as a browser would send it."""
+    return lambda html: re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
