@@ -138,3 +138,8 @@ disabled_at
 _new_conn
 pool_classes_by_scheme
 trust_env
+# Replies by email: aiosmtpd calls its handler's hooks by name (mailin.smtp.ReplyHandler);
+# when a reply arrived is kept for operators looking into a delivery.
+_.handle_RCPT
+_.handle_DATA
+received_at
