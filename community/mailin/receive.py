@@ -6,7 +6,8 @@ user), and nothing is written then: a forged, damaged or expired reply address, 
 sender that is not the address's owner, a message over MAIL_IN_MAX_BYTES, one without
 text, one its owner may no longer post (thread gone private or locked, account
 sanctioned), one the content rules refuse. A flood is a temporary refusal (451): the
-sending server tries again later. The reason is said in the owner's language, folded to
+sending server tries again later. Automatic answers (out of office…) are refused too.
+The reason is said in the owner's language, folded to
 ASCII as SMTP replies must be, once the address and the sender are known to be theirs;
 before that, in English and without detail.
 """
@@ -31,6 +32,7 @@ from ..errors import DomainError, NotFound
 from ..escalation import cases
 from ..models import MailInMessage, Thread, User
 from ..moderation import limits
+from ..moderation import threads as moderated_threads
 from ..notifications import reply_address
 from ..services import screening, threads
 from . import message, quotes
@@ -86,6 +88,15 @@ def _same_sender(owner: str, mail_from: str, msg) -> bool:
     return len(addresses) == 1 and addresses[0].addr_spec.casefold() == owner
 
 
+def _automatic(msg) -> bool:
+    """An out-of-office or other automatic answer (RFC 3834 and the usual headers) is not
+    something its owner wrote for the thread."""
+    auto = str(msg.get("Auto-Submitted") or "no").strip().lower()
+    precedence = str(msg.get("Precedence") or "").strip().lower()
+    return (auto != "no" or precedence in ("bulk", "junk", "auto_reply", "list")
+            or any(msg.get(h) for h in ("X-Autoreply", "X-Autorespond", "X-Autoresponder")))
+
+
 def _message_key(msg, content: bytes) -> str:
     """A digest of the Message-ID; without one, of the message itself (a re-delivery
     repeats the same bytes)."""
@@ -100,7 +111,10 @@ def _locale(user: User) -> str:
 
 def _post(session: Session, user: User, token: reply_address.ReplyToken, text: str) -> str:
     """Post the reply; returns what it became ("post", "held" or "note")."""
-    thread = session.get(Thread, token.thread_id)
+    thread_id = token.thread_id
+    if (target := moderated_threads.redirect_target(session, thread_id)) is not None:
+        thread_id = target  # merged since the email left: the reply goes where the thread went
+    thread = session.get(Thread, thread_id)
     if thread is None:
         raise NotFound(_("This thread does not exist."))
     if token.kind == "note":
@@ -131,6 +145,8 @@ def receive(session: Session, *, mail_from: str, rcpt: str, content: bytes) -> V
     msg = email.message_from_bytes(content, policy=policy.default)
     if not _same_sender(user.email, mail_from, msg):
         return Verdict(550, "5.7.1 The sender does not own this reply address")
+    if _automatic(msg):
+        return Verdict(550, "5.7.1 Automatic replies are not posted")
     key = _message_key(msg, content)
     if session.scalar(select(MailInMessage.id).where(MailInMessage.user_id == user.id,
                                                      MailInMessage.message_key == key)):

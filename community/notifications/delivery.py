@@ -220,6 +220,9 @@ def send_pending(session: Session, limit: int = 200) -> int:
                     msg = _message(user, text, body)
                     if reply_to:
                         msg["Reply-To"] = reply_to
+                        # RFC 3834 and Exchange: no out-of-office answer to this address.
+                        msg["Auto-Submitted"] = "auto-generated"
+                        msg["X-Auto-Response-Suppress"] = "All"
                 session.commit()  # no transaction (and no SQLite lock) across the network
                 send_message(msg)
             except Exception:

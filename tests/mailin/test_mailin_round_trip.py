@@ -277,3 +277,28 @@ def test_without_a_reply_domain_emails_have_no_reply_address(app, db, make_user,
     deliver()
     [email] = mailbox.to(reader.email)
     assert email["Reply-To"] is None and "Reply to this email" not in email.get_content()
+
+
+def test_an_out_of_office_answer_is_not_posted(db, mentioned, send):
+    asker, thread, email = mentioned
+    assert email["Auto-Submitted"] == "auto-generated"  # polite responders stay quiet
+    reply = gmail_reply(email, sender=asker.email, text="I am out of the office until Monday.")
+    reply["Auto-Submitted"] = "auto-replied"
+    code, text = refused(send, reply)
+    assert code == 550 and "Automatic" in text
+    assert posts_by(db, asker, thread) == [] and mail_rows(db) == 0
+
+
+def test_a_reply_to_a_merged_thread_goes_to_the_thread_it_was_merged_into(db, make_user,
+                                                                         make_thread, mentioned,
+                                                                         send):
+    from community.moderation import threads as moderated
+
+    asker, thread, email = mentioned
+    target = make_thread(title="Espresso machine leaking: the complete guide")
+    moderated.merge(db.session, thread, target, by=make_user(role="moderator"))
+    db.session.commit()
+    assert send(gmail_reply(email, sender=asker.email, text="Thanks for merging these.")) == {}
+    # The asker's opening post moved with the merge; the reply follows it.
+    assert [p.body for p in posts_by(db, asker, target)][-1] == "Thanks for merging these."
+    assert len(posts_by(db, asker, target)) == 2
