@@ -142,3 +142,8 @@ trust_env
 # the API schema's marshmallow validator.
 linked_by_id
 _one
+# Replies by email: aiosmtpd calls its handler's hooks by name (mailin.smtp.ReplyHandler);
+# when a reply arrived is kept for operators looking into a delivery.
+_.handle_RCPT
+_.handle_DATA
+received_at

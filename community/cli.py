@@ -291,6 +291,33 @@ def worker():
         click.echo("worker stopped")
 
 
+@community.command("mail-in")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=2525, show_default=True, type=click.IntRange(1, 65535))
+@with_appcontext
+def mail_in(host, port):
+    """The SMTP listener for replies by email (reply+…@MAIL_REPLY_DOMAIN), until Ctrl+C."""
+    import threading
+
+    from .mailin import smtp
+
+    app = current_app._get_current_object()
+    if not app.config["MAIL_REPLY_DOMAIN"]:
+        raise click.ClickException("set MAIL_REPLY_DOMAIN (COMMUNITY_MAIL_REPLY_DOMAIN) first: "
+                                   "without it no email carries a reply address")
+    _check_can_listen(host, port)
+    listener = smtp.controller(app, host, port)
+    listener.start()
+    click.echo(f"Continuum mail-in listening on {host}:{port} for reply+…@"
+               f"{app.config['MAIL_REPLY_DOMAIN']} (Ctrl+C to stop)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("mail-in stopped")
+    finally:
+        listener.stop()
+
+
 @community.command("reindex")
 @click.option("--procs", default=None, type=click.IntRange(1, 64),
               help="Indexing processes (default: SEARCH_REINDEX_PROCS, or 2 on a multi-core machine).")

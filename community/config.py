@@ -180,6 +180,14 @@ class Notifications:
     EMAIL_CLAIM_TIMEOUT = 600  # seconds: an email still 'sending' after this goes back to the queue
 
 
+class MailIn:
+    # Replies by email (`community mail-in`): the domain of the reply addresses
+    # reply+<token>@<domain> in notification emails' Reply-To; None: no reply addresses.
+    MAIL_REPLY_DOMAIN: str | None = None
+    MAIL_REPLY_TOKEN_DAYS = 30  # days a reply address keeps working
+    MAIL_IN_MAX_BYTES = 10 * 1024 * 1024  # largest message the listener accepts (SIZE)
+
+
 class Gamification:
     # Reputation levels: (number, name, minimum reputation). DESIGN.md defaults.
     LEVELS = [
@@ -248,7 +256,7 @@ class Webhooks:
 
 
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
-               Moderation, Notifications, Gamification, Escalation, Analytics, People,
+               Moderation, Notifications, MailIn, Gamification, Escalation, Analytics, People,
                Discovery, Webhooks):
     """Every setting the application reads, with its default."""
 

@@ -9,6 +9,7 @@ from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, Thr
 from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
 from .identity import UserIdentity
 from .ledger import LedgerEntry
+from .mailin import MailInMessage
 from .moderation import (
     AuditEntry,
     Flag,
@@ -45,5 +46,5 @@ __all__ = [
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
-    "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply",
+    "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, redirect, request
+from flask import current_app, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,7 +44,7 @@ def screen(session, *, by: User, body: str, title: str | None = None,
 
     perm.check_not_silenced(by)
     result = Screening(editing=editing)
-    if not editing and has_request_context():
+    if not editing and screening.by_person():
         result.hold = limits.check_content(by, body)
         if result.hold:
             result.reason = _("a new member's first posts with links are reviewed")

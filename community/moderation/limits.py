@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Post, Thread, utcnow
 from ..ratelimit import RateLimited
 
-__all__ = ["RateLimited", "check_content", "check_request", "is_new_member"]
+__all__ = ["RateLimited", "check_account", "check_content", "check_request", "is_new_member"]
 
 # Endpoint -> category. Web forms and API routes share a category.
 ENDPOINTS = {
@@ -51,13 +51,12 @@ def is_new_member(user) -> bool:
     return threads + posts < cfg["NEW_MEMBER_POSTS"]
 
 
-def _limits_for(category: str, user) -> list[tuple[str, str]]:
-    """(limit string, key) pairs for this request."""
+def _limits_for(category: str, user, ip: str | None) -> list[tuple[str, str]]:
+    """(limit string, key) pairs for this request (``ip`` None: the account's alone)."""
     cfg = current_app.config
-    ip = request.remote_addr or "unknown"
     out = []
     per_ip = cfg["FLOOD_LIMITS_PER_IP"].get(category)
-    if per_ip:
+    if per_ip and ip is not None:
         out.append((per_ip, f"flood:{category}:ip:{ip}"))
     if user is not None:
         per_user = cfg["FLOOD_LIMITS"].get(category)
@@ -80,7 +79,19 @@ def check_request() -> None:
         return  # staff are exempt
     if category == "search" and user is None:
         return  # guests have the search view's own limit
-    limits = [pair for text, key in _limits_for(category, user)
+    _enforce(category, user, request.remote_addr or "unknown")
+
+
+def check_account(category: str, user) -> None:
+    """The flood limits of one account outside a request: a reply by email comes from
+    its sender's mail server, an address shared by everyone there, so the per-address
+    limits do not apply."""
+    if ratelimit.enabled() and not user.is_staff:
+        _enforce(category, user, None)
+
+
+def _enforce(category: str, user, ip: str | None) -> None:
+    limits = [pair for text, key in _limits_for(category, user, ip)
               for pair in ratelimit.pairs(text, key)]
     if wait := ratelimit.wait(limits):
         raise RateLimited(_("You are doing this too often: try again in %(wait)s.",

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from .. import pusher
 from ..events import defer, transaction_scratch
 from ..models import DigestSent, Notification, User, utcnow
-from . import inbox
+from . import inbox, reply_address
 
 log = logging.getLogger(__name__)
 _wake = threading.Event()
@@ -176,6 +176,20 @@ def _still_visible(session: Session, user: User, notes: list[Notification]) -> l
     return [n for n in notes if n.id in ok]
 
 
+def _reply_to(user: User, note: Notification) -> tuple[str | None, str | None]:
+    """The Reply-To of an email about a thread, and the line that explains it. Staff told
+    about a case reply with an internal note (a slip leaks nothing to members) and get
+    the answer address in the text."""
+    if note.thread_id is None or not reply_address.enabled():
+        return None, None
+    answer = reply_address.address(user.id, note.thread_id)
+    if user.is_staff and (note.data or {}).get("case_id"):
+        return reply_address.address(user.id, note.thread_id, kind="note"), _(
+            "Reply to this email to add an internal note to the case (members never see "
+            "it). To answer in the thread instead, write to %(address)s.", address=answer)
+    return answer, _("Reply to this email to answer in the thread (above the quoted text).")
+
+
 def send_pending(session: Session, limit: int = 200) -> int:
     """Send the 'immediately' emails; returns how many were sent."""
     release_stale_claims(session)
@@ -198,10 +212,17 @@ def send_pending(session: Session, limit: int = 200) -> int:
             try:  # building the message can fail too: the row is done only once sent
                 with force_locale(_locale(user)):
                     text = inbox.text(note)
+                    reply_to, hint = _reply_to(user, note)
                     body = "\n".join([text, "", _base_url() + inbox.url(note), "",
+                                      *([hint, ""] if hint else []),
                                       _("Change which emails you get: %(url)s",
                                         url=_base_url() + "/notifications/preferences")])
                     msg = _message(user, text, body)
+                    if reply_to:
+                        msg["Reply-To"] = reply_to
+                        # RFC 3834 and Exchange: no out-of-office answer to this address.
+                        msg["Auto-Submitted"] = "auto-generated"
+                        msg["X-Auto-Response-Suppress"] = "All"
                 session.commit()  # no transaction (and no SQLite lock) across the network
                 send_message(msg)
             except Exception:

@@ -8,9 +8,30 @@ through unscreened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import has_request_context
 
 _hooks: dict[str, Callable] = {}
+# A person writing now (a page, the API, a reply by email), as opposed to the demo seed,
+# an import or a simulation: only they get the new-member checks on links and mentions.
+_by_person: ContextVar[bool] = ContextVar("screening_by_person", default=False)
+
+
+@contextmanager
+def written_by_person() -> Iterator[None]:
+    """Screen writes in this block as a person's, outside a request (replies by email)."""
+    token = _by_person.set(True)
+    try:
+        yield
+    finally:
+        _by_person.reset(token)
+
+
+def by_person() -> bool:
+    return has_request_context() or _by_person.get()
 
 
 def register(*, screen: Callable, apply: Callable) -> None:
