@@ -1,7 +1,7 @@
 """ideas linked to the questions and cases that asked for them; staff saved replies
 
 Revision ID: 0017_idea_demand
-Revises: 0012_tags
+Revises: 0016_mail_in
 Create Date: 2026-12-08 09:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0017_idea_demand'
-down_revision = '0012_tags'
+down_revision = '0016_mail_in'
 branch_labels = None
 depends_on = None
 
