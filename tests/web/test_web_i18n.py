@@ -34,6 +34,11 @@ def test_every_message_has_a_french_translation():
     assert missing == []
     # Placeholders match: a French string never drops or renames a %(name)s.
     assert [(m.id, errors) for m, errors in catalog.check()] == []
+    # Each message once: gettext's msgfmt refuses a file with a message written twice
+    # (Babel silently keeps the last), and two entries drift apart when one is edited.
+    definitions = [line for line in FR_PO.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("msgid ")]
+    assert len(definitions) - 1 == len(ids)  # - 1: the header's empty msgid
 
 
 def test_the_compiled_catalogue_matches_the_po_file():
