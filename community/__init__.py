@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         moderation,
         notifications,
+        organisations,
         people,
         pusher,
         search,
@@ -98,7 +99,7 @@ def create_app(config: dict | None = None) -> Flask:
     # analytics and webhooks after escalation: their subscribers read what escalation's
     # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics, tags, webhooks):
+                    organisations, analytics, tags, webhooks):
         feature.init_app(app)
     cli.init_app(app)
     return app

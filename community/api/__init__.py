@@ -87,6 +87,7 @@ def register(app) -> None:
         moderation,
         notifications,
         openapi,
+        organisations,
         people,
         preview,
         search,
