@@ -113,7 +113,7 @@ def _cases_for(db, make_thread, make_user, org: Organisation, n: int) -> list[in
 
 
 def test_the_triage_board_filters_by_organisation_and_tier(app, db, make_user, make_thread,
-                                                           make_organisation, login):
+                                                           make_organisation, login, client_for):
     premium = make_organisation(name="Acme Corp", tier="premium")
     standard = make_organisation(name="Bistro Ltd", tier="standard")
     premium_ids = _cases_for(db, make_thread, make_user, premium, 2)
@@ -136,10 +136,7 @@ def test_the_triage_board_filters_by_organisation_and_tier(app, db, make_user, m
     page = staff.get("/triage?tier=premium").get_data(as_text=True)
     assert '<option value="premium" selected>' in page and "<bdi>Acme Corp</bdi> · Premium" in page
     # The API's list takes the same filters; an unknown tier there is a 422 naming it.
-    api = app.test_client()
-    api.token = __import__("community.services.accounts", fromlist=["x"]).issue_token(
-        _db.session, make_user(role="employee"))
-    _db.session.commit()
+    api = client_for(make_user(role="employee"))
     listed = api.get("/api/v1/cases?tier=premium").get_json()
     assert sorted(c["id"] for c in listed["items"]) == sorted(premium_ids)
     assert {c["organisation"]["name"] for c in listed["items"]} == {"Acme Corp"}
