@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         moderation,
         notifications,
+        organisations,
         people,
         pusher,
         replies,
@@ -100,7 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     # analytics and webhooks after escalation: their subscribers read what escalation's
     # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics, tags, webhooks, demand, replies):
+                    organisations, analytics, tags, webhooks, demand, replies):
         feature.init_app(app)
     cli.init_app(app)
     return app

@@ -219,6 +219,17 @@ class Escalation:
     ESCALATION_NOTIFY_EACH = 5
 
 
+class Organisations:
+    # Customer tiers (the keys are the only tiers an organisation may have), each with
+    # its first-response target in business hours on the ESCALATION_CALENDAR. A case of
+    # a member of such an organisation is due at this target, or sooner when its
+    # priority's own target (ESCALATION_SLA) is shorter.
+    ORGANISATION_TIERS: dict = {
+        "standard": {"first_response_hours": 8},
+        "premium": {"first_response_hours": 2},
+    }
+
+
 class Analytics:
     # Contributions in a period that make an account a "heavy" contributor (the 1 of 90-9-1).
     ANALYTICS_HEAVY_CONTRIBUTIONS = 10
@@ -256,8 +267,8 @@ class Webhooks:
 
 
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
-               Moderation, Notifications, MailIn, Gamification, Escalation, Analytics, People,
-               Discovery, Webhooks):
+               Moderation, Notifications, MailIn, Gamification, Escalation, Organisations,
+               Analytics, People, Discovery, Webhooks):
     """Every setting the application reads, with its default."""
 
 

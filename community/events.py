@@ -161,9 +161,9 @@ class IdeaStatusChanged(Event):
 
 @dataclass(frozen=True)
 class CaseChanged(Event):
-    """A case was opened, routed, answered by staff, moved between states, given an
-    internal note, warned or breached by the SLA sweep (escalation.cases,
-    escalation.sweep). ``change`` says which: opened, updated, resolved, note,
+    """A case was opened, routed, given a CRM reference or priority, answered by staff,
+    moved between states, given an internal note, warned or breached by the SLA sweep
+    (escalation.cases, escalation.sweep). ``change`` says which: opened, updated, resolved, note,
     sla_warning or sla_breached (``note_id`` for a note).
 
     In transaction: analytics.subscribers (the question's timeline and its day's rollup),

@@ -81,6 +81,7 @@ TARGET_LABELS = {
     "user": _l("Member"),
     "word": _l("Watched word"),
     "case": _l("Case"),
+    "organisation": _l("Organisation"),
 }
 WORD_ACTION_LABELS = {
     "block": _l("Block"), "approve": _l("Require approval"), "flag": _l("Flag"),
@@ -119,6 +120,9 @@ AUDIT_ACTION_LABELS = {
     "space_update": _l("Space edited"),
     "space_archive": _l("Space archived"),
     "space_restore": _l("Space brought back from the archive"),
+    "organisation_create": _l("Organisation created"),
+    "organisation_update": _l("Organisation edited"),
+    "organisation_membership": _l("Organisation membership changed"),
 }
 
 # ---- cases ----
@@ -139,7 +143,11 @@ CASE_EVENT_LABELS = {
     "resolve": _l("resolved the case"), "reopen": _l("reopened the case"),
     "note": _l("added an internal note"), "first_response": _l("answered in the thread"),
     "sla_warning": _l("SLA warning sent"), "sla_breached": _l("SLA breached"),
+    "updated": _l("changed the CRM reference or the priority"),
 }
+
+# The default customer tiers (ORGANISATION_TIERS); other tiers show their "label" or key.
+TIER_LABELS = {"standard": _l("Standard"), "premium": _l("Premium")}
 
 # What templates name with ``label_for("flag_reason", code)``.
 TABLES = {

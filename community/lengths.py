@@ -24,6 +24,9 @@ CASE_REASON_MAX = 500  # "ask an expert"
 AMBASSADOR_NOTE_MAX = 500
 SEARCH_QUERY_MAX = 256
 WORD_MAX = 100  # a watched word and its replacement
+ORGANISATION_NAME_MAX = 100
+EXTERNAL_REF_MAX = 100  # a CRM's id for a case or an organisation
+TIER_MAX = 32
 
 # Schemas refuse a far longer text outright (the services give the precise message):
 # a field many times its limit is not a typo and is not worth processing.

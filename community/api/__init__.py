@@ -88,6 +88,7 @@ def register(app) -> None:
         moderation,
         notifications,
         openapi,
+        organisations,
         people,
         preview,
         replies,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from .. import permissions as perm
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db, limiter
 from ..gamification.badges import user_badges
+from ..models import Organisation
 from ..notifications import unread_count
+from ..organisations.schemas import OrganisationOut
 from ..queries import get_user
 from ..schemas.core import (
     BadgeOut,
@@ -32,6 +35,11 @@ def user_json(user, schema: type[UserOut] = UserOut) -> dict:
     than while dumping, so the schemas stay below the feature packages."""
     data = schema().dump(user)
     data["badges"] = BadgeOut(many=True).dump(user_badges(db.session, user.id))
+    if perm.can_work_cases(current_user):
+        # Which customer organisation someone belongs to is staff knowledge: the key is
+        # not there at all for members and guests.
+        org = db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
+        data["organisation"] = OrganisationOut().dump(org) if org is not None else None
     if issubclass(schema, MeOut):
         data["unread_notifications"] = unread_count(db.session, user)
     return data

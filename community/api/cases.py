@@ -14,6 +14,7 @@ from ..escalation.schemas import (
     CaseDetailOut,
     CaseListArgs,
     CaseOut,
+    CasePatchIn,
     EscalateIn,
     GroupIn,
     GroupOut,
@@ -55,8 +56,10 @@ def escalate(thread_id: int):
 
 
 @bp.get("/cases")
-@doc("Cases (staff)", response=CaseOut, paginated=True,
-     query=["state", "group", "assignee", "sort"], auth=True)
+@doc("Cases (staff); ?external_ref= finds the case a CRM ticket names", response=CaseOut,
+     paginated=True,
+     query=["state", "group", "assignee", "sort", "external_ref", "organisation", "tier"],
+     auth=True)
 @perm.requires(perm.check_case_access)
 def list_cases():
     user = signed_in_user()
@@ -72,6 +75,17 @@ def list_cases():
 @perm.signed_in
 def get_case(case_id: int):
     return reply(_detail(_case(case_id)))
+
+
+@bp.patch("/cases/<id:case_id>")
+@doc("Set a case's CRM reference (null clears it) and/or priority (staff)", body=CasePatchIn,
+     response=CaseDetailOut, auth=True)
+@perm.signed_in
+def update_case(case_id: int):
+    case = _case(case_id)
+    cases.update(db.session, case, by=signed_in_user(), **json_body(CasePatchIn()))
+    db.session.commit()
+    return reply(_detail(case))
 
 
 @bp.post("/cases/<id:case_id>/assign")

@@ -13,6 +13,7 @@ def init_app(app) -> None:
         from flask_login import current_user
 
         from ..extensions import db
+        from .rules import tier_labels
         from .status import thread_status
 
         def escalation_status(thread):
@@ -24,4 +25,11 @@ def init_app(app) -> None:
                 cache[thread.id] = thread_status(db.session, current_user, thread)
             return cache[thread.id]
 
-        return {"escalation_status": escalation_status}
+        def asker_organisation(thread):
+            # Staff only (the panel checks): the asker's organisation, or None.
+            from .tiers import organisation_of
+
+            return organisation_of(db.session, thread.author_id)
+
+        return {"escalation_status": escalation_status, "asker_organisation": asker_organisation,
+                "organisation_tier_labels": tier_labels}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .cases import latest_case
 from .schemas import CaseOut
+from .service import attach_organisations
 
 
 def thread_case_json(session, thread) -> dict | None:
     case = latest_case(session, thread.id)
-    return CaseOut().dump(case) if case is not None else None
+    return CaseOut().dump(attach_organisations(session, [case])[0]) if case is not None else None

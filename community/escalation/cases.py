@@ -20,9 +20,11 @@ from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, Va
 from ..events import CaseChanged, emit
 from ..models import Thread, User, utcnow
 from ..models.escalation import PRIORITIES, Case, CaseEvent, CaseNote, ExpertGroup
+from ..names import check_line
 from . import rules
 from .calendar import current_calendar
 from .notify import notify_case
+from .tiers import asker_tier
 
 # action -> {from state: to state}. Anything missing is refused with a 409.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -70,14 +72,24 @@ def record(session: Session, case: Case, kind: str, *, actor_id: int | None, now
 
 # --- the SLA clock -------------------------------------------------------------------
 
-def target_seconds(priority: str) -> float:
-    return float(rules.sla()["first_response_hours"][priority]) * 3600
+def target_seconds(priority: str, tier: str | None = None) -> float:
+    return rules.target_hours(priority, tier) * 3600
 
 
-def start_clock(case: Case, start: datetime, seconds: float | None = None, calendar=None) -> None:
-    """Set the due and warning moments from ``start``, with ``seconds`` of business time left."""
+def case_target(session: Session, case: Case, priority: str | None = None) -> float:
+    """The case's first-response target in business seconds: its priority's, shortened
+    by the asker's organisation's tier."""
+    author_id = case.thread.author_id if case.thread is not None else None
+    if author_id is None:
+        author_id = session.scalar(select(Thread.author_id).where(Thread.id == case.thread_id))
+    return target_seconds(priority or case.priority, asker_tier(session, author_id))
+
+
+def start_clock(case: Case, start: datetime, seconds: float | None = None, calendar=None, *,
+                target: float) -> None:
+    """Set the due and warning moments from ``start``, with ``seconds`` of business time
+    left of a ``target`` (the warning comes when ``warn_ratio`` of the target is used)."""
     cal = calendar or current_calendar()
-    target = target_seconds(case.priority)
     left = target if seconds is None else seconds
     warn_left = left - target * (1 - rules.sla()["warn_ratio"])
     case.first_response_due_at = cal.add(start, left)
@@ -91,10 +103,19 @@ def pause_clock(case: Case, now: datetime) -> None:
     case.sla_paused_remaining = int(current_calendar().seconds_between(now, case.first_response_due_at))
 
 
-def resume_clock(case: Case, now: datetime) -> None:
+def resume_clock(session: Session, case: Case, now: datetime) -> None:
     if case.sla_paused_remaining is None or case.first_response_at is not None:
         return
-    start_clock(case, now, case.sla_paused_remaining)
+    start_clock(case, now, case.sla_paused_remaining, target=case_target(session, case))
+
+
+def restart_for_priority(session: Session, case: Case, priority: str, now: datetime) -> None:
+    """A new priority moves a running clock: the new target less the time already used."""
+    if case.first_response_at is not None or case.state == "waiting_customer":
+        return
+    elapsed = current_calendar().seconds_between(case.opened_at, now)
+    target = case_target(session, case, priority)
+    start_clock(case, now, max(target - elapsed, 0.0), target=target)
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -111,7 +132,7 @@ def open_case(session: Session, thread: Thread, *, by: User | None, source: str,
     case = Case(thread_id=thread.id, open_thread_id=thread.id, state="new", priority=priority,
                 group_id=group.id if group else None, source=source,
                 opened_by_id=by.id if by else None, opened_at=now, updated_at=now)
-    start_clock(case, now)
+    start_clock(case, now, target=target_seconds(priority, asker_tier(session, thread.author_id)))
     try:
         with session.begin_nested():
             session.add(case)
@@ -168,11 +189,9 @@ def assign(session: Session, case: Case, *, by: User, assignee: User | None = No
         case.state = target_state(case, "assign")
         changes["assignee"] = assignee.username
     if priority is not None and priority != case.priority:
+        restart_for_priority(session, case, priority, now)
         case.priority = priority
         changes["priority"] = priority
-        if case.first_response_at is None and case.state != "waiting_customer":
-            elapsed = current_calendar().seconds_between(case.opened_at, now)
-            start_clock(case, now, max(target_seconds(priority) - elapsed, 0.0))
     if not changes:
         return case
     case.updated_at = now
@@ -188,6 +207,64 @@ def assign(session: Session, case: Case, *, by: User, assignee: User | None = No
     if "group" in changes:
         notify_case(session, "case_routed", case, recipients=group_recipients(session, case),
                     actor_id=by.id, occasion=occasion)
+    return case
+
+
+class _Unset:
+    """``update``'s "not sent" (``None`` clears the reference)."""
+
+
+UNSET = _Unset()
+
+
+def clean_external_ref(value: str | None) -> str | None:
+    """A CRM id as stored: trimmed, NFC, one line; empty means none."""
+    errors: dict = {}
+    ref = check_line(errors, "external_ref", value or "")
+    if len(ref) > lengths.EXTERNAL_REF_MAX:
+        errors.setdefault("external_ref", []).append(
+            _("Write at most %(n)s characters.", n=lengths.EXTERNAL_REF_MAX))
+    if errors:
+        raise ValidationFailed(_("The reference could not be saved."), errors)
+    return ref or None
+
+
+def update(session: Session, case: Case, *, by: User, external_ref: str | None | _Unset = UNSET,
+           priority: str | None = None, version: int | None = None,
+           now: datetime | None = None) -> Case:
+    """Set the CRM reference (None clears it) and/or the priority (a running clock
+    moves to the new target). A resolved case keeps its clock: only the label changes."""
+    _check_version(case, version)
+    now = now or utcnow()
+    if priority is not None and priority not in PRIORITIES:
+        raise ValidationFailed(_("Unknown priority."), {"priority": [_("Unknown priority.")]})
+    changes: dict = {}
+    if not isinstance(external_ref, _Unset):
+        ref = clean_external_ref(external_ref)
+        if ref != case.external_ref:
+            other = session.scalar(select(Case.id).where(Case.external_ref == ref,
+                                                          Case.id != case.id))
+            if other is not None:
+                raise ValidationFailed(_("The reference could not be saved."), {"external_ref": [
+                    _("Case #%(id)s already has this reference.", id=other)]})
+            case.external_ref = ref
+            changes["external_ref"] = ref
+    if priority is not None and priority != case.priority:
+        if case.is_open:
+            restart_for_priority(session, case, priority, now)
+        case.priority = priority
+        changes["priority"] = priority
+    if not changes:
+        return case
+    case.updated_at = now
+    try:
+        with session.begin_nested():
+            _flush(session)
+    except IntegrityError:
+        # Another case took the same reference between the check and the write.
+        raise Conflict(_("This case was changed by someone else: reload it and try again.")) from None
+    record(session, case, "updated", actor_id=by.id, now=now, **changes)
+    emit(session, CaseChanged(case_id=case.id, thread_id=case.thread_id, change="updated"))
     return case
 
 
@@ -228,7 +305,7 @@ def transition(session: Session, case: Case, action: str, *, by: User | None,
     if new == "waiting_customer":
         pause_clock(case, now)
     elif old == "waiting_customer":
-        resume_clock(case, now)
+        resume_clock(session, case, now)
     case.state = new
     case.updated_at = now
     try:

@@ -4,6 +4,9 @@ configuration (``ESCALATION``), per space in ``ESCALATION_SPACES``.
     ESCALATION = {"no_answer_hours": 12}
     ESCALATION_SPACES = {"billing": {"no_answer_hours": 4}, "lounge": {"enabled": False}}
     ESCALATION_SPACES = {"coffee": {"imported": True}}  # imported threads may become cases
+
+Customer tiers (``ORGANISATION_TIERS``) shorten the first-response target of the cases
+of their organisations' members.
 """
 
 from __future__ import annotations
@@ -86,3 +89,26 @@ def sla() -> dict:
 
 def calendar_settings() -> dict:
     return {**CALENDAR_DEFAULTS, **current_app.config["ESCALATION_CALENDAR"]}
+
+
+def tiers() -> dict:
+    """The customer tiers, by name (``ORGANISATION_TIERS``)."""
+    return current_app.config["ORGANISATION_TIERS"]
+
+
+def target_hours(priority: str, tier: str | None = None) -> float:
+    """Business hours to a first response: the priority's target, or the asker's tier's
+    when it is shorter (a tier promises at most that long; urgency only brings it in).
+    A tier missing from the settings (renamed since) counts as no tier."""
+    hours = float(sla()["first_response_hours"][priority])
+    promised = (tiers().get(tier) or {}).get("first_response_hours") if tier else None
+    return min(hours, float(promised)) if promised is not None else hours
+
+
+def tier_labels() -> dict[str, str]:
+    """Each tier's name as shown to staff: its ``label`` setting, the default tiers'
+    translated names, else the key."""
+    from ..labels import TIER_LABELS
+
+    return {name: str((spec or {}).get("label") or TIER_LABELS.get(name) or name)
+            for name, spec in tiers().items()}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import lengths
 from ..models.escalation import CASE_STATES, PRIORITIES
 from ..schemas import AtMost, In, Text
 from ..schemas.core import UserSummaryOut
+from . import rules
 from .cases import ACTIONS
 
 _ID = validate.Range(min=1, max=2**31 - 1)
@@ -27,6 +29,13 @@ class AssignIn(In):
     version = fields.Integer(load_default=None, strict=True, validate=_ID)
 
 
+class CasePatchIn(In):
+    # Null or "" clears the reference; a missing key leaves it alone.
+    external_ref = Text(allow_none=True, validate=AtMost(lengths.EXTERNAL_REF_MAX))
+    priority = Text(validate=validate.OneOf(PRIORITIES))
+    version = fields.Integer(load_default=None, strict=True, validate=_ID)
+
+
 class NoteIn(In):
     # Empty or too long: add_note says so in the reader's language.
     body = Text(required=True, validate=AtMost(lengths.CASE_NOTE_MAX))
@@ -37,8 +46,21 @@ class TransitionIn(In):
     version = fields.Integer(load_default=None, strict=True, validate=_ID)
 
 
+class KnownTier(validate.Validator):
+    """One of the tiers of ORGANISATION_TIERS (settings, so checked when loading)."""
+
+    def __call__(self, value):
+        known = rules.tiers()
+        if value is not None and value not in known:
+            raise ValidationError(_("Choose one of: %(tiers)s.", tiers=", ".join(sorted(known))))
+        return value
+
+
 class CaseListArgs(In):
     state = Text(load_default=None, validate=validate.OneOf(CASE_STATES))
+    organisation = fields.Integer(load_default=None, validate=_ID)
+    tier = Text(load_default=None, validate=KnownTier())
+    external_ref = Text(load_default=None, validate=validate.Length(min=1, max=lengths.EXTERNAL_REF_MAX))
     group = Text(load_default=None, validate=validate.Length(max=50))
     assignee = Text(load_default=None, validate=validate.Length(max=30))
     sort = Text(load_default="due", validate=validate.OneOf(("due", "opened")))
@@ -93,9 +115,20 @@ class CaseNoteOut(Schema):
     created_at = fields.DateTime()
 
 
+class OrganisationRefOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    tier = fields.String()
+    external_ref = fields.String(allow_none=True)
+
+
 class CaseOut(Schema):
     id = fields.Integer()
     thread_id = fields.Integer()
+    external_ref = fields.String(allow_none=True)
+    # The asker's organisation (staff read cases; service.attach_organisations sets it).
+    organisation = fields.Nested(OrganisationRefOut, attribute="asker_organisation",
+                                 allow_none=True, dump_default=None)
     title = fields.Function(lambda c: c.thread.title)
     state = fields.String()
     group = fields.Nested(GroupRefOut, allow_none=True)

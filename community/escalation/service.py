@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import Conflict, NotFound, PermissionDenied
-from ..models import Thread, User, utcnow
+from ..models import Organisation, Thread, User, utcnow
 from ..models.escalation import OPEN_STATES, Case, CaseEvent, CaseNote, ExpertGroup, GroupMember
 from . import cases
 from .status import can_ask_expert
+from .tiers import organisations_of
 
 
 def group_by_slug(session: Session, slug: str | None) -> ExpertGroup | None:
@@ -41,11 +42,27 @@ def escalate(session: Session, thread: Thread, *, by: User, reason: str | None =
                            group=group_by_slug(session, group), priority=priority, now=now)
 
 
+def _asked_by_members(organisation: int | None, tier: str | None):
+    """Threads asked by members of an organisation, or of any organisation of a tier."""
+    askers = select(User.id)
+    if organisation is not None:
+        askers = askers.where(User.organisation_id == organisation)
+    if tier is not None:
+        askers = askers.join(Organisation, Organisation.id == User.organisation_id).where(
+            Organisation.tier == tier)
+    return select(Thread.id).where(Thread.author_id.in_(askers))
+
+
 def list_cases(session: Session, user: User, *, state=None, group=None, assignee=None,
                mine_or_groups: bool = False, sort: str = "due", page: int = 1,
-               per_page: int = 20):
+               per_page: int = 20, organisation: int | None = None, tier: str | None = None,
+               external_ref: str | None = None):
     perm.check_case_access(user)
     where = []
+    if external_ref is not None:
+        where.append(Case.external_ref == external_ref)
+    if organisation is not None or tier is not None:
+        where.append(Case.thread_id.in_(_asked_by_members(organisation, tier)))
     if state:
         where.append(Case.state == state)
     if group == "triage":
@@ -69,7 +86,16 @@ def list_cases(session: Session, user: User, *, state=None, group=None, assignee
     total = session.scalar(select(func.count(Case.id)).where(*where))
     items = list(session.scalars(select(Case).where(*where).order_by(*order)
                                  .offset((page - 1) * per_page).limit(per_page)))
+    attach_organisations(session, items)
     return items, total
+
+
+def attach_organisations(session: Session, items: list[Case]) -> list[Case]:
+    """Each case's ``asker_organisation`` (None without one): one query for them all."""
+    found = organisations_of(session, [c.thread.author_id for c in items])
+    for case in items:
+        case.asker_organisation = found.get(case.thread.author_id)
+    return items
 
 
 def load_detail(session: Session, case: Case) -> Case:
@@ -78,6 +104,7 @@ def load_detail(session: Session, case: Case) -> Case:
                                         .order_by(CaseEvent.created_at, CaseEvent.id)))
     case.note_list = list(session.scalars(select(CaseNote).where(CaseNote.case_id == case.id)
                                           .order_by(CaseNote.created_at, CaseNote.id)))
+    attach_organisations(session, [case])
     return case
 
 

@@ -28,6 +28,7 @@ from .calendar import current_calendar
 from .cases import target_seconds
 from .notify import notify_case
 from .routing import Router
+from .tiers import tiers_of_threads
 
 log = logging.getLogger(__name__)
 BATCH = 400
@@ -121,13 +122,21 @@ def _insert(session: Session):
 def _open_many(session, chunk, slugs, rule_of, router, now, report) -> list:
     """Insert the chunk's cases; returns (case id, thread id, group id) of those inserted."""
     tags = _tags_of(session, [r.id for r in chunk])
+    tier_of = tiers_of_threads(session, [r.id for r in chunk])
     cal = current_calendar()
-    target = target_seconds("normal")
     warn_ratio = rules_mod.sla()["warn_ratio"]
-    due, warn = cal.add(now, target), cal.add(now, target * warn_ratio)
+    clocks: dict = {}  # per tier: one pair of calendar walks for the whole chunk
+
+    def clock(tier):
+        if tier not in clocks:
+            target = target_seconds("normal", tier)
+            clocks[tier] = (cal.add(now, target), cal.add(now, target * warn_ratio))
+        return clocks[tier]
+
     values = []
     for r in chunk:
         group = router.route(tags.get(r.id, []), slugs[r.space_id])
+        due, warn = clock(tier_of.get(r.id))
         values.append({"thread_id": r.id, "open_thread_id": r.id, "state": "new",
                        "priority": "normal", "group_id": group.id if group else None,
                        "source": rule_of[r.id], "opened_at": now, "updated_at": now,

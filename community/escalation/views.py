@@ -12,12 +12,21 @@ from .. import permissions as perm
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..labels import CASE_ACTION_LABELS, CASE_EVENT_LABELS, CASE_STATE_LABELS, PRIORITY_LABELS
-from ..models import Thread, User
+from ..models import Organisation, Thread, User
 from ..models.escalation import CASE_STATES, PRIORITIES, ExpertGroup
 from ..schemas import Text, load_form, page_number, query_choices, submitted, validate
 from ..web.helpers import next_param, thread_url
 from . import cases, groups, routing, service
-from .schemas import AssignIn, CaseListArgs, EscalateIn, GroupFormIn, NoteIn, TransitionIn
+from .rules import tier_labels
+from .schemas import (
+    AssignIn,
+    CaseListArgs,
+    CasePatchIn,
+    EscalateIn,
+    GroupFormIn,
+    NoteIn,
+    TransitionIn,
+)
 
 
 class TriageArgs(CaseListArgs):
@@ -43,6 +52,7 @@ def my_cases():
     items, total = service.list_cases(db.session, user, mine_or_groups=True, page=page,
                                       per_page=PER_PAGE)
     return render_template("cases/index.html", cases=items, total=total, page=page,
+                           tier_labels=tier_labels(),
                            per_page=PER_PAGE, **_labels())
 
 
@@ -52,13 +62,17 @@ def triage():
     user = current_user._get_current_object()
     args = query_choices(TriageArgs())
     group, state, sort = args["group"], args["state"], args["sort"]
+    organisation, tier = args["organisation"], args["tier"]
     page = page_number()
     items, total = service.list_cases(db.session, user, state=state, group=group, sort=sort,
+                                      organisation=organisation, tier=tier,
                                       page=page, per_page=PER_PAGE)
     all_groups = list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name)))
+    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     return render_template("cases/triage.html", cases=items, total=total, page=page,
                            per_page=PER_PAGE, groups=all_groups, group=group, state=state,
-                           sort=sort, **_labels())
+                           sort=sort, organisations=organisations, organisation=organisation,
+                           tier=tier, tier_labels=tier_labels(), **_labels())
 
 
 @bp.get("/cases/<id:case_id>")
@@ -68,9 +82,10 @@ def case_page(case_id: int):
     return _render_case(service.get_case(db.session, user, case_id))
 
 
-def _render_case(case, *, note_body: str = "", errors=None):
+def _render_case(case, *, note_body: str = "", errors=None, crm_form=None):
     case = service.load_detail(db.session, case)
-    return render_template("cases/show.html", case=case,
+    return render_template("cases/show.html", case=case, tier_labels=tier_labels(),
+                           crm_form=crm_form or {"external_ref": case.external_ref or ""},
                            suggestions=routing.suggested_experts(db.session, case),
                            groups=list(db.session.scalars(select(ExpertGroup).order_by(ExpertGroup.name))),
                            allowed=[a for a in cases.ACTIONS if case.state in cases.TRANSITIONS[a]],
@@ -113,6 +128,22 @@ def transition(case_id: int):
     case = service.get_case(db.session, user, case_id)
     data = load_form(TransitionIn())
     cases.transition(db.session, case, data["action"], by=user, version=data["version"])
+    db.session.commit()
+    return _back(case)
+
+
+@bp.post("/cases/<id:case_id>/update")
+# Case forms do not exist for guests either: a 404, not a sign-in prompt.
+@perm.requires(perm.check_case_access, prompt_guests=False)
+def update(case_id: int):
+    """The case page's CRM form: the CRM's reference and the priority."""
+    user = current_user._get_current_object()
+    case = service.get_case(db.session, user, case_id)
+    try:
+        cases.update(db.session, case, by=user, **load_form(CasePatchIn()))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _render_case(case, errors=exc.fields, crm_form=submitted("external_ref")), 422
     db.session.commit()
     return _back(case)
 

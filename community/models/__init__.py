@@ -20,6 +20,7 @@ from .moderation import (
     WatchedWord,
 )
 from .notification import DigestSent, Follow, Notification, NotificationPreference, Watch
+from .organisation import Organisation
 from .people import ErasureJob
 from .search import SearchMiss, SearchOutbox
 from .space import VISIBILITIES, Space
@@ -46,5 +47,5 @@ __all__ = [
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
-    "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
+    "Organisation", "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import lengths
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .thread import Thread
@@ -69,6 +70,9 @@ class Case(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                     index=True)
     priority: Mapped[str] = mapped_column(String(8), default="normal")
+    # The CRM's ticket id (PATCH /cases/{id}); unique when set so a lookup finds one.
+    external_ref: Mapped[str | None] = mapped_column(String(lengths.EXTERNAL_REF_MAX),
+                                                     unique=True, index=True)
     source: Mapped[str] = mapped_column(String(16))  # the rule, "ask_expert" or "manual"
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -49,6 +49,13 @@ class User(UserMixin, db.Model):
     # Set when the account was anonymised (community/people/erasure.py): it no longer
     # exists to anyone, only its contributions do, under a placeholder name.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The customer organisation this person belongs to (staff-only knowledge: its tier
+    # sets the first-response target of their cases). No relationship on purpose: the
+    # few places that need it look it up, so loading a user never joins it.
+    # (No ON DELETE: organisations are not deleted, and SQLite's plain ADD COLUMN, the
+    # only safe way to add it there, would not report one back to the schema check.)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                        index=True)
 
     # Set on the instance Flask-Login loads, so get_id() names the server-side session.
     session_key = None

@@ -142,6 +142,7 @@ def admin_page():
 # the page would refuse, whatever its rules become.
 ADMIN_PAGES = (
     ("people.admin_users", _l("People"), _l("Accounts, roles and erasure.")),
+    ("organisations.index", _l("Organisations"), _l("Customer organisations, their tiers and members.")),
     ("webhooks.admin_webhooks", _l("Webhooks"), _l("Events sent to other systems, and their deliveries.")),
     ("spaces_admin.index", _l("Spaces"), _l("Create, edit, order and archive spaces.")),
     ("tags.index", _l("Tags"), _l("Describe tags and merge synonyms.")),

@@ -105,6 +105,9 @@ def erase_account(session: Session, target: User, *, by: User, erase_content: bo
     target.email_verified_at = target.timezone = target.bio = target.bio_html = None
     profile.remove_avatar(session, target)
     target.role, target.is_ambassador = "member", False
+    # Membership ties a person to their employer: an anonymised account belongs nowhere
+    # (its cases keep the deadlines they were given).
+    target.organisation_id = None
     target.last_seen_at, target.erased_at = None, now
     # Earlier audit lines named the account in their data; the id is enough now.
     for entry in session.scalars(select(AuditEntry).where(

@@ -27,6 +27,7 @@ from ..models import (
     LoginFailure,
     Notification,
     NotificationPreference,
+    Organisation,
     Post,
     Revision,
     Sanction,
@@ -81,6 +82,11 @@ def export_account(session: Session, user: User) -> dict:
             "id", "username", "display_name", "email", "role", "reputation", "is_ambassador",
             "locale", "external_id", "created_at", "last_seen_at", "email_verified_at",
             "timezone", "bio", "avatar_version")},
+        # The customer organisation the account belongs to (it sets how fast its cases
+        # are due): its name and tier, nothing about its other members.
+        "organisation": next(iter(_rows(session, Organisation.name, Organisation.tier,
+                                        where=[Organisation.id == user.organisation_id],
+                                        order=[Organisation.id])), None),
         # Single sign-on: which provider's account signs in here.
         "identities": _rows(session, UserIdentity.issuer, UserIdentity.subject,
                             UserIdentity.created_at, UserIdentity.last_sign_in_at,

@@ -45,6 +45,7 @@ from ..models import (
     Follow,
     KnowledgeLink,
     ModerationItem,
+    Organisation,
     Post,
     Space,
     Tag,
@@ -74,10 +75,11 @@ _TID = bindparam("tid")
 _TAG, _KL, _TR = Tag.__table__, KnowledgeLink.__table__, ThreadRedirect.__table__
 _DUP = _T.alias("duplicate")
 _TA = _U.alias("thread_author")
+_O = Organisation.__table__
 # One row for everything the page shows once: the thread, its space, whether it is
 # held for approval (its author then reads it, marked, and nobody else), its author,
 # tags, knowledge links, the title of the thread it duplicates, and where it was
-# merged into (the page then redirects).
+# merged into (the page then redirects), and the author's organisation.
 THREAD_ROW = (
     select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
            *(c.label(f"author_{c.name}") for c in (_TA.c.username, _TA.c.display_name,
@@ -93,7 +95,10 @@ THREAD_ROW = (
            select(_DUP.c.title).where(_DUP.c.id == _T.c.duplicate_of_id)
            .scalar_subquery().label("duplicate_title"),
            select(_TR.c.new_thread_id).where(_TR.c.old_thread_id == _T.c.id)
-           .scalar_subquery().label("merged_into"))
+           .scalar_subquery().label("merged_into"),
+           # The staff panel's badge: the asker's organisation and tier.
+           select(_O.c.name + "\x1f" + _O.c.tier).where(_O.c.id == _TA.c.organisation_id)
+           .scalar_subquery().label("author_organisation"))
     .join(_S, _S.c.id == _T.c.space_id).join(_TA, _TA.c.id == _T.c.author_id)
     .where(_T.c.id == _TID))
 _POSTS = (select(_P, *_AUTHOR, _held("post", _P)).join(_U, _U.c.id == _P.c.author_id)

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
+from ..escalation.tiers import organisation_of
 from ..events import (
     AnswerAccepted,
     CaseChanged,
@@ -63,7 +64,7 @@ def post_json(post: Post) -> dict:
 
 def case_json(case: Case) -> dict:
     return {"id": case.id, "thread_id": case.thread_id, "state": case.state,
-            "priority": case.priority, "group": case.group.slug if case.group else None,
+            "priority": case.priority, "external_ref": case.external_ref, "group": case.group.slug if case.group else None,
             "assignee": case.assignee.username if case.assignee else None,
             "opened_at": _iso(case.opened_at),
             "first_response_due_at": _iso(case.first_response_due_at),
@@ -142,6 +143,10 @@ def on_case_changed(session: Session, ev: CaseChanged) -> None:
 
     def build(internal: bool) -> dict | None:
         data = {"case": case_json(case), "thread": thread_json(thread), "change": ev.change}
+        if internal:  # which customer organisation asked, and its tier, is staff knowledge
+            org = organisation_of(session, thread.author_id)
+            data["case"]["organisation"] = None if org is None else {
+                "id": org.id, "name": org.name, "tier": org.tier, "external_ref": org.external_ref}
         if ev.note_id is not None:
             if not internal:
                 return None  # an internal note changes nothing anyone else may see

@@ -1,7 +1,7 @@
 """replies by email: the messages already posted, by Message-ID digest
 
 Revision ID: 0016_mail_in
-Revises: 0012_tags
+Revises: 0015_organisations
 Create Date: 2026-12-07 10:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0016_mail_in'
-down_revision = '0012_tags'
+down_revision = '0015_organisations'
 branch_labels = None
 depends_on = None
 
