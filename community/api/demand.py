@@ -31,8 +31,7 @@ def _idea(idea_id: int):
 def _demand(idea) -> dict:
     rows = reading.link_rows(db.session.connection(), idea.id)
     links = reading.readable_links(current_user, rows, "asked")
-    tiers = reading.tier_breakdown(db.session, [link.author_id for link in links]) \
-        if perm.can_work_cases(current_user) else None
+    tiers = reading.tier_breakdown(links) if perm.can_work_cases(current_user) else None
     return DemandOut().dump({
         "idea_id": idea.id, "customers": reading.customers(links),
         "items": [{"thread_id": link.thread_id, "case_id": link.case_id, "title": link.title,

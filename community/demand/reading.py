@@ -9,27 +9,28 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, literal, null, select, union_all
 
 from .. import permissions as perm
-from ..models import Case, IdeaDemand, Space, Thread, User
+from ..models import Case, IdeaDemand, Organisation, Space, Thread, User
 
-_D, _C, _T, _S, _U = (IdeaDemand.__table__, Case.__table__, Thread.__table__,
-                      Space.__table__, User.__table__)
+_D, _C, _T, _S, _U, _O = (IdeaDemand.__table__, Case.__table__, Thread.__table__,
+                          Space.__table__, User.__table__, Organisation.__table__)
 _TID = bindparam("tid")
 # The question a link stands for: the linked question, or the case's question.
 _ASKED = func.coalesce(_D.c.thread_id, _C.c.thread_id)
 _COLUMNS = ("direction", "demand_id", "case_id", "other_id", "title", "kind", "visibility",
-            "deleted_at", "author_id", "author_role", "idea_status", "created_at")
+            "deleted_at", "author_id", "author_role", "author_tier", "idea_status", "created_at")
 
 
 def _side(direction: str, other, where):
     columns = (literal(direction), _D.c.id, _D.c.case_id, other.c.id, other.c.title,
                other.c.kind, _S.c.visibility, other.c.deleted_at, other.c.author_id, _U.c.role,
-               other.c.idea_status if direction == "idea" else null(), _D.c.created_at)
+               _O.c.tier, other.c.idea_status if direction == "idea" else null(), _D.c.created_at)
     return (select(*(c.label(name) for c, name in zip(columns, _COLUMNS, strict=True)))
             .select_from(_D.outerjoin(_C, _C.c.id == _D.c.case_id)
                          .join(other, other.c.id == (_ASKED if direction == "asked"
                                                      else _D.c.idea_id))
                          .join(_S, _S.c.id == other.c.space_id)
-                         .join(_U, _U.c.id == other.c.author_id))
+                         .join(_U, _U.c.id == other.c.author_id)
+                         .outerjoin(_O, _O.c.id == _U.c.organisation_id))
             .where(where))
 
 
@@ -55,6 +56,7 @@ class Link:
     idea_status: str | None
     author_id: int
     author_role: str
+    author_tier: str | None
 
 
 def readable_links(reader, rows, direction: str) -> list[Link]:
@@ -74,7 +76,7 @@ def readable_links(reader, rows, direction: str) -> list[Link]:
         if case_id is None:
             seen.add(r["other_id"])
         out.append(Link(case_id, r["other_id"], r["title"], r["kind"],
-                        r["idea_status"], r["author_id"], r["author_role"]))
+                        r["idea_status"], r["author_id"], r["author_role"], r["author_tier"]))
     return out
 
 
@@ -83,13 +85,11 @@ def customers(links: list[Link]) -> int:
     return len({link.author_id for link in links if link.author_role == "member"})
 
 
-def tier_breakdown(session, asker_ids) -> list[tuple[str, int]] | None:
-    """Which organisation tiers want it: ``[(tier, askers)]``, most first; None while
-    accounts have no organisation (that feature lands separately: this only needs
-    ``User.organisation`` with a ``tier``)."""
-    if not hasattr(User, "organisation") or not asker_ids:
-        return None
-    users = session.scalars(select(User).where(User.id.in_(sorted(set(asker_ids)))))
-    tiers = Counter(getattr(getattr(u, "organisation", None), "tier", None) for u in users)
-    tiers.pop(None, None)
-    return sorted(tiers.items(), key=lambda item: (-item[1], str(item[0])))
+def tier_breakdown(links: list[Link]) -> list[tuple[str, int]]:
+    """Which organisation tiers want it (staff only): ``[(tier, customers)]``, most first.
+    The tier comes with the link rows, so a membership change also changes the page
+    cache's key."""
+    askers = {link.author_id: link.author_tier for link in links
+              if link.author_role == "member" and link.author_tier}
+    tiers = Counter(askers.values())
+    return sorted(tiers.items(), key=lambda item: (-item[1], item[0]))

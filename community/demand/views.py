@@ -29,7 +29,7 @@ def panel(thread) -> dict:
     return {
         "asked": asked, "customers": reading.customers(asked), "staff": staff,
         "ideas": reading.readable_links(current_user, rows, "idea"),
-        "tiers": reading.tier_breakdown(db.session, [link.author_id for link in asked])
+        "tiers": reading.tier_breakdown(asked)
         if staff and thread.kind == "idea" else None,
     }
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from community.escalation import cases
 from community.models import IdeaDemand
+from community.organisations import service as organisations
 
 
 def _links(db) -> list[tuple]:
@@ -24,7 +25,7 @@ def test_staff_link_and_unlink_a_question_through_the_api(db, employee_client, m
                                 json={"thread_id": question.id})
     assert resp.status_code == 201
     body = resp.get_json()
-    assert body == {"idea_id": idea.id, "customers": 1, "tiers": None, "items": [
+    assert body == {"idea_id": idea.id, "customers": 1, "tiers": [], "items": [
         {"thread_id": question.id, "case_id": None, "title": "Is there a dark mode anywhere?",
          "url": f"/threads/{question.id}"}]}
     # Linking again is a no-op: still one row.
@@ -162,3 +163,32 @@ def test_staff_link_a_question_to_an_idea_found_by_title(
     assert member.get(f"/threads/{question.id}/ideas?q=offline").status_code == 404
     assert "Offline mode for the mobile app" in member.get(
         f"/threads/{question.id}").get_data(as_text=True)
+
+
+def test_staff_see_which_tiers_want_an_idea_and_members_do_not(
+        db, browser, employee_client, member_client, make_user, make_thread):
+    admin = make_user(role="admin")
+    premium = organisations.create(db.session, by=admin, name="Acme", tier="premium")
+    standard = organisations.create(db.session, by=admin, name="Globex", tier="standard")
+    ann, bob, cid = make_user(), make_user(), make_user()
+    organisations.set_membership(db.session, ann, premium, by=admin)
+    organisations.set_membership(db.session, bob, premium, by=admin)
+    db.session.commit()
+    idea = make_thread(kind="idea", title="Single sign-on with our directory")
+    for asker in (ann, ann, bob, cid):
+        question = make_thread(author=asker)
+        employee_client.post(f"/api/v1/ideas/{idea.id}/demand", json={"thread_id": question.id})
+    body = employee_client.get(f"/api/v1/ideas/{idea.id}/demand").get_json()
+    # Ann twice counts once; Cid has no organisation.
+    assert body["customers"] == 3
+    assert body["tiers"] == [{"tier": "premium", "askers": 2}]
+    assert member_client.get(f"/api/v1/ideas/{idea.id}/demand").get_json()["tiers"] is None
+    staff_page = browser(make_user(role="employee")).get(f"/threads/{idea.id}").get_data(as_text=True)
+    assert "Wanted by tier" in staff_page and "Premium · 2" in staff_page
+    # Moving Bob to another organisation shows at once (the tiers are in the cache key).
+    organisations.set_membership(db.session, bob, standard, by=admin)
+    db.session.commit()
+    staff_page = browser(make_user(role="employee")).get(f"/threads/{idea.id}").get_data(as_text=True)
+    assert "Premium · 1" in staff_page and "Standard · 1" in staff_page
+    member_page = browser(make_user()).get(f"/threads/{idea.id}").get_data(as_text=True)
+    assert "Wanted by tier" not in member_page
