@@ -37,6 +37,7 @@ def test_a_french_admin_curates_tags_and_spaces_on_a_phone(live_server, new_page
     page.goto(f"{live_server}/tags")
     fits()
     page.get_by_role("link", name="torrefacteurs").click()
+    page.wait_for_url("**/tags/torrefacteurs")  # measured once the tag's page is there
     fits()
     page.get_by_text("Gérer cette étiquette").click()
     page.get_by_label("Description").fill("Les machines qui torréfient le café vert.")

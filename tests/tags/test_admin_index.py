@@ -8,7 +8,8 @@ import pytest
 
 ALL = {"/admin/users", "/admin/analytics", "/moderation/words", "/moderation",
        "/moderation/audit", "/triage", "/cases", "/admin/groups", "/moderation/ambassadors",
-       "/tags", "/admin/spaces", "/admin/webhooks", "/admin/saved-replies"}
+       "/tags", "/admin/spaces", "/admin/webhooks", "/admin/saved-replies",
+       "/admin/organisations"}
 
 
 def _links(page: str) -> set[str]:
