@@ -83,6 +83,7 @@ def register(app) -> None:
         analytics,
         cases,
         content,
+        drafts,
         gamification,
         moderation,
         notifications,
