@@ -21,7 +21,7 @@
     var status = form.querySelector(".draft-status");
     var discardButton = form.querySelector("[data-draft-discard]");
     var timer = null;
-    var busy = false;
+    var busy = null;  // the save on its way, if any
     var again = false;
     var submitting = false;
 
@@ -78,11 +78,10 @@
       var snapshot = JSON.stringify(data);
       if (snapshot === saved) { return; }
       if (busy) { again = true; return; }
-      busy = true;
       say("saving");
       var empty = isEmpty(data);
-      send(empty ? "DELETE" : "PUT", key, empty ? null : data, keepalive).then(function (resp) {
-        busy = false;
+      busy = send(empty ? "DELETE" : "PUT", key, empty ? null : data, keepalive).then(function (resp) {
+        busy = null;
         if (resp.ok) {
           saved = snapshot;
           say(empty ? "" : "saved");
@@ -95,7 +94,7 @@
         }
         if (again) { again = false; save(); }
       }).catch(function () {
-        busy = false;
+        busy = null;
         say("failed");
       });
     }
@@ -115,10 +114,16 @@
       if (document.visibilityState === "hidden") { save(true); }
     });
     window.addEventListener("pagehide", function () { save(true); });
-    form.addEventListener("submit", function () {
-      // The post deletes the draft on the server: a save now would bring it back.
+    form.addEventListener("submit", function (event) {
+      // The post deletes the draft on the server: a save now would bring it back, and
+      // one already on its way must land before the post does.
       submitting = true;
       clearTimeout(timer);
+      if (busy) {
+        event.preventDefault();
+        var post = function () { form.submit(); };
+        busy.then(post, post);
+      }
     });
 
     if (space) {
