@@ -266,9 +266,15 @@ class Webhooks:
     WEBHOOK_CLAIM_TIMEOUT = 120  # seconds: a delivery still 'sending' after this is retried
 
 
+class Drafts:
+    # Saves and discards per account (autosave writes every few seconds while typing).
+    DRAFT_RATE_LIMIT = "60 per minute;1000 per hour"
+    DRAFT_RETENTION_DAYS = 30  # a draft untouched this long is deleted by the retention purge
+
+
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
                Moderation, Notifications, MailIn, Gamification, Escalation, Organisations,
-               Analytics, People, Discovery, Webhooks):
+               Analytics, People, Discovery, Webhooks, Drafts):
     """Every setting the application reads, with its default."""
 
 

@@ -27,6 +27,11 @@ WORD_MAX = 100  # a watched word and its replacement
 ORGANISATION_NAME_MAX = 100
 EXTERNAL_REF_MAX = 100  # a CRM's id for a case or an organisation
 TIER_MAX = 32
+# A draft holds what the form it saves would accept: a new thread's title and body, or
+# an answer (the longer of the two body limits). Its key names the form: "thread:<id>"
+# or "new:<space id>".
+DRAFT_KEY_MAX = 40
+DRAFT_BODY_MAX = max(BODY_MAX, POST_MAX)
 
 # Schemas refuse a far longer text outright (the services give the precise message):
 # a field many times its limit is not a typo and is not worth processing.

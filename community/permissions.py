@@ -12,11 +12,11 @@ from functools import wraps
 from flask import current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, false, select, true
 
 from . import standing
 from .errors import NotFound, PermissionDenied, Unauthorized, asks_for_json, wants_json
-from .models import ModerationItem, Post, Space, Thread, User
+from .models import Draft, ModerationItem, Post, Space, Thread, User
 
 
 def _user(user) -> User | None:
@@ -54,6 +54,17 @@ def thread_filter(user) -> ColumnElement[bool]:
     if not (user and user.is_moderator):
         clause = clause & Thread.deleted_at.is_(None)
     return clause
+
+
+def draft_filter(user) -> ColumnElement[bool]:
+    """A WHERE clause on ``Draft``: the caller's own, on a form they may still read (a
+    thread they may list, a space they may read). The rest answer as missing."""
+    user = _user(user)
+    if user is None:
+        return false()
+    return (Draft.user_id == user.id) & (
+        Draft.thread_id.in_(select(Thread.id).where(thread_filter(user)))
+        | Draft.space_id.in_(select(Space.id).where(space_filter(user))))
 
 
 def can_read_space(user, space: Space) -> bool:

@@ -84,6 +84,7 @@ def register(app) -> None:
         cases,
         content,
         demand,
+        drafts,
         gamification,
         moderation,
         notifications,

@@ -13,6 +13,8 @@ from . import bp
 
 _DOCS: dict[str, dict] = {}
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
+# Path arguments that are not ids (a draft's key is "thread:<id>" or "new:<space id>").
+_STRING_ARGS = {"username", "key"}
 
 
 def doc(summary: str, *, body=None, response=None, status: int = 200, many: bool = False,
@@ -75,7 +77,7 @@ def build_spec() -> dict:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             op = {"summary": meta["summary"], "operationId": f"{method.lower()}_{view.__name__}",
                   "responses": {str(meta["status"]): _response(meta), "default": error}}
-            params = [{"name": a, "in": "path", "required": True, "schema": {"type": "string" if a == "username" else "integer"}}
+            params = [{"name": a, "in": "path", "required": True, "schema": {"type": "string" if a in _STRING_ARGS else "integer"}}
                       for a in rule.arguments]
             params += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
                        for q in meta["query"]]

@@ -4,6 +4,7 @@ from .analytics import ActivityDay, AnalyticsCounter, AnalyticsDaily, AskForm, Q
 from .base import UTCDateTime, utcnow
 from .comment import Comment
 from .demand import IdeaDemand, SavedReply
+from .draft import Draft
 from .email import AccountEmail, EmailToken
 from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, ThreadResolution
 from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
@@ -43,7 +44,7 @@ __all__ = [
     "ActivityDay", "AnalyticsCounter", "AnalyticsDaily", "AskForm", "QuestionTimeline",
     "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
     "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
-    "AmbassadorDecision", "ApiToken", "ErasureJob", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
+    "AmbassadorDecision", "ApiToken", "Draft", "ErasureJob", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",

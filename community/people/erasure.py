@@ -25,6 +25,7 @@ from ..models import (
     AuditEntry,
     Comment,
     DigestSent,
+    Draft,
     EmailToken,
     ErasureJob,
     Follow,
@@ -98,7 +99,7 @@ def erase_account(session: Session, target: User, *, by: User, erase_content: bo
     # (after commit) socket ends.
     for model in (UserSession, ApiToken, EmailToken, AccountEmail, UserIdentity, LoginFailure,
                   Notification, Follow, Watch, NotificationPreference, DigestSent,
-                  ReputationTally):
+                  ReputationTally, Draft):
         session.execute(delete(model).where(model.user_id == uid))
     target.username = target.username_lower = target.display_name = name
     target.email = target.password_hash = target.locale = target.external_id = None

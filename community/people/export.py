@@ -21,6 +21,7 @@ from ..models import (
     BadgeAward,
     Comment,
     DigestSent,
+    Draft,
     Flag,
     Follow,
     LedgerEntry,
@@ -101,6 +102,11 @@ def export_account(session: Session, user: User) -> dict:
                        Post.is_official, Post.created_at, Post.edited_at, Post.deleted_at,
                        where=[Post.author_id == uid, Thread.id == Post.thread_id],
                        order=[Post.id]),
+        # Unposted text of the ask form and answer boxes (key: "new:<space id>" or
+        # "thread:<id>"): ids only, never the title of a thread.
+        "drafts": _rows(session, Draft.key, Draft.thread_id, Draft.space_id, Draft.title,
+                        Draft.body, Draft.updated_at, where=[Draft.user_id == uid],
+                        order=[Draft.id]),
         "comments": _rows(session, Comment.id, Comment.thread_id, Comment.post_id, Comment.body,
                           Comment.created_at, where=[Comment.author_id == uid],
                           order=[Comment.id]),

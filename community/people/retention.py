@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import SearchMiss, UserSession, utcnow
+from ..services import drafts
 from . import erasure
 
 log = logging.getLogger(__name__)
 
 
 def purge(session: Session, *, now: datetime | None = None) -> dict[str, int]:
-    """Blank old sessions' addresses and delete old search logs; the caller commits."""
+    """Blank old sessions' addresses, delete old search logs and forgotten drafts; the
+    caller commits."""
     now = now or utcnow()
     cfg = current_app.config
     ips_before = now - timedelta(days=cfg["SESSION_IP_RETENTION_DAYS"])
@@ -27,7 +29,8 @@ def purge(session: Session, *, now: datetime | None = None) -> dict[str, int]:
     ips = session.execute(update(UserSession).where(
         UserSession.ip.is_not(None), UserSession.created_at < ips_before).values(ip=None))
     searches = session.execute(delete(SearchMiss).where(SearchMiss.created_at < searches_before))
-    return {"session_ips": ips.rowcount, "search_log": searches.rowcount}
+    old_drafts = drafts.purge(session, before=now - timedelta(days=cfg["DRAFT_RETENTION_DAYS"]))
+    return {"session_ips": ips.rowcount, "search_log": searches.rowcount, "drafts": old_drafts}
 
 
 def run_housekeeping(app, *, rounds: int | None = None) -> None:

@@ -24,7 +24,7 @@ from ..events import (
 )
 from ..models import IDEA_STATUSES, KINDS, Post, Revision, Space, Tag, Thread, User, utcnow
 from ..rendering import render_markdown
-from . import screening
+from . import drafts, screening
 
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,34}$")
 
@@ -114,6 +114,8 @@ def create_thread(
     )
     session.add(thread)
     session.flush()
+    # Posted is no longer a draft: gone in this transaction, so never both or neither.
+    drafts.discard(session, by, drafts.space_key(space.id))
     if screening.apply(session, thread, screened, by=by):
         return thread  # held for approval: published (and announced) once approved
     emit(session, ThreadCreated(thread_id=thread.id, author_id=by.id, kind=kind))
@@ -186,6 +188,7 @@ def create_post(session: Session, thread: Thread, *, by: User, body: str) -> Pos
     post = Post(thread=thread, author=by, body=body, body_html=render_markdown(body), created_at=now)
     session.add(post)
     session.flush()
+    drafts.discard(session, by, drafts.thread_key(thread.id))
     if screening.apply(session, post, screened, by=by):
         return post  # held for approval: counted and announced once approved
     # Counters move in SQL so concurrent answers never lose an increment.

@@ -18,7 +18,7 @@ from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..moderation import limits
 from ..schemas import In, Text, fields, load_form, query_choices, submitted, validate
 from ..schemas.core import AcceptIn, IdeaStatusIn, PostIn, ThreadIn, ThreadPatchIn, VoteIn
-from ..services import threads, tracking, votes
+from ..services import drafts, threads, tracking, votes
 from . import discovery, page_cache
 from .helpers import thread_url
 
@@ -88,13 +88,34 @@ def thread(thread_id: int, slug: str | None = None):
     content, key = page_cache.lookup(row)
     if content is None:
         content = page_cache.render_with_placeholder(
-            lambda: _thread_content(thread_to_view_or_404(thread_id)))
+            lambda: _thread_content(thread_to_view_or_404(thread_id),
+                                    answer_body=page_cache.ANSWER_PLACEHOLDER))
         page_cache.store_if_unchanged(key, row, content)
     # The same for every reader: kept under what it shows and the site's address.
     head = page_cache.remember(("head", discovery.absolute(""), key[2]),
                                lambda: str(discovery.thread_head(row)))
+    # The answer box opens with the reader's draft (the page works before any script).
+    draft = (drafts.find(db.session, current_user, drafts.thread_key(row.id))
+             if current_user.is_authenticated else None)
     return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
-                           title=row.title, head=head, path=thread_url(row), content=content)
+                           title=row.title, head=head, path=thread_url(row), content=content,
+                           answer=draft.body if draft else "")
+
+
+def _restore_ask_draft(form: dict, spaces: list[Space]) -> None:
+    """Open the ask form on the space asked for, else on the one the member last left a
+    draft in, with that draft's title and text."""
+    by_slug = {s.slug: s for s in spaces}
+    space = by_slug.get(form["space"])
+    if space is None:
+        latest = drafts.latest_new_thread_space(db.session, current_user, [s.id for s in spaces])
+        space = next((s for s in spaces if s.id == latest), spaces[0] if spaces else None)
+    if space is None:
+        return
+    form["space"] = space.slug
+    draft = drafts.find(db.session, current_user, drafts.space_key(space.id))
+    if draft is not None:
+        form["title"], form["body"] = draft.title or "", draft.body
 
 
 @bp.route("/ask", methods=["GET", "POST"])
@@ -105,6 +126,7 @@ def ask():
     if request.method == "GET":
         form = {**query_choices(AskArgs()), "title": "", "body": "", "tags": "",
                 "token": tracking.new_form_token()}
+        _restore_ask_draft(form, spaces)
         return render_template("threads/ask.html", spaces=spaces, form=form, errors={})
     form = submitted("space", "kind", "title", "body", "tags", "ask_form")
     # The ask page's token (services/tracking.py): suggestions opened from it are counted.

@@ -273,6 +273,10 @@ def render_with_placeholder(render) -> str:
 
 # ---- the page around the content ---------------------------------------------------
 
+# Stands in the cached content for the answer box's text: the reader's own draft
+# (community/services/drafts.py) is put there per request, after every other placeholder.
+ANSWER_PLACEHOLDER = Markup(f"answer{secrets.token_hex(16)}")
+
 # Each with its own secret: one showing up somewhere would give nothing else away.
 _TITLE, _HEAD, _CONTENT, _PATH = (f"{name}{secrets.token_hex(16)}"
                                   for name in ("title", "head", "content", "path"))
@@ -302,11 +306,13 @@ def session_has_flashes() -> bool:
     return bool(session.get("_flashes"))
 
 
-def page(render_shell, *, title: str, head: str, path: str, content: str) -> str:
+def page(render_shell, *, title: str, head: str, path: str, content: str,
+         answer: str = "") -> str:
     """The whole page: the reader's cached shell (header, footer) around ``content``.
 
     ``path`` goes into the shell's sign-in and language links unencoded, so it must
-    be a canonical path of safe characters (``thread_url``)."""
+    be a canonical path of safe characters (``thread_url``). ``answer`` is the text of
+    the answer box (the reader's draft), escaped here."""
     key = _shell_key()
     shell = _cache().get(("shell", key)) if key is not None else None
     if shell is None:
@@ -319,5 +325,6 @@ def page(render_shell, *, title: str, head: str, path: str, content: str) -> str
     # The parts holding user text (the head has the title and description too) go in
     # one pass, so nothing in them is ever taken for a placeholder.
     parts = {_TITLE: str(escape(title)), _HEAD: head,
-             _CONTENT: content.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path)}
+             _CONTENT: content.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path)
+             .replace(ANSWER_PLACEHOLDER, str(escape(answer)))}
     return _PARTS.sub(lambda match: parts[match.group()], out)

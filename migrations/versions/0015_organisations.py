@@ -1,7 +1,7 @@
 """customer organisations (tier, CRM id), user membership, a case's CRM id
 
 Revision ID: 0015_organisations
-Revises: 0012_tags
+Revises: 0014_drafts
 Create Date: 2026-12-07 10:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_organisations'
-down_revision = '0012_tags'
+down_revision = '0014_drafts'
 branch_labels = None
 depends_on = None
 

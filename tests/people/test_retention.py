@@ -32,7 +32,7 @@ def test_the_purge_blanks_old_addresses_and_deletes_old_search_logs(app, db, mak
     db.session.commit()
     counts = purge(db.session, now=now)
     db.session.commit()
-    assert counts == {"session_ips": 1, "search_log": 1}
+    assert counts == {"session_ips": 1, "search_log": 1, "drafts": 0}
     db.session.expire_all()
     assert db.session.get(UserSession, old.id).ip is None
     assert db.session.get(UserSession, recent.id).ip == "198.51.100.4"
@@ -40,7 +40,7 @@ def test_the_purge_blanks_old_addresses_and_deletes_old_search_logs(app, db, mak
     # The clock moves on a month: the recent address goes too. Settings rule.
     app.config["SEARCH_LOG_RETENTION_DAYS"] = 5
     assert purge(db.session, now=now + timedelta(days=30)) == {"session_ips": 1,
-                                                              "search_log": 1}
+                                                              "search_log": 1, "drafts": 0}
 
 
 def test_the_worker_loop_purges_and_finishes_erasures(app, db, make_user, make_thread, make_post):
