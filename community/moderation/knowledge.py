@@ -39,7 +39,7 @@ def promote(session: Session, thread: Thread, *, by: User, space: Space,
     body = f"{thread.body}\n\n---\n\n{accepted.body if accepted else ''}".strip()
     article = thread_service.create_thread(
         session, space, by=by, kind="discussion", title=(title or thread.title),
-        body=body, tags=[t.name for t in thread.tags])
+        body=body, tags=[t.name for t in thread.tags], discard_draft=False)
     session.add(KnowledgeLink(article_id=article.id, source_id=thread.id, promoted_by_id=by.id))
     session.flush()
     audit.record(session, actor_id=by.id, action="knowledge_promote", target_type="thread",

@@ -89,6 +89,7 @@ def create_thread(
     title: str,
     body: str,
     tags: list[str] | None = None,
+    discard_draft: bool = True,
 ) -> Thread:
     perm.check_post_in_space(by, space)
     tags = normalise_tags(tags)
@@ -115,7 +116,10 @@ def create_thread(
     session.add(thread)
     session.flush()
     # Posted is no longer a draft: gone in this transaction, so never both or neither.
-    drafts.discard(session, by, drafts.space_key(space.id))
+    # (Not for a thread made by a staff action, such as a promoted article: the staff
+    # member's own question in progress in that space stays.)
+    if discard_draft:
+        drafts.discard(session, by, drafts.space_key(space.id))
     if screening.apply(session, thread, screened, by=by):
         return thread  # held for approval: published (and announced) once approved
     emit(session, ThreadCreated(thread_id=thread.id, author_id=by.id, kind=kind))

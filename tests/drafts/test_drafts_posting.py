@@ -139,3 +139,20 @@ def test_a_post_held_for_approval_still_uses_up_its_draft(app, db, make_user, ma
         db.session.commit()
     assert perm.is_held(post)
     assert _drafts(db) == []
+
+
+def test_promoting_an_article_leaves_the_moderators_own_question_draft(db, make_user,
+                                                                         make_thread, make_post,
+                                                                         make_space):
+    from community.moderation import knowledge
+    from community.services import votes
+
+    moderator, kb = make_user(role="moderator"), make_space(slug="kb")
+    thread = make_thread()
+    answer = make_post(thread=thread)
+    votes.accept_answer(db.session, thread, answer, by=thread.author)
+    _save(db, moderator, f"new:{kb.id}", "My own question, half written", title="Half")
+    article = knowledge.promote(db.session, thread, by=moderator, space=kb)
+    db.session.commit()
+    assert article.space_id == kb.id
+    assert _drafts(db) == [(moderator.id, f"new:{kb.id}", "My own question, half written")]
