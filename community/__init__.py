@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         sso,
         tags,
+        uploads,
         webhooks,
     )
     from .extensions import db, limiter, migrate, socketio
@@ -98,7 +99,7 @@ def create_app(config: dict | None = None) -> Flask:
     # analytics and webhooks after escalation: their subscribers read what escalation's
     # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    analytics, tags, webhooks):
+                    analytics, tags, uploads, webhooks):
         feature.init_app(app)
     cli.init_app(app)
     return app

@@ -91,6 +91,7 @@ def register(app) -> None:
         preview,
         search,
         tags,
+        uploads,
         webhooks,
     )
 

@@ -32,6 +32,7 @@ from .thread import (
     Vote,
     thread_tag,
 )
+from .upload import Upload, UploadLink
 from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession, token_digest
 from .webhook import Webhook, WebhookDelivery
 
@@ -44,5 +45,5 @@ __all__ = [
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
-    "Webhook", "WebhookDelivery",
+    "Upload", "UploadLink", "Webhook", "WebhookDelivery",
 ]
