@@ -117,7 +117,10 @@ def uploads() -> FolderStorage | S3Storage:
                               secret_access_key=cfg["UPLOAD_S3_SECRET_ACCESS_KEY"],
                               prefix=cfg["UPLOAD_S3_PREFIX"],
                               timeout=float(cfg["UPLOAD_S3_TIMEOUT"]))
-        else:
+        elif cfg["UPLOAD_STORAGE"] == "folder":
             store = FolderStorage(cfg["UPLOAD_STORAGE_DIR"])
+        else:
+            raise ValueError(f"UPLOAD_STORAGE must be 'folder' or 's3', not "
+                             f"{cfg['UPLOAD_STORAGE']!r}")
         app.extensions["community_upload_storage"] = store
     return store

@@ -121,12 +121,23 @@ def test_a_deleted_reply_no_longer_shows_its_upload_except_to_moderators(
     answer = send(author, png(), "answer.png").get_json()
     post = author.post(f"/api/v1/threads/{thread.id}/posts",
                        json={"body": f"Try this: {answer['markdown']}"}).get_json()
-    assert client.get(answer["url"]).status_code == 200
+    picture = client.get(answer["url"]).data
+    assert picture.startswith(b"\x89PNG")
     assert author.delete(f"/api/v1/posts/{post['id']}").status_code == 204
-    assert client.get(answer["url"]).status_code == 404
-    assert people["other"].get(answer["url"]).status_code == 404
-    assert people["moderator"].get(answer["url"]).status_code == 200
-    assert author.get(answer["url"]).status_code == 200  # still its owner's
+    for reader in (client, people["other"]):
+        resp = reader.get(answer["url"])
+        assert resp.status_code == 404 and picture not in resp.data
+    assert people["moderator"].get(answer["url"]).data == picture
+    assert author.get(answer["url"]).data == picture  # still its owner's
+    db.session.expire_all()
+    assert _links_of(db, answer["id"]) == [(thread.id, post["id"])]  # restorable
+
+
+def _links_of(db, upload_id):
+    rows = db.session.execute(select(UploadLink.thread_id, UploadLink.post_id).where(
+        UploadLink.upload_id == upload_id)).all()
+    db.session.commit()
+    return [tuple(r) for r in rows]
 
 
 def test_a_misnamed_or_malformed_address_is_the_same_404(app, db, client, people, send):
