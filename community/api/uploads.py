@@ -42,7 +42,11 @@ def create_upload():
     data = sent.read(current_app.config["UPLOAD_MAX_MB"] * service.MB + 1)
     upload = service.store_upload(db.session, service.Incoming(sent.filename, data), by=user,
                                   space_slug=space)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        service.discard_files(upload)  # its row never was: no purge would find them
+        raise
     return reply(UploadOut().dump({
         "id": upload.id, "url": service.upload_url(upload),
         "markdown": service.markdown_for(upload), "name": upload.name,

@@ -60,6 +60,18 @@ def _space(session: Session, user: User, slug: str | None) -> Space | None:
     return space
 
 
+def _keys(upload: Upload) -> list[str]:
+    if upload.has_thumbnail:
+        return [file_key(upload.id), thumbnail_key(upload.id)]
+    return [file_key(upload.id)]
+
+
+def discard_files(upload: Upload) -> None:
+    """The files of an upload whose row was never committed (the commit failed): nothing
+    else would ever find them."""
+    storage.uploads().delete(_keys(upload))
+
+
 def _check_allowance(session: Session, user: User, size: int) -> None:
     """The daily allowance (count and megabytes over the last 24 hours), counted from
     the rows themselves, so it holds across processes and restarts."""
@@ -80,9 +92,10 @@ def _check_allowance(session: Session, user: User, size: int) -> None:
 def store_upload(session: Session, incoming: Incoming, *, by: User,
                  space_slug: str | None = None) -> Upload:
     """Check ``incoming``, store its bytes (an image redrawn, another allowed file as
-    sent) and add its row. The bytes are written before the row: a rollback leaves an
-    unreferenced file, never a row without its file; the files of a refused upload are
-    never written."""
+    sent) and add its row. The bytes are written before the row, so there is never a
+    row without its file; if the row cannot be written (here, or at the caller's
+    commit: see ``discard_files``) the bytes are deleted again. A refused upload writes
+    nothing."""
     perm.check_upload(by)
     cfg = current_app.config
     space = _space(session, by, space_slug)
@@ -92,6 +105,7 @@ def store_upload(session: Session, incoming: Incoming, *, by: User,
         raise PayloadTooLarge(message, {"file": [message]})
     if not incoming.data:
         raise filetypes.refuse(_("The file is empty."))
+    _check_allowance(session, by, 0)  # a spent allowance costs no decoding
     redrawn = images.redraw_upload(incoming.data, max_pixels=cfg["UPLOAD_MAX_PIXELS"],
                                    max_side=cfg["UPLOAD_IMAGE_MAX_SIDE"],
                                    thumb_side=cfg["UPLOAD_THUMBNAIL_SIDE"])
@@ -111,11 +125,15 @@ def store_upload(session: Session, incoming: Incoming, *, by: User,
                     height=redrawn.height if redrawn else None,
                     digest=hashlib.sha256(data).hexdigest(), created_at=utcnow())
     store = storage.uploads()
-    store.put(file_key(upload.id), data)
-    if redrawn is not None:
-        store.put(thumbnail_key(upload.id), redrawn.thumbnail)
-    session.add(upload)
-    session.flush()
+    try:
+        store.put(file_key(upload.id), data)
+        if redrawn is not None:
+            store.put(thumbnail_key(upload.id), redrawn.thumbnail)
+        session.add(upload)
+        session.flush()
+    except Exception:
+        discard_files(upload)  # a full disk, a locked database: no row will name them
+        raise
     return upload
 
 
@@ -124,8 +142,7 @@ def delete_uploads(session: Session, uploads: list[Upload]) -> int:
     if not uploads:
         return 0
     ids = [u.id for u in uploads]
-    keys = [key for u in uploads for key in
-            ([file_key(u.id), thumbnail_key(u.id)] if u.has_thumbnail else [file_key(u.id)])]
+    keys = [key for u in uploads for key in _keys(u)]
     session.execute(delete(UploadLink).where(UploadLink.upload_id.in_(ids)))
     session.execute(delete(Upload).where(Upload.id.in_(ids)))
     # Files go after the commit: a rollback must not leave rows without their files.

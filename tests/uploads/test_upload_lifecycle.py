@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from community.models import Upload, UploadLink, utcnow
@@ -14,6 +15,7 @@ from community.people import erasure
 from community.services import threads
 from community.uploads import purge
 from tests.conftest import PASSWORD
+from tests.test_storage_faults import disk_full
 from tests.uploads.conftest import PDF, png
 
 
@@ -123,3 +125,26 @@ def test_a_content_erasure_job_run_later_leaves_no_upload(app, db, make_user, cl
     erasure.run_job(db.session, job.id)
     db.session.commit()
     assert db.session.get(Upload, upload["id"]) is None and _files(app) == set()
+
+
+def test_a_full_disk_leaves_no_file_without_its_row(app, db, member_client, send):
+    """SQLite's own SQLITE_FULL (tests/test_storage_faults.py): the upload whose row
+    could not be written answers 503 and its files are deleted again."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the full disk is SQLite's max_page_count")
+    app.config["UPLOAD_DAILY_COUNT"] = 500
+    db.session.commit()
+    answers = []
+    with disk_full(app):
+        for n in range(200):
+            resp = send(member_client, PDF, f"n{n}.pdf")
+            answers.append(resp.status_code)
+            if resp.status_code != 201:
+                break
+    assert answers[-1] == 503 and set(answers[:-1]) <= {201}
+    assert resp.get_json()["error"]["code"] == "unavailable"
+    db.session.expire_all()
+    rows = set(db.session.scalars(select(Upload.id)))
+    db.session.commit()
+    assert len(rows) == len(answers) - 1 and _files(app) == rows
+    assert send(member_client, PDF, "after.pdf").status_code == 201  # room again
