@@ -83,6 +83,10 @@ email_verified
 sender
 flush_context
 instances
+mapper
+
+# Uploads: an output field of POST /api/v1/uploads (UploadOut), dumped from a dict.
+thumbnail_url
 
 # Marks a view as guarded by permissions.requires; tests/test_view_guards.py reads it.
 _.permission_rules

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark (or those named) and record their figures.
 
-    python -m benchmarks [pages] [import] [search] [gamification] [-- extra args]
+    python -m benchmarks [pages] [import] [search] [gamification] [uploads] [-- extra args]
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation", "analytics",
-           "webhooks"]
+           "webhooks", "uploads"]
 
 
 def main(argv: list[str]) -> int:

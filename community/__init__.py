@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         sso,
         tags,
+        uploads,
         webhooks,
     )
     from .extensions import db, limiter, migrate, socketio
@@ -101,7 +102,7 @@ def create_app(config: dict | None = None) -> Flask:
     # analytics and webhooks after escalation: their subscribers read what escalation's
     # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    organisations, analytics, tags, webhooks, demand, replies):
+                    organisations, analytics, tags, uploads, webhooks, demand, replies):
         feature.init_app(app)
     cli.init_app(app)
     return app

@@ -15,12 +15,13 @@ def start(app, *, with_indexer: bool = True) -> None:
     from .people.retention import run_housekeeping
     from .search.outbox import run_indexer
     from .services.tracking import run_flusher
+    from .uploads.purge import run_purger
     from .webhooks.sender import run_webhooks
 
     # emails/digests, SLA clock, 90-day reviews, query-planner statistics, analytics counts,
-    # erasures and the retention purge, webhook deliveries
+    # erasures and the retention purge, webhook deliveries, orphaned uploads
     loops = [run_mailer, run_sweeper, run_reviewer, run_statistics, run_flusher,
-             run_housekeeping, run_webhooks]
+             run_housekeeping, run_webhooks, run_purger]
     if with_indexer:
         loops.insert(0, run_indexer)
     for loop in loops:

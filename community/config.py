@@ -272,9 +272,37 @@ class Drafts:
     DRAFT_RETENTION_DAYS = 30  # a draft untouched this long is deleted by the retention purge
 
 
+class Uploads:
+    # Files attached to posts (community/uploads). Images (PNG, JPEG, GIF, WebP) are
+    # always accepted and redrawn; these other types are stored as sent and served as
+    # attachments (known: pdf, txt, log, csv, md). A list, or "pdf,txt" from the env.
+    UPLOAD_TYPES = ["pdf", "txt", "log", "csv"]
+    UPLOAD_MAX_MB = 8  # largest file; a body over twice this is refused before parsing
+    # Width x height an image may declare; larger is a 422 before any pixel is decoded.
+    UPLOAD_MAX_PIXELS = 50_000_000
+    UPLOAD_IMAGE_MAX_SIDE = 2048  # longer sides are scaled down to this
+    UPLOAD_THUMBNAIL_SIDE = 320
+    # Per member over the last 24 hours: files and megabytes.
+    UPLOAD_DAILY_COUNT = 50
+    UPLOAD_DAILY_MB = 200
+    UPLOAD_RATE_LIMIT = "20 per minute"  # per account, on top of the daily allowance
+    UPLOAD_ORPHAN_HOURS = 24  # an upload no post shows after this long is deleted
+    UPLOAD_PURGE_INTERVAL = 3600.0  # seconds between the worker's orphan purges
+    UPLOAD_STORAGE = "folder"  # "folder" or "s3"
+    UPLOAD_STORAGE_DIR: str | None = None  # <instance>/uploads when unset
+    # "s3": any S3-compatible store. Unset keys: boto3's own chain (AWS_* env, profile).
+    UPLOAD_S3_BUCKET: str | None = None
+    UPLOAD_S3_ENDPOINT_URL: str | None = None  # None: AWS itself
+    UPLOAD_S3_REGION: str | None = None
+    UPLOAD_S3_ACCESS_KEY_ID: str | None = None
+    UPLOAD_S3_SECRET_ACCESS_KEY: str | None = None
+    UPLOAD_S3_PREFIX = ""  # put before every key, e.g. "continuum/"
+    UPLOAD_S3_TIMEOUT = 5.0  # seconds to connect to, then to hear from, the store
+
+
 class Defaults(Wiring, Core, Accounts, SingleSignOn, Profiles, Content, Search, Realtime,
                Moderation, Notifications, MailIn, Gamification, Escalation, Organisations,
-               Analytics, People, Discovery, Webhooks, Drafts):
+               Analytics, People, Discovery, Webhooks, Drafts, Uploads):
     """Every setting the application reads, with its default."""
 
 
@@ -301,6 +329,8 @@ def load(app, test_config: dict | None) -> None:
         app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
     if not app.config["AVATAR_STORAGE_DIR"]:
         app.config["AVATAR_STORAGE_DIR"] = str(instance / "avatars")
+    if not app.config["UPLOAD_STORAGE_DIR"]:
+        app.config["UPLOAD_STORAGE_DIR"] = str(instance / "uploads")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 

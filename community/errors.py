@@ -47,6 +47,12 @@ class PayloadTooLarge(DomainError):
     status, code = 413, "payload_too_large"
 
 
+class Unavailable(DomainError):
+    """A dependency (an object store) failed or did not answer in time: try again later."""
+
+    status, code = 503, "unavailable"
+
+
 class BadRequest(DomainError):
     status, code = 400, "bad_request"
 

@@ -270,7 +270,8 @@ class AccountErased(Event):
     """An account was anonymised (emitted by people.erasure) and ``thread_ids`` are the
     threads it wrote in.
 
-    In transaction: search.outbox (re-index those threads).
+    In transaction: search.outbox (re-index those threads), uploads.subscribers (delete
+    the account's uploads; their files after commit).
     After commit: realtime (disconnects the account's sockets in this process)."""
 
     user_id: int

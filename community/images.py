@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
@@ -66,3 +67,74 @@ def square_renditions(data: bytes, sizes: list[int], *, max_bytes: int,
         drawn.save(buffer, OUTPUT_FORMAT, quality=85, method=4)
         out[size] = buffer.getvalue()
     return out
+
+
+# ---- pictures attached to posts (community/uploads) ----
+
+UPLOAD_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+# What each source format is redrawn as: a photo stays a JPEG, a screenshot or drawing
+# a lossless PNG (a GIF too: its first frame), a WebP a WebP.
+_UPLOAD_OUTPUT = {"JPEG": ("JPEG", "jpg", "image/jpeg"), "PNG": ("PNG", "png", "image/png"),
+                  "GIF": ("PNG", "png", "image/png"), "WEBP": ("WEBP", "webp", "image/webp")}
+_SAVE_OPTIONS = {"JPEG": {"quality": 85, "optimize": False},
+                 "PNG": {"compress_level": 6},
+                 "WEBP": {"quality": 85, "method": 4}}
+
+
+@dataclass(frozen=True)
+class Redrawn:
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    thumbnail: bytes  # WebP
+
+
+def _save(picture: Image.Image, fmt: str, **options) -> bytes:
+    picture.info.clear()  # nothing of the original's metadata is written back
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def redraw_upload(data: bytes, *, max_pixels: int, max_side: int,
+                  thumb_side: int) -> Redrawn | None:
+    """``data`` drawn afresh if it is a PNG, JPEG, GIF or WebP image (by its bytes), or
+    None if it is not an image at all. Only the pixels travel: metadata (EXIF, text
+    chunks, ICC, XMP), anything appended after the image (a polyglot's HTML) and every
+    frame after the first are left behind. A canvas over ``max_pixels``, or a broken
+    image, is a ``ValidationFailed`` naming ``file``; the longer side is brought down
+    to ``max_side``, and a WebP thumbnail is drawn at ``thumb_side``."""
+    too_large = _("This image is too large: at most %(n)s million pixels.",
+                  n=max_pixels // 1_000_000)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS) as img:
+                source = img.format
+                width, height = img.size
+                if width * height > max_pixels:
+                    raise _refuse(too_large)
+                img.seek(0)
+                # A JPEG decodes at 1/2, 1/4 or 1/8 scale when that still covers max_side.
+                img.draft("RGB", (max_side, max_side))
+                img.load()
+                alpha = "A" in img.getbands() or "transparency" in img.info
+                picture = ImageOps.exif_transpose(img)
+                picture = picture.convert("RGBA" if alpha and source != "JPEG" else "RGB")
+    except Image.UnidentifiedImageError:
+        return None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(too_large) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _refuse(_("This image could not be read: it may be damaged.")) from None
+    if max(picture.size) > max_side:
+        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    fmt, extension, content_type = _UPLOAD_OUTPUT[source]
+    out = _save(picture, fmt, **_SAVE_OPTIONS[fmt])
+    small = picture.copy()
+    small.thumbnail((thumb_side, thumb_side), Image.Resampling.LANCZOS)
+    return Redrawn(data=out, content_type=content_type, extension=extension,
+                   width=picture.width, height=picture.height,
+                   thumbnail=_save(small, "WEBP", quality=80, method=4))

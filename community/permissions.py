@@ -12,11 +12,11 @@ from functools import wraps
 from flask import current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from . import standing
 from .errors import NotFound, PermissionDenied, Unauthorized, asks_for_json, wants_json
-from .models import Draft, ModerationItem, Post, Space, Thread, User
+from .models import Draft, ModerationItem, Post, Space, Thread, Upload, UploadLink, User
 
 
 def _user(user) -> User | None:
@@ -509,6 +509,55 @@ def check_escalate(user, thread: Thread) -> None:
         raise PermissionDenied(_("Sign in to ask an expert."))
     if not user.is_staff and user.id != thread.author_id:
         raise PermissionDenied(_("Only the asker or staff can ask an expert."))
+
+
+# ---- uploads (files attached to posts) ----
+
+def check_upload(user) -> None:
+    """Uploading is writing: a silenced account, or one awaiting its address's
+    verification, cannot."""
+    if _user(user) is None:
+        raise PermissionDenied(_("Sign in to do this."))
+    check_not_silenced(user)
+
+
+def _shown_to(user, upload: Upload) -> bool:
+    """A thread body or reply that shows the upload and that ``user`` may read."""
+    from .extensions import db
+
+    shown = (select(UploadLink.id).join(Thread, Thread.id == UploadLink.thread_id)
+             .outerjoin(Post, Post.id == UploadLink.post_id)
+             .where(UploadLink.upload_id == upload.id, thread_filter(user),
+                    or_(UploadLink.post_id.is_(None), post_filter(user))).limit(1))
+    return db.session.scalar(shown) is not None
+
+
+def can_read_upload(user, upload: Upload) -> bool:
+    """An upload of a space is never readable beyond that space (a staff space's: staff
+    only, a members-only space's: signed-in members). Within that, its owner reads it
+    (before it is posted too), and anyone else only through a thread or reply they can
+    read that shows it: an upload nobody posted is nobody else's, and one posted only in
+    a staff thread is no more public than that thread."""
+    if upload.space_id is not None:
+        space = _upload_space(upload)
+        if space is None or not can_read_space(user, space):
+            return False
+    reader = _user(user)
+    if reader is not None and reader.id == upload.owner_id:
+        return True
+    return _shown_to(user, upload)
+
+
+def _upload_space(upload: Upload) -> Space | None:
+    from .extensions import db
+
+    return db.session.get(Space, upload.space_id) if upload.space_id is not None else None
+
+
+def require_upload(user, upload: Upload | None) -> Upload:
+    if upload is None or not can_read_upload(user, upload):
+        raise NotFound(_("Nothing was found at this address."))
+    return upload
 
 
 # ---- the one guard on views (tests/test_view_guards.py checks every route has it) ----

@@ -19,14 +19,14 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MULTIPART_ROOM = 64 * 1024
 
 
-def upload_limit(setting: str):
+def upload_limit(setting: str, unit: int = 1):
     """Lets a view take a file larger than MAX_CONTENT_LENGTH: up to twice the size
-    named by ``setting`` is read, so the view can say "at most N MB" next to the field;
+    named by ``setting`` (in ``unit`` bytes) is read, so the view can say "at most N MB" next to the field;
     beyond that the request is a 413 before anything is parsed. Put it right under the
     route decorator."""
 
     def mark(view):
-        view.upload_limit_setting = setting
+        view.upload_limit_setting = (setting, unit)
         return view
 
     return mark
@@ -85,9 +85,10 @@ def init_app(app) -> None:
 
     @app.before_request
     def _upload_limit():
-        setting = getattr(app.view_functions.get(request.endpoint), "upload_limit_setting", None)
-        if setting:
-            request.max_content_length = 2 * app.config[setting] + MULTIPART_ROOM
+        limit = getattr(app.view_functions.get(request.endpoint), "upload_limit_setting", None)
+        if limit:
+            setting, unit = limit
+            request.max_content_length = 2 * app.config[setting] * unit + MULTIPART_ROOM
 
     app.before_request(refuse_oversized_stream)  # before anything reads the form
 
@@ -109,9 +110,10 @@ def init_app(app) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        # A public file whose address changes with it (an avatar) may be cached by anyone.
-        public = resp.headers.get("Cache-Control", "").startswith("public")
-        if not public and (current_user.is_authenticated or request.path.startswith("/api/")):
+        # A public file whose address changes with it (an avatar) may be cached by anyone;
+        # a file only some may read (an upload) by the reader's own browser, revalidated.
+        kept = resp.headers.get("Cache-Control", "").startswith(("public", "private"))
+        if not kept and (current_user.is_authenticated or request.path.startswith("/api/")):
             resp.headers["Cache-Control"] = "no-store"
         resp.headers.add("Vary", "Cookie")
         return resp

@@ -40,6 +40,9 @@ PUBLIC = {
     # the API's description, the load balancer's probe and the static files; avatars
     # are public pictures, found by an address only their profile gives away
     "api.openapi_json", "health.healthz", "static", "avatars.avatar",
+    # uploaded files: a guest reads one a post it can read shows; anything else is a
+    # 404 (permissions.require_upload)
+    "uploads.upload", "uploads.thumbnail",
 }
 
 

@@ -95,6 +95,7 @@ def register(app) -> None:
         replies,
         search,
         tags,
+        uploads,
         webhooks,
     )
 

@@ -19,14 +19,15 @@ _STRING_ARGS = {"username", "key"}
 
 def doc(summary: str, *, body=None, response=None, status: int = 200, many: bool = False,
         paginated: bool = False, auth: bool = False, query: list[str] | None = None,
-        upload: str | None = None):
+        upload: str | None = None, form: tuple[str, ...] = ()):
     """Attach what the spec says about a view: its body and response schemas, or the
-    name of the multipart field its ``upload`` comes in."""
+    name of the multipart field its ``upload`` comes in (and the optional text fields
+    of that ``form``)."""
 
     def wrap(fn):
         _DOCS[f"{fn.__module__}.{fn.__name__}"] = dict(summary=summary, body=body, response=response, status=status,
                                   many=many, paginated=paginated, auth=auth, query=query or [],
-                                  upload=upload)
+                                  upload=upload, form=form)
         return fn
 
     return wrap
@@ -91,7 +92,8 @@ def build_spec() -> dict:
                                      "content": {"application/json": {"schema": meta["body"]}}}
             if meta["upload"]:
                 field = {"type": "object", "required": [meta["upload"]],
-                         "properties": {meta["upload"]: {"type": "string", "format": "binary"}}}
+                         "properties": {meta["upload"]: {"type": "string", "format": "binary"},
+                                        **{name: {"type": "string"} for name in meta["form"]}}}
                 op["requestBody"] = {"required": True,
                                      "content": {"multipart/form-data": {"schema": field}}}
             if meta["auth"]:

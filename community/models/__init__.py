@@ -36,6 +36,7 @@ from .thread import (
     Vote,
     thread_tag,
 )
+from .upload import Upload, UploadLink
 from .user import ROLES, STAFF_ROLES, ApiToken, LoginFailure, User, UserSession, token_digest
 from .webhook import Webhook, WebhookDelivery
 
@@ -49,4 +50,5 @@ __all__ = [
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
     "Organisation", "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
+    "Upload", "UploadLink",
 ]

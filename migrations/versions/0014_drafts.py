@@ -1,7 +1,7 @@
 """drafts: what a member is typing in the ask form or an answer box, per form
 
 Revision ID: 0014_drafts
-Revises: 0012_tags
+Revises: 0013_uploads
 Create Date: 2026-12-07 10:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0014_drafts'
-down_revision = '0012_tags'
+down_revision = '0013_uploads'
 branch_labels = None
 depends_on = None
 
