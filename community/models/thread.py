@@ -141,10 +141,6 @@ class Post(db.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    @property
-    def is_merged_question(self) -> bool:
-        return self.merged_title is not None
-
 
 class Revision(db.Model):
     """The text as it was before an edit: title and tags for threads, body for both."""

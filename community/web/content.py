@@ -102,7 +102,8 @@ def thread(thread_id: int, slug: str | None = None):
 
 
 @bp.route("/ask", methods=["GET", "POST"])
-@perm.signed_in
+@perm.requires(message=_l("Sign in to ask a question: you will be told when someone answers, "
+                          "and an expert can step in if nobody does."))
 def ask():
     spaces = [s for s in queries.readable_spaces(db.session, current_user)
               if perm.can_post_in_space(current_user, s)]
