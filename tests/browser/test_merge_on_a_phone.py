@@ -51,3 +51,7 @@ def test_a_french_moderator_merges_a_question_on_a_phone(live_server, new_page, 
     expect(block.get_by_role("button", name="Accepter cette réponse")).to_have_count(0)
     expect(page.get_by_role("heading", name="Question fusionnée")).to_be_visible()
     fits()
+    # The bell's SVG icon is drawn (a mask in the text colour), not an emoji box.
+    bell = page.locator(".icon-bell")
+    assert "bell.svg" in bell.evaluate("e => getComputedStyle(e).maskImage || getComputedStyle(e).webkitMaskImage")
+    assert bell.bounding_box()["width"] > 0

@@ -38,9 +38,14 @@ def test_staff_show_their_role_not_a_newcomer_level(browser, make_user, make_thr
 
 
 def test_the_bell_is_an_svg_icon(browser, make_user):
-    page = browser(make_user()).get("/").get_data(as_text=True)
+    c = browser(make_user())
+    page = c.get("/").get_data(as_text=True)
     bell = page.split("data-notification-bell")[1].split("</a>")[0]
-    assert "<svg" in bell and "\U0001f514" not in page
+    assert 'class="icon icon-bell"' in bell and "\U0001f514" not in page
+    with c.get("/static/css/app.css") as css:
+        assert '.icon-bell { --icon: url("../icons/bell.svg")' in css.get_data(as_text=True)
+    with c.get("/static/icons/bell.svg") as icon:
+        assert icon.mimetype == "image/svg+xml" and b"<path" in icon.data
 
 
 def test_a_guest_who_clicks_ask_is_told_why_to_sign_in(browser):

@@ -70,7 +70,7 @@ def test_promote_says_the_article_was_made(browser, staffed):
 def test_the_messages_are_in_the_moderators_language(browser, staffed):
     mod, q, a = browser(staffed["mod"], lang="fr"), staffed["question"], staffed["answer"]
     assert "La réponse est acceptée." in _send(mod, f"/threads/{q.id}/accept", post_id=str(a.id))
-    assert "Le fil est verrouillé" in _send(mod, f"/threads/{q.id}/moderate", action="lock")
+    assert "Le sujet est verrouillé" in _send(mod, f"/threads/{q.id}/moderate", action="lock")
     assert "La réponse est marquée officielle." in _send(mod, f"/posts/{a.id}/official", official="1")
 
 
