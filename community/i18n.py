@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytz
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from .extensions import babel
@@ -42,4 +42,8 @@ def init_app(app) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
+    )
+    # A day without a time ("Member since"), in the reader's zone and language.
+    app.jinja_env.filters["day"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else ""
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, jsonify, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, or_, select, true
@@ -601,6 +601,8 @@ def _ask_to_sign_in(message, json_too: bool):
         resp.status_code = Unauthorized.status
         return resp
     here = request.full_path.rstrip("?") if request.query_string else request.path
+    if message:
+        flash(text, "info")  # the sign-in page says why it was asked for
     return redirect(url_for("auth.login", next=here), code=303)
 
 

@@ -11,6 +11,8 @@ from . import permissions as perm
 from .models import (
     IDEA_STATUSES,
     QUESTION_STATUSES,
+    Case,
+    CaseNote,
     Comment,
     ModerationItem,
     Post,
@@ -131,6 +133,33 @@ def thread_posts(session: Session, user, thread: Thread) -> list[Post]:
     for post in posts:
         post.thread = thread  # already loaded: no query per post
     return posts
+
+
+def thread_notes(session: Session, user, thread: Thread) -> list[CaseNote]:
+    """The internal notes of every case of the thread, oldest first, for those who may
+    read a case's internals; for anyone else nothing is even read."""
+    if not perm.can_work_cases(user):
+        return []
+    return list(session.scalars(
+        select(CaseNote).join(Case, Case.id == CaseNote.case_id)
+        .where(Case.thread_id == thread.id).order_by(CaseNote.created_at, CaseNote.id)))
+
+
+def place_notes(posts: list[Post], notes: list[CaseNote]) -> dict[int | None, list[CaseNote]]:
+    """Where each note goes on the page: after the latest shown post written before it
+    (in time order that is its place; on a question sorted by votes, beside what it
+    followed), or after the question (key None) when it came before them all."""
+    placed: dict[int | None, list[CaseNote]] = {}
+    timeline = sorted((p for p in posts if p.merged_title is None),
+                      key=lambda p: (p.created_at, p.id))
+    for note in notes:
+        anchor = None
+        for post in timeline:
+            if post.created_at > note.created_at:
+                break
+            anchor = post.id
+        placed.setdefault(anchor, []).append(note)
+    return placed
 
 
 def attach_held(session: Session, thread: Thread, posts: list[Post]) -> None:

@@ -3,7 +3,7 @@ the forms of the thread page (ask an expert, reopen, the staff case panel)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -117,6 +117,7 @@ def assign(case_id: int):
     cases.assign(db.session, case, by=user, assignee=assignee, group=group, priority=priority,
                  version=data["version"])
     db.session.commit()
+    flash(_("The case was updated."), "success")
     return _back(case)
 
 
@@ -129,6 +130,7 @@ def transition(case_id: int):
     data = load_form(TransitionIn())
     cases.transition(db.session, case, data["action"], by=user, version=data["version"])
     db.session.commit()
+    flash(_("The case is now: %(state)s.", state=CASE_STATE_LABELS[case.state]), "success")
     return _back(case)
 
 
@@ -161,6 +163,7 @@ def add_note(case_id: int):
         db.session.rollback()
         return _render_case(case, note_body=submitted("body")["body"], errors=exc.fields), 422
     db.session.commit()
+    flash(_("The internal note was added: only staff see it."), "success")
     return _back(case)
 
 
@@ -173,6 +176,7 @@ def escalate(thread_id: int):
     service.escalate(db.session, thread, by=user, reason=data["reason"],
                      group=data["group"] if perm.can_work_cases(user) else None)
     db.session.commit()
+    flash(_("A case was opened: an expert will look at this thread."), "success")
     return redirect(thread_url(thread), code=303)
 
 
@@ -186,6 +190,7 @@ def reopen(thread_id: int):
         raise NotFound(_("This case does not exist."))
     cases.transition(db.session, case, "reopen", by=user)
     db.session.commit()
+    flash(_("The case is open again."), "success")
     return redirect(thread_url(thread), code=303)
 
 

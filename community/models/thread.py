@@ -128,6 +128,9 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Set on the opening post of a question merged into this thread (its title then):
+    # it stays a question of the thread's history, never an answer to accept.
+    merged_title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
 
     thread: Mapped[Thread] = relationship(lazy="select", foreign_keys=[thread_id])
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])

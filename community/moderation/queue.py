@@ -23,6 +23,18 @@ def target_of(session: Session, item: ModerationItem):
     return session.get(model, item.target_id)
 
 
+def applicable(item: ModerationItem, obj) -> tuple[str, ...]:
+    """The actions that change something for the item as it is now: the queue page
+    offers only these (no "restore" on what is visible, no "hide" on what is hidden)."""
+    if obj is None:
+        return ()
+    hidden = item.hidden or obj.deleted_at is not None
+    if item.state == "open":
+        return ("restore", "delete") if hidden else ("dismiss", "hide", "delete")
+    # A settled item can still be undone one way or the other.
+    return ("restore",) if hidden else ("hide",)
+
+
 def is_open(session: Session, obj) -> bool:
     """An item about ``obj`` waits in the queue (its moderators have been told)."""
     target_type = "post" if isinstance(obj, Post) else "thread"

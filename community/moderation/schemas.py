@@ -26,6 +26,11 @@ class ModerateIn(In):
     reason = Text(load_default=None, allow_none=True, validate=AtMost(lengths.REASON_MAX))
 
 
+class ModerateFormIn(ModerateIn):
+    """The thread page's form: a merge is shown for confirmation until ``confirm`` says yes."""
+    confirm = fields.Boolean(load_default=False)
+
+
 class SanctionIn(In):
     action = fields.String(required=True, validate=validate.OneOf(("silence", "suspend", "lift")))
     days = fields.Integer(load_default=None, allow_none=True, strict=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -69,9 +69,11 @@ def merge(session: Session, source: Thread, into: Thread, *, by: User) -> dict:
     """Posts, votes and followers move; the source's address redirects to ``into``."""
     now = utcnow()
     # The opening post of the source becomes a post in the target, keeping its author.
+    # It keeps the source's title: the page shows it as a merged question of the
+    # target's history, never as an answer to accept.
     opening = Post(thread_id=into.id, author_id=source.author_id, body=source.body,
                    body_html=source.body_html, created_at=source.created_at,
-                   edited_at=source.edited_at)
+                   edited_at=source.edited_at, merged_title=source.title)
     session.add(opening)
     moved_posts = session.execute(update(Post).where(Post.thread_id == source.id)
                                   .values(thread_id=into.id)).rowcount
@@ -99,8 +101,6 @@ def merge(session: Session, source: Thread, into: Thread, *, by: User) -> dict:
         else:
             follow.target_id = into.id
     session.flush()
-    from sqlalchemy import func
-
     # Imported scores keep their offset (votes cast elsewhere): score = offset + votes here.
     into.score = (getattr(into, "score_offset", 0) or 0) + session.scalar(
         select(func.coalesce(func.sum(Vote.value), 0)).where(
@@ -123,6 +123,26 @@ def merge(session: Session, source: Thread, into: Thread, *, by: User) -> dict:
     notify_users(session, "thread_merged", followers, thread=into, actor_id=by.id,
                  data={"title": into.title, "old_title": source.title})
     return {"into": into.id, "posts": moved_posts + 1, "votes": moved_votes}
+
+
+def merge_preview(session: Session, source: Thread, into: Thread, *, by: User) -> dict:
+    """What a merge of ``source`` into ``into`` would move, for the confirmation page;
+    checked as the merge itself is, and nothing written."""
+    perm.check_moderate_thread(by, source, "merge")
+    if into.id == source.id:
+        raise ValidationFailed(_("A thread cannot merge into itself."), {"target": [_("Another thread.")]})
+    answers = session.scalar(select(func.count(Post.id)).where(
+        Post.thread_id == source.id, Post.deleted_at.is_(None), Post.merged_title.is_(None)))
+    votes = session.scalar(select(func.count(Vote.id)).where(
+        Vote.target_type == "thread", Vote.target_id == source.id))
+    followers = session.scalar(select(func.count(Follow.id)).where(
+        Follow.target_type == "thread", Follow.target_id == source.id, Follow.active))
+    return {"source": source, "into": into, "answers": answers, "votes": votes,
+            "followers": followers}
+
+
+def target_for_merge(session: Session, by: User, target) -> Thread:
+    return _target_thread(session, by, target)
 
 
 _REDIRECT = select(ThreadRedirect.new_thread_id).where(

@@ -28,13 +28,13 @@ from ..lookups import post_or_404, thread_or_404
 from ..models import ModerationItem, Space, Thread, WatchedWord
 from ..queries import get_user
 from ..schemas import load_form, page_number, query_choices, submitted
-from ..web.helpers import next_param, redirect_next
+from ..web.helpers import next_param, redirect_next, thread_url
 from . import audit, flags, knowledge, queue, sanctions, threads, words
 from .schemas import (
     AuditArgs,
     FlagIn,
     ItemActionIn,
-    ModerateIn,
+    ModerateFormIn,
     OfficialIn,
     PromoteIn,
     QueueArgs,
@@ -59,7 +59,8 @@ def queue_page():
     rows = []
     item_flags = queue.flags_for(db.session, items)
     for item in items:
-        rows.append({"item": item, "target": queue.target_of(db.session, item),
+        target = queue.target_of(db.session, item)
+        rows.append({"item": item, "target": target, "actions": queue.applicable(item, target),
                      "thread": db.session.get(Thread, item.thread_id),
                      "flags": item_flags[item.id],
                      "history": queue.author_history(db.session, item.author_id)})
@@ -73,10 +74,23 @@ def item_action(item_id: int):
     item = db.session.get(ModerationItem, item_id)
     if item is None:
         raise NotFound(_("This item does not exist."))
-    queue.act(db.session, item, by=current_user, **load_form(ItemActionIn()))
+    data = load_form(ItemActionIn())
+    # The page offered only what applies; a stale page's button changes nothing.
+    if data["action"] not in queue.applicable(item, queue.target_of(db.session, item)):
+        flash(_("This action no longer applies to this item: nothing was changed."), "error")
+        return redirect(url_for("moderation.queue_page"), code=303)
+    queue.act(db.session, item, by=current_user, **data)
     db.session.commit()
-    flash(_("Done."))
+    flash(str(QUEUE_DONE[data["action"]]), "success")
     return redirect(url_for("moderation.queue_page"), code=303)
+
+
+QUEUE_DONE = {
+    "dismiss": _l("Dismissed: the content stays as it is and its flags were rejected."),
+    "hide": _l("Hidden: only moderators see it now, and its author was told."),
+    "delete": _l("Deleted: only moderators see it now."),
+    "restore": _l("Restored: everyone who may read the thread sees it again."),
+}
 
 
 @bp.get("/moderation/audit")
@@ -192,15 +206,42 @@ def flag_post(post_id: int):
     return _back(thread_id)
 
 
+# What each thread action says once done, in the reader's language.
+MODERATED = {
+    "lock": _l("The thread is locked: no new answers or replies."),
+    "unlock": _l("The thread is unlocked."),
+    "pin": _l("The thread is pinned."),
+    "unpin": _l("The thread is no longer pinned."),
+    "close": _l("The thread is closed."),
+    "reopen": _l("The thread is open again."),
+    "move": _l("The thread was moved."),
+    "mark_duplicate": _l("The thread is marked as a duplicate."),
+}
+
+
 @bp.post("/threads/<id:thread_id>/moderate")
 @perm.signed_in
 def moderate_thread(thread_id: int):
     thread = thread_or_404(thread_id)
-    data = load_form(ModerateIn())
+    data = load_form(ModerateFormIn())
+    confirmed = data.pop("confirm")
+    if data["action"] == "merge":
+        perm.check_moderate_thread(current_user, thread, "merge")
+        into = threads.target_for_merge(db.session, current_user, data["target"])
+        if not confirmed:
+            # Nothing moves until the moderator has seen what will.
+            preview = threads.merge_preview(db.session, thread, into, by=current_user)
+            return render_template("moderation/merge_confirm.html", reason=data["reason"] or "",
+                                   **preview)
+        title = thread.title
+        threads.moderate(db.session, thread, by=current_user, **data)
+        db.session.commit()
+        flash(_("“%(title)s” was merged into this question: its answers, votes and "
+                "followers are here now.", title=title), "success")
+        return redirect(thread_url(into), code=303)
     threads.moderate(db.session, thread, by=current_user, **data)
     db.session.commit()
-    if data["action"] == "merge":
-        return redirect(f"/threads/{threads.redirect_target(db.session, thread_id)}", code=303)
+    flash(str(MODERATED[data["action"]]), "success")
     return _back(thread_id)
 
 
@@ -209,9 +250,11 @@ def moderate_thread(thread_id: int):
 def official(post_id: int):
     post = post_or_404(post_id)
     thread_id = post.thread_id
-    knowledge.mark_official(db.session, post, by=current_user,
-                            official=load_form(OfficialIn())["official"])
+    official = load_form(OfficialIn())["official"]
+    knowledge.mark_official(db.session, post, by=current_user, official=official)
     db.session.commit()
+    flash(_("The answer is marked official.") if official
+          else _("The answer is no longer marked official."), "success")
     return _back(thread_id)
 
 
@@ -224,6 +267,7 @@ def promote(thread_id: int):
         raise NotFound(_("This space does not exist."))
     article = knowledge.promote(db.session, thread, by=current_user, space=space)
     db.session.commit()
+    flash(_("The knowledge article was made from this thread."), "success")
     return redirect(f"/threads/{article.id}", code=303)
 
 

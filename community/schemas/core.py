@@ -195,6 +195,9 @@ class PostOut(Schema):
     is_deleted = fields.Boolean()
     # Set by the view: awaiting a moderator's approval (only its author and moderators see it).
     held = fields.Boolean(dump_default=False)
+    # The title of a question merged into this thread (this post was its opening post):
+    # part of the thread's history, never an answer to accept. null for an answer.
+    merged_title = fields.String(allow_none=True)
     created_at = fields.DateTime()
     edited_at = fields.DateTime(allow_none=True)
 

@@ -92,6 +92,9 @@ def accept_answer(session: Session, thread: Thread, post: Post, *, by: User) -> 
     if post.thread_id != thread.id or post.deleted_at is not None:
         raise ValidationFailed(_("This answer is not in this question."),
                                {"post_id": [_("Choose an answer of this question.")]})
+    if post.merged_title is not None:
+        raise ValidationFailed(_("A merged question is not an answer."),
+                               {"post_id": [_("Choose an answer of this question.")]})
     previous = thread.accepted_post_id
     # Conditional update: of two concurrent accepts each sees the row as it is when
     # it takes the write lock, and there is only one column to hold the answer.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request
+from flask import Blueprint, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from .. import permissions as perm
 from .. import queries, ratelimit
 from ..errors import DomainError, NotFound, ValidationFailed, asks_for_json
 from ..extensions import db
+from ..labels import STATUS_LABELS, label
 from ..lookups import post_or_404, thread_or_404, thread_to_view_or_404
 from ..models import IDEA_STATUSES, KINDS, Post, Space, Thread
 from ..moderation import limits
@@ -47,9 +48,12 @@ def _thread_content(thread: Thread, *, errors=None, answer_body: str = "") -> st
     queries.attach_my_votes(db.session, current_user, thread, posts)
     queries.attach_held(db.session, thread, posts)
     comments = queries.thread_comments(db.session, thread, [p.id for p in posts])
+    # Empty unless the reader may see a case's internals (page_cache keys them likewise).
+    notes = queries.place_notes(posts, queries.thread_notes(db.session, current_user, thread))
     return render_template(
         "threads/_thread.html", thread=thread, posts=posts, comments=comments,
         errors=errors or {}, answer_body=answer_body, idea_statuses=IDEA_STATUSES,
+        notes=notes,
     )
 
 
@@ -119,7 +123,8 @@ def _restore_ask_draft(form: dict, spaces: list[Space]) -> None:
 
 
 @bp.route("/ask", methods=["GET", "POST"])
-@perm.signed_in
+@perm.requires(message=_l("Sign in to ask a question: you will be told when someone answers, "
+                          "and an expert can step in if nobody does."))
 def ask():
     spaces = [s for s in queries.readable_spaces(db.session, current_user)
               if perm.can_post_in_space(current_user, s)]
@@ -218,6 +223,7 @@ def delete_post(post_id: int):
     post = post_or_404(post_id)
     threads.delete_post(db.session, post, by=current_user)
     db.session.commit()
+    flash(_("The post was deleted."), "success")
     return redirect(thread_url(post.thread), code=303)
 
 
@@ -227,6 +233,7 @@ def restore_post(post_id: int):
     post = post_or_404(post_id)
     threads.restore_post(db.session, post, by=current_user)
     db.session.commit()
+    flash(_("The post was restored."), "success")
     return redirect(thread_url(post.thread, _anchor=f"post-{post.id}"), code=303)
 
 
@@ -239,6 +246,7 @@ def accept(thread_id: int):
         raise NotFound(_("This answer does not exist."))
     votes.accept_answer(db.session, thread, post, by=current_user)
     db.session.commit()
+    flash(_("The answer is accepted."), "success")
     return redirect(thread_url(thread, _anchor=f"post-{post.id}"), code=303)
 
 
@@ -248,6 +256,7 @@ def unaccept(thread_id: int):
     thread = thread_or_404(thread_id)
     votes.unaccept_answer(db.session, thread, by=current_user)
     db.session.commit()
+    flash(_("The acceptance was withdrawn."), "success")
     return redirect(thread_url(thread), code=303)
 
 
@@ -258,6 +267,8 @@ def idea_status(thread_id: int):
     data = load_form(IdeaStatusIn())
     threads.set_idea_status(db.session, thread, by=current_user, **data)
     db.session.commit()
+    flash(_("The idea's status is now: %(status)s.", status=label(STATUS_LABELS, thread.status)),
+          "success")
     return redirect(thread_url(thread), code=303)
 
 

@@ -71,11 +71,13 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _answers(thread_id: int) -> list:
-    """The answers everyone may read (not deleted, which includes held and hidden)."""
+    """The answers everyone may read (not deleted, which includes held and hidden); a
+    question merged into this one is part of its history, not an answer."""
     return db.session.execute(
         select(Post.id, Post.body_html, Post.score, Post.created_at, User.display_name)
         .join(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread_id, Post.deleted_at.is_(None)).order_by(Post.id)).all()
+        .where(Post.thread_id == thread_id, Post.deleted_at.is_(None),
+               Post.merged_title.is_(None)).order_by(Post.id)).all()
 
 
 def _qa_page(row, url: str) -> dict:

@@ -1,7 +1,8 @@
 """Rendered thread content, cached by what it shows and by what the reader may do.
 
 The thread page's content is a pure function of a few rows (the thread, its space,
-tags, posts, comments, their authors, the latest case, knowledge links) and of the
+tags, posts, comments, their authors, the latest case, knowledge links, and for staff
+readers only the cases' internal notes) and of the
 reader's *audience*: guest, or a member's role, privileges, sanction, own votes,
 follow state and whether they wrote any of it. Each request reads those rows
 fresh with a handful of prebuilt Core queries (tuples, no ORM objects) and uses
@@ -40,6 +41,7 @@ from ..demand.reading import link_rows as demand_links
 from ..extensions import db
 from ..models import (
     Case,
+    CaseNote,
     Comment,
     ExpertGroup,
     Follow,
@@ -111,6 +113,11 @@ _CASE = (select(Case.__table__, ExpertGroup.__table__.c.name, _CA.c.display_name
          .outerjoin(ExpertGroup.__table__, ExpertGroup.__table__.c.id == Case.__table__.c.group_id)
          .outerjoin(_CA, _CA.c.id == Case.__table__.c.assignee_id)
          .where(Case.__table__.c.thread_id == _TID).order_by(desc(Case.__table__.c.id)).limit(1))
+_N = CaseNote.__table__
+# Staff readers only: the internal notes of the thread's cases (the page shows them inline).
+_NOTES = (select(_N, *_AUTHOR).join(_U, _U.c.id == _N.c.author_id)
+          .join(Case.__table__, Case.__table__.c.id == _N.c.case_id)
+          .where(Case.__table__.c.thread_id == _TID).order_by(_N.c.created_at, _N.c.id))
 _V = Vote.__table__
 _MY_VOTES = select(_V.c.target_type, _V.c.target_id, _V.c.value).where(
     _V.c.user_id == bindparam("uid"),
@@ -189,6 +196,11 @@ def readable(row) -> bool:
 
 def _fingerprint(conn, row) -> tuple:
     tid = {"tid": row.id}
+    # Internal notes are read, and keyed, only for a reader who may see them: anyone
+    # else's key (and so anything shared with them) is made without them. Staff keys
+    # differ from everyone else's by the role in the audience as well.
+    notes = (tuple(map(tuple, conn.execute(_NOTES, tid)))
+             if perm.can_work_cases(current_user) else None)
     return (
         tuple(row),
         tuple(map(tuple, conn.execute(_POSTS, tid))),
@@ -196,6 +208,7 @@ def _fingerprint(conn, row) -> tuple:
         tuple(conn.execute(_CASE, tid).first() or ()),
         # Ideas and the questions and cases that asked for them (community/demand).
         demand_links(conn, row.id),
+        notes,
     )
 
 
