@@ -53,5 +53,6 @@ def test_a_french_moderator_merges_a_question_on_a_phone(live_server, new_page, 
     fits()
     # The bell's SVG icon is drawn (a mask in the text colour), not an emoji box.
     bell = page.locator(".icon-bell")
+    page.wait_for_load_state("load")  # the stylesheet too, not only the document
     assert "bell.svg" in bell.evaluate("e => getComputedStyle(e).maskImage || getComputedStyle(e).webkitMaskImage")
     assert bell.bounding_box()["width"] > 0
