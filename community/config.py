@@ -216,6 +216,10 @@ class Analytics:
     ANALYTICS_HEAVY_CONTRIBUTIONS = 10
     # Seconds a process keeps counted searches, clicks and page views before writing them.
     ANALYTICS_FLUSH_INTERVAL = 10.0
+    # Seconds a process reuses the figures of one query (API.md: figures reflect a
+    # commit within 60 s, so at most 60; 0 turns the cache off), and how many queries.
+    ANALYTICS_CACHE_SECONDS = 30.0
+    ANALYTICS_CACHE_ENTRIES = 64
 
 
 class People:
