@@ -2,9 +2,11 @@
 
 A dashboard is opened by a few people who reload it and change its filters; the same
 query within seconds gives the same figures. API.md promises that figures reflect a
-commit within 60 seconds: an entry lives ``ANALYTICS_CACHE_SECONDS`` (at most 60)
+commit within 60 seconds: an entry lives ``ANALYTICS_CACHE_SECONDS`` (at most 30)
 counted from the moment its computation *started*, so a commit made while it was being
-computed is seen at the latest that long after. Threads asking for a key that is being
+computed is seen at the latest that long after. An entry may hold another (a summary
+holds the ambassador ranking, shared by every period), so the lifetime is capped at
+30 seconds: twice that is still the contract's 60. Threads asking for a key that is being
 computed wait for that one computation instead of repeating it. Figures are staff-only
 and the same for every reader: the key is the query alone, checked for permission
 before the cache is asked.
@@ -19,7 +21,7 @@ from collections.abc import Callable, Hashable
 
 from flask import current_app
 
-MAX_SECONDS = 60.0
+MAX_SECONDS = 30.0  # nested entries: 2 x 30 s within API.md's 60 s
 
 
 class _Pending:

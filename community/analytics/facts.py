@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..escalation.calendar import BusinessCalendar, current_calendar
 from ..models import AmbassadorDecision, Post, Thread, User
-from ..models.analytics import ActivityDay, AnalyticsDaily, QuestionTimeline
+from ..models.analytics import ActivityDay, QuestionTimeline
 from ..models.escalation import Case, ThreadResolution
 from ..models.user import STAFF_ROLES
 from . import rollups
@@ -23,7 +23,6 @@ from . import rollups
 CHUNK = 500
 ACTIVE_DECISIONS = ("confirmed", "renewed")
 TIMELINE_COLUMNS = [c.key for c in QuestionTimeline.__table__.columns]
-DAILY_COUNTS = [c.key for c in AnalyticsDaily.__table__.columns if c.key not in ("day", "space_id")]
 
 
 def _ambassador_spans(session: Session, user_ids: set[int]) -> dict[int, list]:
@@ -191,47 +190,10 @@ def sync_timelines(session: Session, thread_ids: list[int], *, check: bool = Fal
     return touched
 
 
-def _daily_expected(session: Session, where) -> dict[tuple[date, int], dict]:
-    qt = QuestionTimeline
-    stmt = (select(qt.asked_day, qt.space_id, *rollups.count_columns())
-            .where(*where).group_by(qt.asked_day, qt.space_id))
-    return {(r[0], r[1]): dict(zip(rollups.COUNTS, (int(v or 0) for v in r[2:]), strict=True))
-            for r in session.execute(stmt)}
-
-
 def sync_daily(session: Session, keys: set[tuple[date, int]] | None, *, check: bool = False,
                report=None) -> None:
     """Rollup rows of ``keys`` (every key when None) recounted from the timelines: the
-    day's counts, and those per tag and the durations (rollups.py)."""
-    if keys is not None and not keys:
-        return
-    if keys is None:
-        where_facts, where_rows = [], []
-    else:
-        days = {d for d, _s in keys}
-        where_facts = [QuestionTimeline.asked_day.in_(days)]
-        where_rows = [AnalyticsDaily.day.in_(days)]
-    want = _daily_expected(session, where_facts)
-    have = {(r.day, r.space_id): r for r in session.scalars(select(AnalyticsDaily).where(*where_rows))}
-    for key in sorted(set(want) | set(have)):
-        if keys is not None and key not in keys:
-            continue
-        row, stored = want.get(key), have.get(key)
-        if stored is not None and row is not None and all(
-                getattr(stored, k) == row[k] for k in DAILY_COUNTS):
-            continue
-        if report is not None:
-            report.add("analytics_daily", f"{key[0]} space {key[1]}")
-        if check:
-            continue
-        if row is None:
-            session.delete(stored)
-        elif stored is None:
-            session.add(AnalyticsDaily(day=key[0], space_id=key[1], **row))
-        else:
-            for k, v in row.items():
-                setattr(stored, k, v)
-    session.flush()
+    day's counts, those per tag and the durations (rollups.py)."""
     rollups.sync(session, keys, check=check, report=report)
 
 

@@ -1,10 +1,11 @@
-"""The daily rollups that the dashboard reads instead of the timelines: counts per tag
-(``AnalyticsDailyTag``) and every duration of a day's questions (``AnalyticsDailyValues``).
+"""The daily rollups that the dashboard reads instead of the timelines: counts per day
+and space (``AnalyticsDaily``), the same per tag (``AnalyticsDailyTag``) and every
+duration of a day's questions (``AnalyticsDailyValues``).
 
 Percentiles are nearest-rank over a period's questions, exact to the second: a day's
 durations are kept sorted and packed, so a period merges a few hundred short arrays
-instead of sorting thousands of timeline rows in the database. Both tables are counted
-from the timelines like ``AnalyticsDaily``, by the same code for the event subscribers
+instead of sorting thousands of timeline rows in the database. The three tables are
+counted from one read of the timelines, by the same code for the event subscribers
 (one day and space) and for `recompute` (everything), which reports their drift.
 """
 
@@ -15,11 +16,16 @@ from array import array
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import case, func, insert, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ..models import thread_tag
-from ..models.analytics import AnalyticsDailyTag, AnalyticsDailyValues, QuestionTimeline
+from ..models.analytics import (
+    AnalyticsDaily,
+    AnalyticsDailyTag,
+    AnalyticsDailyValues,
+    QuestionTimeline,
+)
 
 QT = QuestionTimeline
 ALL_TAGS = 0  # the values row of every question of the day and space
@@ -31,6 +37,7 @@ VALUES = {"first_response": QT.first_response_seconds,
           "first_response_business": QT.first_response_business_seconds,
           "resolution": QT.resolution_seconds,
           "case_response_business": QT.case_response_business_seconds}
+ROLLUPS = (AnalyticsDaily, AnalyticsDailyTag, AnalyticsDailyValues)
 _SWAP = sys.byteorder == "big"  # stored little-endian whatever the machine
 
 
@@ -50,90 +57,112 @@ def unpack(raw: bytes | None) -> array:
     return values
 
 
-def count_columns() -> list:
-    """The aggregates of ``COUNTS``, in order, over timeline rows."""
-    def n(cond):
-        return func.sum(case((cond, 1), else_=0))
-
-    return [func.count(), n(QT.first_response_at.is_not(None)), n(QT.solved_at.is_not(None)),
-            n(QT.resolution == "peer"), n(QT.resolution == "ambassador"),
-            n(QT.resolution == "staff"), n(QT.resolution == "case"),
-            n(QT.case_id.is_not(None)), n(QT.sla == "met"), n(QT.sla == "breached"),
-            n(QT.sla_warned.is_(True)), n(QT.first_response_kind == "ambassador"),
-            func.sum(QT.answers), func.sum(QT.ambassador_answers)]
-
-
-def _where(keys: set[tuple[date, int]] | None) -> list:
+def _where(day_column, space_column, keys: set[tuple[date, int]] | None) -> list:
     if keys is None:
         return []
+    if len(keys) == 1:  # a subscriber's case: plain equalities, quick to build and plan
+        (day, space), = keys
+        return [day_column == day, space_column == space]
     # The day's index narrows the rows; the pairs keep only the keys asked for.
-    return [QT.asked_day.in_({d for d, _s in keys}),
-            tuple_(QT.asked_day, QT.space_id).in_(sorted(keys))]
+    return [day_column.in_({d for d, _s in keys}),
+            tuple_(day_column, space_column).in_(sorted(keys))]
 
 
-def expected_tag_counts(session: Session, keys) -> dict[tuple[int, date, int], dict]:
-    stmt = (select(thread_tag.c.tag_id, QT.asked_day, QT.space_id, *count_columns())
-            .join(thread_tag, thread_tag.c.thread_id == QT.thread_id)
-            .where(*_where(keys)).group_by(thread_tag.c.tag_id, QT.asked_day, QT.space_id))
-    return {(r[0], r[1], r[2]): dict(zip(COUNTS, (int(v or 0) for v in r[3:]), strict=True))
-            for r in session.execute(stmt)}
-
-
-def expected_values(session: Session, keys) -> dict[tuple[int, date, int], dict]:
+def _tags(session: Session, keys) -> dict[int, list[int]]:
     tags: dict[int, list[int]] = defaultdict(list)
     for tid, tag in session.execute(
             select(thread_tag.c.thread_id, thread_tag.c.tag_id)
-            .join(QT, QT.thread_id == thread_tag.c.thread_id).where(*_where(keys))):
+            .join(QT, QT.thread_id == thread_tag.c.thread_id).where(*_where(QT.asked_day, QT.space_id, keys))):
         tags[tid].append(tag)
-    lists: dict[tuple[int, date, int], dict[str, list[int]]] = {}
-    for row in session.execute(select(QT.thread_id, QT.asked_day, QT.space_id, *VALUES.values())
-                               .where(*_where(keys))):
-        for tag in (ALL_TAGS, *tags.get(row[0], ())):
-            bucket = lists.get((tag, row[1], row[2]))
+    return tags
+
+
+def _counts(r) -> tuple[int, ...]:
+    """One question's contribution to ``COUNTS``, from a row of ``_FACTS``."""
+    return (1, r[3] is not None, r[4] is not None, r[5] == "peer", r[5] == "ambassador",
+            r[5] == "staff", r[5] == "case", r[6] is not None, r[7] == "met", r[7] == "breached",
+            r[8] is True, r[9] == "ambassador", r[10] or 0, r[11] or 0)
+
+
+_FACTS = (QT.thread_id, QT.asked_day, QT.space_id, QT.first_response_at, QT.solved_at,
+          QT.resolution, QT.case_id, QT.sla, QT.sla_warned, QT.first_response_kind, QT.answers,
+          QT.ambassador_answers, *VALUES.values())
+_FIRST_VALUE = len(_FACTS) - len(VALUES)
+
+
+def expected(session: Session, keys) -> tuple[dict, dict]:
+    """The counts and the packed durations the timelines of ``keys`` (all when None)
+    give, from one read of them: {(tag, day, space): {column: value}} each, tag
+    ``ALL_TAGS`` for every question of the day and space."""
+    tags = _tags(session, keys)
+    counts: dict[tuple[int, date, int], list[int]] = {}
+    lists: dict[tuple[int, date, int], list[list[int]]] = {}
+    for r in session.execute(select(*_FACTS).where(*_where(QT.asked_day, QT.space_id, keys))):
+        one = _counts(r)
+        for tag in (ALL_TAGS, *tags.get(r[0], ())):
+            key = (tag, r[1], r[2])
+            total = counts.get(key)
+            if total is None:
+                total = counts[key] = [0] * len(COUNTS)
+            for i, n in enumerate(one):
+                total[i] += n
+            bucket = lists.get(key)
             if bucket is None:
-                bucket = lists[(tag, row[1], row[2])] = {name: [] for name in VALUES}
-            for name, value in zip(VALUES, row[3:], strict=True):
+                bucket = lists[key] = [[] for _name in VALUES]
+            for i, value in enumerate(r[_FIRST_VALUE:]):
                 if value is not None:
-                    bucket[name].append(value)
-    return {key: {name: pack(v) for name, v in columns.items()} for key, columns in lists.items()}
+                    bucket[i].append(value)
+    return ({key: dict(zip(COUNTS, total, strict=True)) for key, total in counts.items()},
+            {key: {name: pack(v) for name, v in zip(VALUES, columns, strict=True)}
+             for key, columns in lists.items()})
 
 
 def _sync(session: Session, model, want: dict, keys, columns, *, check: bool, report) -> None:
-    where = [] if keys is None else [model.day.in_({d for d, _s in keys}),
-                                     tuple_(model.day, model.space_id).in_(sorted(keys))]
-    have = {(r.tag_id, r.day, r.space_id): r for r in session.scalars(select(model).where(*where))}
+    """Make ``model``'s rows of ``keys`` those of ``want`` (keyed like its primary key,
+    which ends with the day and the space), in Core statements: a subscriber changes a
+    row or two of a day, a rebuild writes many at once."""
+    table = model.__table__
+    pk = [c for c in table.primary_key.columns]
+    where = _where(table.c.day, table.c.space_id, keys)
+    have = {tuple(r[c.name] for c in pk): r
+            for r in session.execute(select(table).where(*where)).mappings()}
     missing = []
     for key in sorted(set(want) | set(have)):
-        if keys is not None and (key[1], key[2]) not in keys:
-            continue  # the timelines' query read whole days; only these keys are asked
+        if keys is not None and key[-2:] not in keys:
+            continue
         row, stored = want.get(key), have.get(key)
         if stored is not None and row is not None and all(
-                getattr(stored, k) == row[k] for k in columns):
+                stored[k] == row[k] for k in columns):
             continue
         if report is not None:
-            report.add(model.__tablename__, f"{key[1]} space {key[2]} tag {key[0]}")
+            report.add(table.name, f"{key[-2]} space {key[-1]}"
+                       + (f" tag {key[0]}" if len(key) == 3 else ""))
         if check:
             continue
+        match = [c == v for c, v in zip(pk, key, strict=True)]
         if row is None:
-            session.delete(stored)
+            session.execute(delete(table).where(*match))
         elif stored is None:
-            missing.append({"tag_id": key[0], "day": key[1], "space_id": key[2], **row})
+            missing.append({**{c.name: v for c, v in zip(pk, key, strict=True)}, **row})
         else:
-            for k, v in row.items():
-                setattr(stored, k, v)
-    if missing:  # a rebuild writes many: one executemany, not an object each
-        session.flush()
-        session.execute(insert(model), missing)
+            session.execute(update(table).where(*match).values(**row))
+    if missing:
+        session.execute(insert(table), missing)
 
 
 def sync(session: Session, keys: set[tuple[date, int]] | None, *, check: bool = False,
          report=None) -> None:
-    """The rows of the (day, space) ``keys`` (every key when None) recounted from the
-    timelines, or only reported with ``check``."""
+    """The rollups of the (day, space) ``keys`` (every key when None) recounted from one
+    read of their timelines, or only reported with ``check``."""
     if keys is not None and not keys:
         return
-    _sync(session, AnalyticsDailyTag, expected_tag_counts(session, keys), keys, COUNTS,
-          check=check, report=report)
-    _sync(session, AnalyticsDailyValues, expected_values(session, keys), keys, VALUES,
-          check=check, report=report)
-    session.flush()
+    counts, values = expected(session, keys)
+    daily = {key[1:]: row for key, row in counts.items() if key[0] == ALL_TAGS}
+    per_tag = {key: row for key, row in counts.items() if key[0] != ALL_TAGS}
+    for model, want, columns in zip(ROLLUPS, (daily, per_tag, values), (COUNTS, COUNTS, VALUES),
+                                    strict=True):
+        _sync(session, model, want, keys, columns, check=check, report=report)
+    # Core statements bypass the identity map: rollup rows loaded earlier (and only
+    # those: a subscriber runs inside someone else's unit of work) are read again.
+    for obj in [o for o in session.identity_map.values() if isinstance(o, ROLLUPS)]:
+        session.expire(obj)
