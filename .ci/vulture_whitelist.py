@@ -128,6 +128,10 @@ by_case
 sla_met
 sla_breached
 first_by_ambassador
+# The packed durations (analytics/rollups.py), written and read by name.
+first_response
+first_response_business
+case_response_business
 
 # The query string's "from", a Python keyword: loaded under its data key.
 from_

@@ -11,7 +11,9 @@ themselves are not generated: no figure reads the post table (the timelines coun
 answers), so 300,000 questions and their ~700,000 answers stand for a million posts.
 
 Scenarios: the default 30 days, a quarter, 30 days of one space, 30 days of one tag,
-for the API; 30 days and a quarter for the page (signed in through the sign-in form).
+for the API; 30 days and a quarter for the page (signed in through the sign-in form);
+each cold (the figures cache emptied before every request) and cached. Then the cost
+of recording a page view, in the page and in the batched write that follows.
 
     python -m benchmarks.analytics_bench [--questions 300000] [--requests 40]
 """
@@ -19,6 +21,7 @@ for the API; 30 days and a quarter for the page (signed in through the sign-in f
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -132,6 +135,60 @@ def generate(conn, *, questions: int, seed: int = 5) -> None:
     cur.execute("COMMIT")
 
 
+def view_recording(app, views: int = 20_000, readers: int = 5000) -> dict[str, dict]:
+    """What a thread page pays to record its reader (``tracking.view``: a count in the
+    process's buffer), and the batched upsert that later writes the buffer, off the
+    request, into the reading log of the generated history."""
+    from community.services import tracking
+
+    times = []
+    with app.test_request_context():
+        for n in range(views):
+            t0 = time.perf_counter()
+            tracking.view(1 + n % readers)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    t0 = time.perf_counter()
+    tracking.flush_now(app)
+    flush_ms = (time.perf_counter() - t0) * 1000
+    load = round(os.getloadavg()[0], 1)
+    return {"view recording: in the page (tracking.view)": {
+                "requests": views, "p50_ms": round(times[len(times) // 2], 4),
+                "p95_ms": round(times[int(len(times) * 0.95) - 1], 4), "target_ms": 1.0,
+                "load_avg_1m": load},
+            "view recording: batched write (background, per view)": {
+                "requests": views, "p50_ms": round(flush_ms / views, 4),
+                "p95_ms": round(flush_ms / views, 4), "target_ms": 1.0, "load_avg_1m": load,
+                "batch_ms": round(flush_ms, 1)}}
+
+
+def event_cost(app, questions: int, runs: int) -> dict[str, dict]:
+    """What an event adds to the write that caused it: one question's timeline, its
+    day's counts, per-tag counts and durations recounted (what ``subscribers.refresh_thread``
+    runs on every answer, acceptance and case change), on the latest days' questions
+    (the busiest days of the generated history: about 400 questions a day)."""
+    from community.analytics import facts
+    from community.extensions import db
+    from community.models.analytics import QuestionTimeline
+
+    times = []
+    with app.app_context():
+        for tid in range(questions, questions - runs, -1):
+            row = db.session.get(QuestionTimeline, tid)
+            key = {(row.asked_day, row.space_id)}
+            t0 = time.perf_counter()
+            # What a change runs (the timeline unchanged here, so the key is forced).
+            facts.sync_timelines(db.session, [tid])
+            facts.sync_daily(db.session, key)
+            times.append((time.perf_counter() - t0) * 1000)
+            db.session.rollback()
+    times.sort()
+    return {"event: one question's facts and rollups refreshed": {
+        "requests": runs, "p50_ms": round(times[len(times) // 2], 1),
+        "p95_ms": round(times[max(int(len(times) * 0.95) - 1, 0)], 1),
+        "load_avg_1m": round(os.getloadavg()[0], 1)}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=300_000)
@@ -179,19 +236,27 @@ def main(argv: list[str] | None = None) -> int:
     urls["page /admin/analytics: 90 days"] = (
         f"/admin/analytics?from={(TODAY - timedelta(days=89)).isoformat()}&to={TODAY.isoformat()}",
         browser, {})
+    cache = app.extensions["analytics_cache"]
     results: dict[str, dict] = {}
     for name, (url, who, extra) in urls.items():
-        times = []
-        for _ in range(args.requests):
-            t0 = time.perf_counter()
-            resp = who.get(url, headers=extra)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert resp.status_code == 200, resp.data[:300]
-        times.sort()
-        results[name] = {"questions": args.questions, "requests": args.requests,
-                         "p50_ms": round(times[len(times) // 2], 1),
-                         "p95_ms": round(times[max(int(len(times) * 0.95) - 1, 0)], 1),
-                         "target_ms": TARGET_MS}
+        # Cold: the cache emptied before every request (every figure computed, the
+        # ambassador ranking too); cached: the same query again within its lifetime.
+        for label, clear in ((name, True), (f"{name} (cached)", False)):
+            times = []
+            for _ in range(args.requests):
+                if clear:
+                    cache.clear()
+                t0 = time.perf_counter()
+                resp = who.get(url, headers=extra)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert resp.status_code == 200, resp.data[:300]
+            times.sort()
+            results[label] = {"questions": args.questions, "requests": args.requests,
+                              "p50_ms": round(times[len(times) // 2], 1),
+                              "p95_ms": round(times[max(int(len(times) * 0.95) - 1, 0)], 1),
+                              "target_ms": TARGET_MS, "load_avg_1m": round(os.getloadavg()[0], 1)}
+    results.update(view_recording(app))
+    results.update(event_cost(app, args.questions, args.requests))
     for name, figures in results.items():
         print(f"{name}: {figures}")
     if not args.no_record:
@@ -199,8 +264,13 @@ def main(argv: list[str] | None = None) -> int:
                command="python -m benchmarks.analytics_bench " + " ".join(argv or sys.argv[1:]),
                note="GET /api/v1/analytics/summary (bearer-authenticated staff) and the "
                     "/admin/analytics page (staff signed in through the form) through the Flask "
-                    "test client (no HTTP server), on a fresh SQLite file. Target p95 < 200 ms.")
-    return 0 if all(f["p95_ms"] < TARGET_MS for f in results.values()) else 1
+                    "test client (no HTTP server), on a fresh SQLite file. Target p95 < 200 ms. "
+                    "Plain rows: the figures cache emptied before every request (cold); "
+                    "'(cached)': the same query again within the cache's lifetime. View "
+                    "recording: the page's part (target < 1 ms) and the batched write done "
+                    "off the request. Event: what the analytics subscribers add to a write "
+                    "(no target). load_avg_1m: the machine's load (2 cores, shared).")
+    return 0 if all(f["p95_ms"] < f.get("target_ms", float("inf")) for f in results.values()) else 1
 
 
 if __name__ == "__main__":

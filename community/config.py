@@ -235,6 +235,11 @@ class Analytics:
     ANALYTICS_HEAVY_CONTRIBUTIONS = 10
     # Seconds a process keeps counted searches, clicks and page views before writing them.
     ANALYTICS_FLUSH_INTERVAL = 10.0
+    # Seconds a process reuses the figures of one query (API.md: figures reflect a
+    # commit within 60 s; capped at 30 since a cached figure may hold another; 0 turns
+    # the cache off), and how many queries.
+    ANALYTICS_CACHE_SECONDS = 30.0
+    ANALYTICS_CACHE_ENTRIES = 64
 
 
 class People:

@@ -47,10 +47,48 @@ class ThreadCreated(Event):
 class ThreadEdited(Event):
     """A thread's title, body or tags changed.
 
-    In transaction: search.outbox (re-index)."""
+    In transaction: search.outbox (re-index), analytics.subscribers (the question's
+    rollups per tag)."""
 
     thread_id: int
     editor_id: int
+
+
+@dataclass(frozen=True)
+class ThreadDeleted(Event):
+    """A thread was deleted: hidden or deleted by a moderator or an automatic hold
+    (moderation.queue, also for an erased account's threads), or merged into
+    ``merged_into_id`` (moderation.threads).
+
+    In transaction: analytics.subscribers (drops a question's timeline, recounts its
+    day's rollups and its author's contributions; a merge also refreshes the target's),
+    webhooks.outbox (``thread.deleted``)."""
+
+    thread_id: int
+    by_id: int  # 0: no person (an automatic hold, an erasure)
+    merged_into_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ThreadRestored(Event):
+    """A deleted thread was shown again by a moderator (moderation.queue).
+
+    In transaction: analytics.subscribers (the question's timeline comes back)."""
+
+    thread_id: int
+    by_id: int
+
+
+@dataclass(frozen=True)
+class ThreadMarkedDuplicate(Event):
+    """A moderator closed a thread as a duplicate of ``original_id`` (moderation.threads).
+
+    In transaction: analytics.subscribers (a duplicate question leaves the facts, as a
+    merged one does), webhooks.outbox (``thread.duplicate``)."""
+
+    thread_id: int
+    original_id: int
+    by_id: int
 
 
 @dataclass(frozen=True)

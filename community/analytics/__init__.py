@@ -7,8 +7,9 @@ from __future__ import annotations
 def init_app(app) -> None:
     from .. import importer
     from ..services import tracking
-    from . import recompute, subscribers, views  # noqa: F401  (subscribers register on events)
+    from . import cache, recompute, subscribers, views  # noqa: F401  (subscribers register on events)
 
+    cache.init_app(app)
     if recompute.after_import not in importer.REBUILDERS:
         importer.REBUILDERS.append(recompute.after_import)
 

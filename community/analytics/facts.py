@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..escalation.calendar import BusinessCalendar, current_calendar
 from ..models import AmbassadorDecision, Post, Thread, User
-from ..models.analytics import ActivityDay, AnalyticsDaily, QuestionTimeline
+from ..models.analytics import ActivityDay, QuestionTimeline
 from ..models.escalation import Case, ThreadResolution
 from ..models.user import STAFF_ROLES
+from . import rollups
 
 CHUNK = 500
 ACTIVE_DECISIONS = ("confirmed", "renewed")
 TIMELINE_COLUMNS = [c.key for c in QuestionTimeline.__table__.columns]
-DAILY_COUNTS = [c.key for c in AnalyticsDaily.__table__.columns if c.key not in ("day", "space_id")]
 
 
 def _ambassador_spans(session: Session, user_ids: set[int]) -> dict[int, list]:
@@ -72,13 +72,14 @@ def _sla(c: Case) -> str:
 def build_rows(session: Session, thread_ids: list[int],
                calendar: BusinessCalendar | None = None) -> dict[int, dict]:
     """The timeline rows the given questions should have (threads that are not visible
-    questions get none)."""
+    questions get none, nor do questions closed as duplicates: like a merged question,
+    their demand is counted on the original)."""
     cal = calendar or current_calendar()
     threads = session.execute(
         select(Thread.id, Thread.space_id, Thread.created_at, Thread.author_id,
                Thread.external_id, Thread.accepted_post_id)
         .where(Thread.id.in_(thread_ids), Thread.kind == "question",
-               Thread.deleted_at.is_(None))).all()
+               Thread.deleted_at.is_(None), Thread.duplicate_of_id.is_(None))).all()
     if not threads:
         return {}
     ids = [t.id for t in threads]
@@ -189,59 +190,11 @@ def sync_timelines(session: Session, thread_ids: list[int], *, check: bool = Fal
     return touched
 
 
-def _daily_expected(session: Session, where) -> dict[tuple[date, int], dict]:
-    qt = QuestionTimeline
-
-    def n(cond):
-        return func.sum(case((cond, 1), else_=0))
-
-    stmt = (select(qt.asked_day, qt.space_id, func.count(),
-                   n(qt.first_response_at.is_not(None)), n(qt.solved_at.is_not(None)),
-                   n(qt.resolution == "peer"), n(qt.resolution == "ambassador"),
-                   n(qt.resolution == "staff"), n(qt.resolution == "case"),
-                   n(qt.case_id.is_not(None)), n(qt.sla == "met"), n(qt.sla == "breached"),
-                   n(qt.sla_warned.is_(True)), n(qt.first_response_kind == "ambassador"),
-                   func.sum(qt.answers), func.sum(qt.ambassador_answers))
-            .where(*where).group_by(qt.asked_day, qt.space_id))
-    names = ["questions", "answered", "solved", "by_peer", "by_ambassador", "by_staff",
-             "by_case", "cases", "sla_met", "sla_breached", "sla_warned", "first_by_ambassador",
-             "answers", "ambassador_answers"]
-    return {(r[0], r[1]): dict(zip(names, (int(v or 0) for v in r[2:]), strict=True))
-            for r in session.execute(stmt)}
-
-
 def sync_daily(session: Session, keys: set[tuple[date, int]] | None, *, check: bool = False,
                report=None) -> None:
-    """Rollup rows of ``keys`` (every key when None) recounted from the timelines."""
-    if keys is not None and not keys:
-        return
-    if keys is None:
-        where_facts, where_rows = [], []
-    else:
-        days = {d for d, _s in keys}
-        where_facts = [QuestionTimeline.asked_day.in_(days)]
-        where_rows = [AnalyticsDaily.day.in_(days)]
-    want = _daily_expected(session, where_facts)
-    have = {(r.day, r.space_id): r for r in session.scalars(select(AnalyticsDaily).where(*where_rows))}
-    for key in sorted(set(want) | set(have)):
-        if keys is not None and key not in keys:
-            continue
-        row, stored = want.get(key), have.get(key)
-        if stored is not None and row is not None and all(
-                getattr(stored, k) == row[k] for k in DAILY_COUNTS):
-            continue
-        if report is not None:
-            report.add("analytics_daily", f"{key[0]} space {key[1]}")
-        if check:
-            continue
-        if row is None:
-            session.delete(stored)
-        elif stored is None:
-            session.add(AnalyticsDaily(day=key[0], space_id=key[1], **row))
-        else:
-            for k, v in row.items():
-                setattr(stored, k, v)
-    session.flush()
+    """Rollup rows of ``keys`` (every key when None) recounted from the timelines: the
+    day's counts, those per tag and the durations (rollups.py)."""
+    rollups.sync(session, keys, check=check, report=report)
 
 
 def _day_bounds(day: date):

@@ -1,10 +1,12 @@
-"""The dashboard's figures, read from the rollups and, for percentiles and tag filters,
-from the timelines of the period's questions (an indexed range, never a content scan)."""
+"""The dashboard's figures, read from the daily rollups (counts, per tag too, and the
+day's sorted durations for exact percentiles: rollups.py); the escalated questions'
+groups, the unanswered list and the export read the timelines by their indexes."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
@@ -18,11 +20,14 @@ from ..models.analytics import (
     ActivityDay,
     AnalyticsCounter,
     AnalyticsDaily,
+    AnalyticsDailyTag,
+    AnalyticsDailyValues,
     AskForm,
     IdeaDecision,
     QuestionTimeline,
 )
 from ..models.escalation import ExpertGroup
+from . import cache, rollups
 
 QT = QuestionTimeline
 DEFAULT_DAYS = 30
@@ -105,50 +110,81 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-COUNTS = ("questions", "answered", "solved", "by_peer", "by_ambassador", "by_staff", "by_case",
-          "cases", "sla_met", "sla_breached", "sla_warned", "first_by_ambassador", "answers",
-          "ambassador_answers")
+COUNTS = rollups.COUNTS
 
 
 def _n(cond):
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def counts(session: Session, p: Period, start: date | None = None, end: date | None = None) -> dict:
-    """Question counts of the period: the rollups, or the timelines under a tag filter."""
-    if p.tag is None:
-        d = AnalyticsDaily
-        where = [d.day >= (start or p.start), d.day <= (end or p.end)]
-        if p.space is not None:
-            where.append(d.space_id == p.space.id)
-        row = session.execute(select(*(func.coalesce(func.sum(getattr(d, c)), 0) for c in COUNTS))
-                              .where(*where)).one()
-    else:
-        row = session.execute(select(
-            func.count(), _n(QT.first_response_at.is_not(None)), _n(QT.solved_at.is_not(None)),
-            *(_n(QT.resolution == k) for k in ("peer", "ambassador", "staff", "case")),
-            _n(QT.case_id.is_not(None)), _n(QT.sla == "met"), _n(QT.sla == "breached"),
-            _n(QT.sla_warned.is_(True)), _n(QT.first_response_kind == "ambassador"),
-            func.coalesce(func.sum(QT.answers), 0),
-            func.coalesce(func.sum(QT.ambassador_answers), 0)).where(*facts_where(p, start, end))).one()
-    return dict(zip(COUNTS, (int(v) for v in row), strict=True))
+@dataclass
+class Rollups:
+    """A period's rollups read once (two indexed range reads): per day, the question
+    counts and the sorted durations; every figure of a request is summed or merged
+    from them in Python."""
+
+    counts: dict[date, dict]
+    values: dict[date, dict[str, list]]
+    merged: dict = field(default_factory=dict)  # (name, start, end): sorted seconds
+
+    def count(self, start: date, end: date) -> dict:
+        total = dict.fromkeys(COUNTS, 0)
+        for day, row in self.counts.items():
+            if start <= day <= end:
+                for k in COUNTS:
+                    total[k] += row[k]
+        return total
+
+    def durations(self, name: str, start: date, end: date) -> list[int]:
+        """The sorted seconds of ``name`` (rollups.VALUES) over the days from start to end."""
+        key = (name, start, end)
+        if key in self.merged:
+            return self.merged[key]
+        merged: list[int] = []
+        for day, row in self.values.items():
+            if start <= day <= end:
+                for part in row[name]:
+                    merged.extend(part)
+        merged.sort()  # runs already sorted: a merge, not a full sort
+        self.merged[key] = merged
+        return merged
 
 
-def percentiles(session: Session, column, where, shares=(0.5, 0.9)) -> list[float | None]:
-    """Nearest-rank percentiles of ``column`` computed by the database: a count, then
-    one value at its rank per share (an index on the day and the column makes both an
-    index-only scan; no row travels to Python)."""
-    where = [*where, column.is_not(None)]
-    n = session.scalar(select(func.count()).select_from(QT).where(*where)) or 0
-    out = []
-    for share in shares:
-        if not n:
-            out.append(None)
-            continue
-        value = session.scalar(select(column).where(*where).order_by(column)
-                               .offset(max(math.ceil(share * n), 1) - 1).limit(1))
-        out.append(round(value / 60, 1))
-    return out
+def load(session: Session, p: Period) -> Rollups:
+    model = AnalyticsDaily if p.tag is None else AnalyticsDailyTag
+    where = [model.day >= p.start, model.day <= p.end]
+    if p.tag is not None:
+        where.append(model.tag_id == p.tag.id)
+    if p.space is not None:
+        where.append(model.space_id == p.space.id)
+    counts = {}
+    for row in session.execute(select(model.day, *(func.sum(getattr(model, c)) for c in COUNTS))
+                               .where(*where).group_by(model.day)):
+        counts[row[0]] = dict(zip(COUNTS, (int(v or 0) for v in row[1:]), strict=True))
+    v = AnalyticsDailyValues
+    where = [v.tag_id == (p.tag.id if p.tag is not None else rollups.ALL_TAGS),
+             v.day >= p.start, v.day <= p.end]
+    if p.space is not None:
+        where.append(v.space_id == p.space.id)
+    values: dict[date, dict[str, list]] = {}
+    for row in session.execute(select(v.day, *(getattr(v, name) for name in rollups.VALUES))
+                               .where(*where)):
+        day = values.setdefault(row[0], {name: [] for name in rollups.VALUES})
+        for name, raw in zip(rollups.VALUES, row[1:], strict=True):
+            if raw:
+                day[name].append(rollups.unpack(raw))
+    return Rollups(counts, values)
+
+
+def cache_key(p: Period) -> tuple:
+    return (p.start, p.end, p.space.id if p.space else None, p.tag.id if p.tag else None)
+
+
+def ranked(values: list[int], shares=(0.5, 0.9)) -> list[float | None]:
+    """Nearest-rank percentiles of sorted seconds, in minutes with one decimal."""
+    n = len(values)
+    return [round(values[max(math.ceil(share * n), 1) - 1] / 60, 1) if n else None
+            for share in shares]
 
 
 def deflection(session: Session, p: Period, start: date | None = None,
@@ -173,8 +209,9 @@ def deflection(session: Session, p: Period, start: date | None = None,
 
 def participation(session: Session, p: Period) -> dict:
     heavy_at = current_app.config["ANALYTICS_HEAVY_CONTRIBUTIONS"]
-    per_user = (select(ActivityDay.user_id, func.sum(ActivityDay.views).label("views"),
-                       func.sum(ActivityDay.posts).label("posts"))
+    # An account with a row in the period read or wrote: its posts alone classify it
+    # (and the user index answers without the table).
+    per_user = (select(ActivityDay.user_id, func.sum(ActivityDay.posts).label("posts"))
                 .where(ActivityDay.day >= p.start, ActivityDay.day <= p.end)
                 .group_by(ActivityDay.user_id).subquery())
     readers, contributors, heavy = (int(v or 0) for v in session.execute(select(
@@ -231,14 +268,13 @@ def unanswered(session: Session, p: Period, limit: int = LIST) -> tuple[int, lis
                              for t, title, at in oldest]
 
 
-def response_histogram(session: Session, p: Period, bounds) -> list[int]:
+def response_histogram(r: Rollups, p: Period, bounds) -> list[int]:
     """How many first responses fell in each bucket of minutes ([lo, hi), hi None for
-    no end), counted by the database from the index on the day and the column."""
-    minutes = QT.first_response_seconds / 60.0
-    row = session.execute(select(*(
-        _n((minutes >= lo) if hi is None else ((minutes >= lo) & (minutes < hi)))
-        for lo, hi in bounds)).where(*facts_where(p), QT.first_response_seconds.is_not(None))).one()
-    return [int(v) for v in row]
+    no end), counted on the period's sorted durations."""
+    seconds = r.durations("first_response", p.start, p.end)
+    # Whole minutes: ``s / 60 >= lo`` exactly when ``s >= 60 * lo``.
+    return [(len(seconds) if hi is None else bisect_left(seconds, hi * 60))
+            - bisect_left(seconds, lo * 60) for lo, hi in bounds]
 
 
 def _moments(p: Period) -> tuple[datetime, datetime]:
@@ -274,7 +310,10 @@ def ambassador_pipeline(session: Session, c: dict) -> dict:
     from ..gamification.ambassadors import pipeline
 
     confirmed = session.scalar(select(func.count(User.id)).where(User.is_ambassador.is_(True)))
-    return {"confirmed": int(confirmed or 0), **pipeline(session, share=NEAR_RULE),
+    # The same for every period and ranking a window of the ledger: shared by the
+    # queries of the cache's lifetime.
+    rule = cache.figures(("ambassador_pipeline",), lambda: pipeline(session, share=NEAR_RULE))
+    return {"confirmed": int(confirmed or 0), **rule,
             "first_response_share": _share(c["first_by_ambassador"], c["answered"]),
             "solved_share": _share(c["by_ambassador"], c["solved"]),
             "answers": c["answers"], "ambassador_answers": c["ambassador_answers"],
@@ -298,14 +337,13 @@ def ideas(session: Session, p: Period) -> dict:
                          "p90_minutes": percentile(seconds, 0.9)}}
 
 
-def summary(session: Session, p: Period) -> dict:
-    c = counts(session, p)
-    where = facts_where(p)
-    first = percentiles(session, QT.first_response_seconds, where)
-    business = percentiles(session, QT.first_response_business_seconds, where)
-    resolved = percentiles(session, QT.resolution_seconds, where)
-    case_p50, = percentiles(session, QT.case_response_business_seconds,
-                            [*where, QT.case_id.is_not(None)], (0.5,))
+def summary(session: Session, p: Period, r: Rollups | None = None) -> dict:
+    r = r or load(session, p)
+    c = r.count(p.start, p.end)
+    first = ranked(r.durations("first_response", p.start, p.end))
+    business = ranked(r.durations("first_response_business", p.start, p.end))
+    resolved = ranked(r.durations("resolution", p.start, p.end))
+    case_p50, = ranked(r.durations("case_response_business", p.start, p.end), (0.5,))
     total_unanswered, oldest = unanswered(session, p)
     return {
         "from": p.start.isoformat(), "to": p.end.isoformat(),
@@ -350,21 +388,23 @@ def buckets(p: Period, interval: str) -> list[tuple[date, date]]:
     return out
 
 
-def timeseries(session: Session, p: Period, metric: str, interval: str) -> dict:
+def timeseries(session: Session, p: Period, metric: str, interval: str,
+               r: Rollups | None = None) -> dict:
     if metric not in METRICS:
         raise BadRequest(_("Unknown metric."), {"metric": [_("Choose one of: %(names)s.",
                                                              names=", ".join(METRICS))]})
     if interval not in ("day", "week"):
         raise BadRequest(_("Unknown interval."), {"interval": [_("Choose day or week.")]})
+    r = r or load(session, p)
     points = []
     for lo, hi in buckets(p, interval):
         if metric in ("first_response_p50", "resolution_p50"):
-            col = QT.first_response_seconds if metric == "first_response_p50" else QT.resolution_seconds
-            value, = percentiles(session, col, facts_where(p, lo, hi), (0.5,))
+            name = "first_response" if metric == "first_response_p50" else "resolution"
+            value, = ranked(r.durations(name, lo, hi), (0.5,))
         elif metric == "self_service_share":
             value = deflection(session, p, lo, hi)["self_service_share"]
         else:
-            c = counts(session, p, lo, hi)
+            c = r.count(lo, hi)
             value = {"questions": c["questions"], "solved_share": _share(c["solved"], c["questions"]),
                      "sla_met_share": _share(c["sla_met"], c["cases"])}[metric]
         points.append({"t": lo.isoformat(), "value": value})

@@ -14,11 +14,15 @@ from ..events import (
     PostDeleted,
     PostRestored,
     ThreadCreated,
+    ThreadDeleted,
+    ThreadEdited,
+    ThreadMarkedDuplicate,
+    ThreadRestored,
     on,
 )
 from ..models import Post, Thread, utcnow
-from ..models.analytics import IdeaDecision
-from . import facts
+from ..models.analytics import IdeaDecision, QuestionTimeline
+from . import facts, rollups
 
 UNDECIDED = ("new", "under_review")
 
@@ -47,8 +51,28 @@ def post_changed(session: Session, ev) -> None:
 @on(AnswerAccepted)
 @on(AnswerUnaccepted)
 @on(CaseChanged)
+@on(ThreadMarkedDuplicate)
 def resolution_changed(session: Session, ev) -> None:
     refresh_thread(session, ev.thread_id)
+
+
+@on(ThreadDeleted)
+@on(ThreadRestored)
+def thread_hidden_or_shown(session: Session, ev) -> None:
+    refresh_thread(session, ev.thread_id)
+    thread = session.get(Thread, ev.thread_id)
+    facts.sync_contributions(session, thread.author_id, thread.created_at.date())
+    if getattr(ev, "merged_into_id", None):  # its posts now answer the target
+        refresh_thread(session, ev.merged_into_id)
+
+
+@on(ThreadEdited)
+def thread_edited(session: Session, ev: ThreadEdited) -> None:
+    """Its tags may have changed: the per-tag rollups of its day (the timeline itself
+    holds no tag)."""
+    row = session.get(QuestionTimeline, ev.thread_id)
+    if row is not None:
+        rollups.sync(session, {(row.asked_day, row.space_id)})
 
 
 @on(IdeaStatusChanged)

@@ -13,7 +13,7 @@ from ..errors import BadRequest
 from ..extensions import db
 from ..models import Space
 from ..schemas import load_query
-from . import charts, figures
+from . import cache, charts, figures
 from .schemas import PeriodArgs
 
 bp = Blueprint("analytics", __name__)
@@ -35,13 +35,9 @@ def dashboard():
     except BadRequest as exc:
         return render_template("analytics/dashboard.html", spaces=spaces, args=args,
                                errors=exc.fields, message=exc.message), 400
-    s = figures.summary(db.session, period)
-    interval = "day" if len(period.days) <= 31 else "week"
-    trend = figures.timeseries(db.session, period, "questions", interval)["points"]
-    weeks = [(lo.isoformat(), _counts_by_path(figures.counts(db.session, period, lo, hi)))
-             for lo, hi in figures.buckets(period, "week")]
-    buckets = charts.histogram_counts(
-        figures.response_histogram(db.session, period, charts.HISTOGRAM))
+    s, trend, weeks, histogram = cache.figures(
+        ("dashboard", *figures.cache_key(period)), lambda: _figures(period))
+    buckets = charts.histogram_counts(histogram)
     names = _path_names()
     return render_template(
         "analytics/dashboard.html", spaces=spaces, args=args, errors={}, s=s,
@@ -50,6 +46,16 @@ def dashboard():
         trend_svg=charts.trend(_("Questions asked"), trend),
         shares_svg=charts.stacked(_("Who solved, by week"), weeks, PATHS, names),
         histogram_svg=charts.histogram(_("Time to first response"), buckets))
+
+
+def _figures(period: figures.Period) -> tuple:
+    rollups = figures.load(db.session, period)
+    interval = "day" if len(period.days) <= 31 else "week"
+    return (figures.summary(db.session, period, rollups),
+            figures.timeseries(db.session, period, "questions", interval, rollups)["points"],
+            [(lo.isoformat(), _counts_by_path(rollups.count(lo, hi)))
+             for lo, hi in figures.buckets(period, "week")],
+            figures.response_histogram(rollups, period, charts.HISTOGRAM))
 
 
 def _counts_by_path(c: dict) -> dict:

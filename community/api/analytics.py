@@ -8,7 +8,7 @@ import io
 from flask import Response, stream_with_context
 
 from .. import permissions as perm
-from ..analytics import figures
+from ..analytics import cache, figures
 from ..analytics.schemas import PeriodArgs, TimeseriesArgs
 from ..extensions import db
 from ..schemas import load_query
@@ -22,7 +22,8 @@ from .openapi import doc
 @perm.requires(perm.check_analytics)
 def analytics_summary():
     period = figures.parse_period(db.session, load_query(PeriodArgs()))
-    return reply(figures.summary(db.session, period))
+    return reply(cache.figures(("summary", *figures.cache_key(period)),
+                               lambda: figures.summary(db.session, period)))
 
 
 @bp.get("/analytics/timeseries")
@@ -32,7 +33,9 @@ def analytics_summary():
 def analytics_timeseries():
     args = load_query(TimeseriesArgs())
     period = figures.parse_period(db.session, args)
-    return reply(figures.timeseries(db.session, period, args["metric"], args["interval"]))
+    key = ("timeseries", args["metric"], args["interval"], *figures.cache_key(period))
+    return reply(cache.figures(key, lambda: figures.timeseries(
+        db.session, period, args["metric"], args["interval"])))
 
 
 def csv_lines(rows):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -63,6 +63,8 @@ class QuestionTimeline(db.Model):
               "sla", "sla_warned", "case_response_business_seconds"),
         # "Unanswered now, oldest first" without a scan.
         Index("ix_question_timeline_unanswered", "first_response_at", "solved_at", "asked_at"),
+        Index("ix_question_timeline_unanswered_space", "space_id", "first_response_at",
+              "solved_at", "asked_at"),
     )
 
 
@@ -88,6 +90,55 @@ class AnalyticsDaily(db.Model):
     first_by_ambassador: Mapped[int] = mapped_column(default=0, server_default="0")
     answers: Mapped[int] = mapped_column(default=0, server_default="0")
     ambassador_answers: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class AnalyticsDailyTag(db.Model):
+    """The counts of ``AnalyticsDaily`` for the questions of a day and space that carry a
+    tag (a question with two tags counts in both): the tag filter reads these instead of
+    the timelines."""
+
+    __tablename__ = "analytics_daily_tag"
+
+    # The tag first: a tag filter reads one contiguous range of days.
+    tag_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    space_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    questions: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+    solved: Mapped[int] = mapped_column(default=0)
+    by_peer: Mapped[int] = mapped_column(default=0)
+    by_ambassador: Mapped[int] = mapped_column(default=0)
+    by_staff: Mapped[int] = mapped_column(default=0)
+    by_case: Mapped[int] = mapped_column(default=0)
+    cases: Mapped[int] = mapped_column(default=0)
+    sla_met: Mapped[int] = mapped_column(default=0)
+    sla_breached: Mapped[int] = mapped_column(default=0)
+    sla_warned: Mapped[int] = mapped_column(default=0)
+    first_by_ambassador: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[int] = mapped_column(default=0)
+    ambassador_answers: Mapped[int] = mapped_column(default=0)
+
+    # The subscribers recount one day and space, every tag.
+    __table_args__ = (Index("ix_analytics_daily_tag_day", "day", "space_id"),)
+
+
+class AnalyticsDailyValues(db.Model):
+    """Every duration of the questions asked on a day in a space (``tag_id`` 0: all of
+    them; otherwise those carrying the tag), each column the sorted seconds packed as
+    little-endian 32-bit integers (community/analytics/rollups.py). Percentiles and the
+    histogram merge a period's days exactly, without reading a timeline."""
+
+    __tablename__ = "analytics_daily_values"
+
+    tag_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    space_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    first_response: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    first_response_business: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    resolution: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    case_response_business: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+
+    __table_args__ = (Index("ix_analytics_daily_values_day", "day", "space_id"),)
 
 
 class IdeaDecision(db.Model):
@@ -143,5 +194,10 @@ class ActivityDay(db.Model):
     views: Mapped[int] = mapped_column(default=0)
     posts: Mapped[int] = mapped_column(default=0)
 
-    # "New contributors": did this account contribute before the period?
-    __table_args__ = (Index("ix_analytics_activity_user", "user_id", "day"),)
+    __table_args__ = (
+        # "New contributors": did this account contribute before the period? Answered
+        # from the index alone.
+        Index("ix_analytics_activity_user", "user_id", "day", "posts"),
+        # 90-9-1 over a period: its accounts' sums without visiting the table.
+        Index("ix_analytics_activity_day_cover", "day", "user_id", "posts", "views"),
+    )

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import NotFound, ValidationFailed
-from ..events import FlagAgreed, PostCreated, PostDeleted, PostRestored, ThreadCreated, emit
+from ..events import (
+    FlagAgreed,
+    PostCreated,
+    PostDeleted,
+    PostRestored,
+    ThreadCreated,
+    ThreadDeleted,
+    ThreadRestored,
+    emit,
+)
 from ..models import Flag, ModerationItem, Post, Thread, User, utcnow
 from . import audit
 
@@ -86,6 +95,7 @@ def hide(session: Session, obj, *, by_id: int | None) -> bool:
         return False
     obj.deleted_at = now
     session.flush()
+    emit(session, ThreadDeleted(thread_id=obj.id, by_id=by_id or 0))
     return True
 
 
@@ -113,6 +123,8 @@ def show(session: Session, obj, *, by_id: int, approval: bool = False) -> bool:
     session.flush()
     if approval:
         emit(session, ThreadCreated(thread_id=obj.id, author_id=obj.author_id, kind=obj.kind))
+    else:
+        emit(session, ThreadRestored(thread_id=obj.id, by_id=by_id))
     return True
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..errors import ValidationFailed
+from ..events import ThreadDeleted, ThreadMarkedDuplicate, emit
 from ..models import Follow, Post, Space, Thread, ThreadRedirect, User, Vote, utcnow
 from . import audit
 
@@ -54,6 +55,9 @@ def moderate(session: Session, thread: Thread, *, by: User, action: str, target=
         else:
             thread.is_closed = True
         data = {"original": original.id}
+        session.flush()
+        emit(session, ThreadMarkedDuplicate(thread_id=thread.id, original_id=original.id,
+                                            by_id=by.id))
     elif action == "merge":
         into = _target_thread(session, by, target)
         if into.id == thread.id:
@@ -118,6 +122,7 @@ def merge(session: Session, source: Thread, into: Thread, *, by: User) -> dict:
     session.execute(update(ThreadRedirect).where(ThreadRedirect.new_thread_id == source.id)
                     .values(new_thread_id=into.id))
     session.flush()
+    emit(session, ThreadDeleted(thread_id=source.id, by_id=by.id, merged_into_id=into.id))
     from . import notify_users
 
     notify_users(session, "thread_merged", followers, thread=into, actor_id=by.id,

@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 # The events a webhook may subscribe to (API.md "Integrations"), with their labels.
 EVENTS = {
     "thread.created": _l("A thread is created"),
+    "thread.deleted": _l("A thread is deleted or merged"),
+    "thread.duplicate": _l("A thread is closed as a duplicate"),
     "post.created": _l("A reply is posted"),
     "answer.accepted": _l("An answer is accepted"),
     "case.opened": _l("A case is opened"),

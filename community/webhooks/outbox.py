@@ -27,6 +27,8 @@ from ..events import (
     IdeaStatusChanged,
     PostCreated,
     ThreadCreated,
+    ThreadDeleted,
+    ThreadMarkedDuplicate,
     UserCreated,
     defer,
     on,
@@ -106,6 +108,25 @@ def on_thread_created(session: Session, ev: ThreadCreated) -> None:
     thread = session.get(Thread, ev.thread_id)
     enqueue(session, "thread.created", thread.space.visibility,
             lambda internal: {"thread": thread_json(thread)})
+
+
+@on(ThreadDeleted)
+def on_thread_deleted(session: Session, ev: ThreadDeleted) -> None:
+    """Only the thread's address: what it said was removed, often for a reason."""
+    thread = session.get(Thread, ev.thread_id)
+    enqueue(session, "thread.deleted", thread.space.visibility,
+            lambda internal: {"thread": {"id": thread.id, "space": thread.space.slug,
+                                         "kind": thread.kind,
+                                         "url": f"{_base_url()}/threads/{thread.id}"},
+                              "merged_into": ev.merged_into_id})
+
+
+@on(ThreadMarkedDuplicate)
+def on_thread_duplicate(session: Session, ev: ThreadMarkedDuplicate) -> None:
+    thread, original = session.get(Thread, ev.thread_id), session.get(Thread, ev.original_id)
+    enqueue(session, "thread.duplicate", thread.space.visibility,
+            lambda internal: {"thread": thread_json(thread), "original": {
+                "id": original.id, "url": f"{_base_url()}/threads/{original.id}"}})
 
 
 @on(PostCreated)

@@ -1,7 +1,7 @@
 """a merged question's opening post keeps its title (it stays a question, not an answer)
 
 Revision ID: 0019_curation
-Revises: 0017_idea_demand
+Revises: 0018_analytics_rollups
 Create Date: 2026-12-07 10:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0019_curation'
-down_revision = '0017_idea_demand'
+down_revision = '0018_analytics_rollups'
 branch_labels = None
 depends_on = None
 
