@@ -138,3 +138,20 @@ disabled_at
 _new_conn
 pool_classes_by_scheme
 trust_env
+
+# gunicorn's settings and hooks, read by name from community/production.py (its config module).
+worker_class
+workers
+worker_connections
+timeout
+graceful_timeout
+keepalive
+limit_request_line
+limit_request_fields
+accesslog
+errorlog
+forwarded_allow_ips
+raw_env
+proc_name
+post_worker_init
+worker_exit
