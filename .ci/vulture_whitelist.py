@@ -150,7 +150,6 @@ limit_request_line
 limit_request_fields
 accesslog
 errorlog
-forwarded_allow_ips
 raw_env
 proc_name
 post_worker_init

@@ -19,8 +19,9 @@ Why these values (docs/ARCHITECTURE.md, "Production serving"):
 - Socket.IO's async mode must match the worker: ``raw_env`` sets it before the app is
   created (an environment setting, so it wins over instance/config.py).
 - graceful_timeout: on SIGTERM a worker stops accepting, finishes what is in flight and
-  exits; open websockets are closed at once (``worker_exit`` would wait for them), and
-  their clients reconnect to another process and fetch what they missed over HTTP.
+  exits. Open websockets are closed at once (``post_worker_init``): the drain would
+  otherwise wait the whole timeout for them. Their clients reconnect to another process
+  and fetch what they missed over HTTP.
 """
 
 from __future__ import annotations
@@ -35,14 +36,18 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_connections = 1000  # connections (sockets included) one worker serves at once
 timeout = 60  # a worker silent this long (a blocked event loop) is replaced
 graceful_timeout = 30  # in-flight requests get this long after SIGTERM
-keepalive = 5  # seconds; above a load balancer's idle timeout is a common mistake
+# Seconds an idle connection stays open. Behind a load balancer that reuses connections,
+# set it above the balancer's idle timeout (--keep-alive 75 for a 60 s one), or the
+# balancer may send a request down a connection gunicorn just closed (a 502).
+keepalive = 5
 # Request lines and headers: gunicorn's own limits, kept explicit.
 limit_request_line = 8190
 limit_request_fields = 100
 accesslog = "-"
 errorlog = "-"
-# X-Forwarded-* are trusted by the app itself (TRUSTED_PROXY_COUNT), not by gunicorn.
-forwarded_allow_ips = "127.0.0.1"
+# Client addresses behind a load balancer: the app's TRUSTED_PROXY_COUNT (ProxyFix).
+# gunicorn's own forwarded_allow_ips stays at its default (local proxies only), which
+# only sets the URL scheme from X-Forwarded-Proto.
 raw_env = ["COMMUNITY_SOCKETIO_ASYNC_MODE=gevent"]
 proc_name = "continuum-web"
 
