@@ -155,3 +155,19 @@ _one
 _.handle_RCPT
 _.handle_DATA
 received_at
+
+# gunicorn's settings and hooks, read by name from community/production.py (its config module).
+worker_class
+workers
+worker_connections
+timeout
+graceful_timeout
+keepalive
+limit_request_line
+limit_request_fields
+accesslog
+errorlog
+raw_env
+proc_name
+post_worker_init
+worker_exit

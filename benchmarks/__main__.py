@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation", "analytics",
-           "webhooks", "uploads"]
+           "webhooks", "uploads", "production"]
 
 
 def main(argv: list[str]) -> int:

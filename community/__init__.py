@@ -90,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
         client_manager=pusher.client_manager(
             queue_url, float(app.config["SOCKETIO_QUEUE_TIMEOUT"])),
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        transports=pusher.transports(app.config["SOCKETIO_TRANSPORTS"]),
         max_http_buffer_size=1_000_000,
     )
 

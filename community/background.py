@@ -26,3 +26,12 @@ def start(app, *, with_indexer: bool = True) -> None:
         loops.insert(0, run_indexer)
     for loop in loops:
         socketio.start_background_task(loop, app)
+
+
+def stop(*, timeout: float) -> bool:
+    """Start no new pass and wait up to ``timeout`` seconds for those in hand (the worker
+    on SIGTERM). False when one was still running: the process exits anyway, and that
+    pass's transaction rolls back (see community/lifecycle.py for why nothing is lost)."""
+    from . import lifecycle
+
+    return lifecycle.stop(timeout)

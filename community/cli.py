@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import sys
+import threading
 from datetime import UTC, datetime
 
 import click
@@ -167,13 +169,24 @@ def import_stackexchange(folder, space_slug, space_name, batch_size, workers):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--debug/--no-debug", default=False)
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn's gevent workers (community/production.py) and no "
+                   "background work: run `community worker` beside it.")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="With --production: worker processes (default: one per core when "
+                   "SOCKETIO_TRANSPORTS is websocket only, else 1).")
 @with_appcontext
-def serve(host, port, debug):
-    """The web app, the Socket.IO server and the background worker in one process."""
+def serve(host, port, debug, production, workers):
+    """The web app, the Socket.IO server and the background worker in one process
+    (--production: gunicorn's web processes only)."""
     from .extensions import socketio
 
     app = current_app._get_current_object()
     _check_can_listen(host, port)
+    if production:
+        _exec_gunicorn(app, host, port, workers)
+    elif workers is not None:
+        raise click.ClickException("--workers needs --production")
     click.echo(f"Continuum is running on http://{host}:{port}/  (Ctrl+C to stop)")
     # Flask-SocketIO refuses to start from inside `flask` unless this is cleared
     # (SECURITY.md: the command would otherwise return silently).
@@ -184,6 +197,35 @@ def serve(host, port, debug):
     background.start(app)
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
+
+
+def _exec_gunicorn(app, host: str, port: int, workers: int | None) -> None:
+    """Replace this process with gunicorn (its signals then reach gunicorn's master)."""
+    import importlib.util
+
+    for module in ("gunicorn", "gevent"):
+        if importlib.util.find_spec(module) is None:
+            raise click.ClickException(
+                f"{module} is not installed: pip install 'continuum[production]'")
+    polling = "polling" in app.config["SOCKETIO_TRANSPORTS"]
+    if workers is None:
+        workers = 1 if polling else (os.cpu_count() or 1)
+    elif workers > 1 and polling:
+        # gunicorn hands connections to its workers in no fixed order; a long-polling
+        # client's requests must all reach the process that holds its Socket.IO session.
+        raise click.ClickException(
+            'several workers need SOCKETIO_TRANSPORTS = ["websocket"] (long-polling needs '
+            "sticky sessions, which gunicorn cannot give); or run one worker per gunicorn "
+            "behind a load balancer with sticky sessions")
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:community.production",
+            "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "--workers", str(workers), "community:create_app()"]
+    click.echo(f"Continuum (gunicorn, {workers} gevent worker{'s' * (workers > 1)}) on "
+               f"http://{host}:{port}/")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    os.execv(sys.executable, argv)
 
 
 def _check_can_listen(host: str, port: int) -> None:
@@ -285,10 +327,15 @@ def worker():
     click.echo("Continuum worker running: search indexer, mailer, sweeps (Ctrl+C to stop)")
     app.extensions["search"].on_process_start()
     background.start(app, with_indexer=False)
-    try:
-        run_indexer(app)
-    except KeyboardInterrupt:
-        click.echo("worker stopped")
+    # SIGTERM (a service manager, a deploy) and Ctrl+C end the indexer's loop after the
+    # batch in hand is committed; see background.stop for the other loops.
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda _sig, _frame: stop.set())
+    run_indexer(app, stop)
+    stopped = background.stop(timeout=float(app.config["WORKER_STOP_TIMEOUT"]))
+    click.echo("worker stopped" if stopped else "worker stopped (a background pass was cut "
+               "short: its transaction is rolled back and runs again at the next start)")
 
 
 @community.command("mail-in")

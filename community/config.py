@@ -49,6 +49,9 @@ class Core:
     LANGUAGES = ["en", "fr"]
     DEMO_IMPORT_DIR: str | None = None  # set by `make run` to ship the coffee dump
     SERVE_BACKGROUND_INTERVAL = 2.0
+    # `community worker` on SIGTERM: how long the background passes in hand may take to
+    # finish before it exits anyway (below the service manager's own kill timeout).
+    WORKER_STOP_TIMEOUT = 20.0
     # Rendered thread content per process (community/web/page_cache.py): entries kept
     # (0 turns the cache off) and the longest an entry lives, which bounds only
     # clock-driven text such as a case's "expected by"; data changes show at once.
@@ -136,6 +139,9 @@ class Search:
 class Realtime:
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     SOCKETIO_QUEUE_TIMEOUT = 1.0  # seconds to connect to / hear from Redis before giving up
+    # What browsers may use, in the order they try (the server accepts only these):
+    # ["websocket"] lets several processes serve without sticky sessions.
+    SOCKETIO_TRANSPORTS = ["websocket", "polling"]
     # Frames one socket may send: a burst, then a steady rate; a flood ends the connection.
     REALTIME_FRAMES_PER_SECOND = 10
     REALTIME_FRAME_BURST = 30

@@ -8,6 +8,8 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .lifecycle import one_pass
+
 log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -80,7 +82,7 @@ def run_statistics(app, *, interval: float | None = None, rounds: int | None = N
     interval = interval or app.config["DATABASE_STATISTICS_INTERVAL"]
     done = 0
     while rounds is None or done < rounds:
-        with app.app_context():
+        with one_pass(), app.app_context():
             try:
                 refresh_statistics(db.engine)
             except Exception:

@@ -135,6 +135,15 @@ class TimeoutRedisManager(sio.RedisManager):
         return len(self._outbox)
 
 
+def transports(value) -> list[str]:
+    """``SOCKETIO_TRANSPORTS`` checked: a non-empty list of "websocket" and "polling"."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+    if not value or not isinstance(value, list) or not set(value) <= {"websocket", "polling"}:
+        raise ValueError(f"SOCKETIO_TRANSPORTS must list 'websocket' and/or 'polling', not {value!r}")
+    return list(dict.fromkeys(value))
+
+
 def client_manager(url: str | None, timeout: float):
     """The Socket.IO client manager for ``SOCKETIO_MESSAGE_QUEUE`` (None: this process only)."""
     if not url:

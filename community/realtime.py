@@ -174,6 +174,12 @@ def _disconnect_erased(ev: AccountErased) -> None:
     disconnect_user(ev.user_id)
 
 
+def disconnect_all() -> int:
+    """End every socket of this process (a stopping gunicorn worker): their clients
+    reconnect to another process and fetch what they missed."""
+    return _disconnect_where(lambda _state: True)
+
+
 def disconnect_credential(kind: str, raw: str) -> int:
     digest = token_digest(raw)
     return _disconnect_where(lambda s: s["cred"] == (kind, digest))
@@ -237,10 +243,12 @@ def health() -> str:
     url = current_app.config["SOCKETIO_MESSAGE_QUEUE"]
     if not url:
         return "ok"
-    try:
-        import redis
+    import redis
 
-        redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+    # A client of its own, closed at once: a load balancer asks every few seconds.
+    try:
+        with redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) as client:
+            client.ping()
     except Exception:
         return "degraded"
     return "ok"

@@ -19,6 +19,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..events import CaseChanged, emit
+from ..lifecycle import one_pass
 from ..models import Post, Space, Tag, Thread, User, thread_tag, utcnow
 from ..models.escalation import Case, CaseEvent, ExpertGroup, GroupMember
 from ..models.user import STAFF_ROLES
@@ -239,7 +240,7 @@ def run_sweeper(app, *, interval: float | None = None) -> None:
 
     interval = interval or app.config["ESCALATION_SWEEP_INTERVAL"]
     while True:
-        with app.app_context():
+        with one_pass(), app.app_context():
             try:
                 report = sweep(db.session)
                 db.session.commit()

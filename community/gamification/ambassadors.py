@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .. import permissions as perm
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..lifecycle import one_pass
 from ..models import AmbassadorDecision, LedgerEntry, Post, Thread, User, utcnow
 from . import badges
 
@@ -220,7 +221,7 @@ def run_reviewer(app, *, interval: float | None = None, rounds: int | None = Non
     interval = interval or app.config["AMBASSADOR_REVIEW_INTERVAL"]
     done = 0
     while rounds is None or done < rounds:
-        with app.app_context():
+        with one_pass(), app.app_context():
             try:
                 out = review(db.session)
                 db.session.commit()

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from .. import pusher
 from ..events import defer, transaction_scratch
+from ..lifecycle import one_pass
 from ..models import DigestSent, Notification, User, utcnow
 from . import inbox, reply_address
 
@@ -308,7 +309,7 @@ def run_mailer(app, *, interval: float | None = None, once: bool = False) -> Non
     interval = interval or float(app.config["SERVE_BACKGROUND_INTERVAL"])
     while True:
         try:
-            with app.app_context():
+            with one_pass(), app.app_context():
                 from ..extensions import db
 
                 tick(db.session)

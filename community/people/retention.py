@@ -12,6 +12,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..lifecycle import one_pass
 from ..models import SearchMiss, UserSession, utcnow
 from ..services import drafts
 from . import erasure
@@ -41,7 +42,7 @@ def run_housekeeping(app, *, rounds: int | None = None) -> None:
     last_purge = None
     done = 0
     while rounds is None or done < rounds:
-        with app.app_context():
+        with one_pass(), app.app_context():
             cfg = app.config
             try:
                 erasure.drain_jobs(db.session, max_attempts=cfg["ERASURE_JOB_MAX_ATTEMPTS"])

@@ -28,6 +28,7 @@ from flask import current_app
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
+from ..lifecycle import one_pass
 from ..models import utcnow
 from ..models.analytics import ActivityDay, AnalyticsCounter, AskForm
 
@@ -176,4 +177,5 @@ def run_flusher(app) -> None:
 
     while True:
         socketio.sleep(app.config["ANALYTICS_FLUSH_INTERVAL"])
-        flush_now(app)
+        with one_pass():
+            flush_now(app)

@@ -29,6 +29,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..lifecycle import one_pass
 from ..models import User, Webhook, WebhookDelivery, utcnow
 from . import outbox, targets
 
@@ -220,7 +221,7 @@ def run_webhooks(app, *, interval: float | None = None, once: bool = False) -> N
     while True:
         busy = False
         try:
-            with app.app_context():
+            with one_pass(), app.app_context():
                 from ..extensions import db
 
                 busy = send_due(db.session) >= BATCH

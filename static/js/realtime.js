@@ -111,7 +111,8 @@
     }
   }
 
-  var socket = window.io({ transports: ["websocket", "polling"] });
+  // SOCKETIO_TRANSPORTS: "websocket" alone when several processes serve without sticky sessions.
+  var socket = window.io({ transports: (cfg.transports || "websocket,polling").split(",") });
   var connectedOnce = false;
   socket.on("connect", function () {
     if (threadId) socket.emit("watch_thread", { thread_id: threadId }, function () {});
