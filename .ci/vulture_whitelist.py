@@ -171,3 +171,10 @@ raw_env
 proc_name
 post_worker_init
 worker_exit
+# Site settings: who last changed a setting (kept for the record, like created_by_id), a
+# length only templates read (LENGTHS), a field of the API's marshmallow schema, and the
+# time site_rules last read the version, kept on flask.g (read with g.get).
+updated_by_id
+HOLIDAYS_TEXT_MAX
+flood_limits
+_site_rules_checked

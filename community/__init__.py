@@ -65,6 +65,8 @@ def create_app(config: dict | None = None) -> Flask:
         replies,
         search,
         security,
+        site_rules,
+        sitesettings,
         sso,
         tags,
         uploads,
@@ -77,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         database.install_sqlite_hooks(db.engine)
     events.install()
+    site_rules.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -103,7 +106,8 @@ def create_app(config: dict | None = None) -> Flask:
     # analytics and webhooks after escalation: their subscribers read what escalation's
     # just wrote.
     for feature in (gamification, notifications, search, escalation, moderation, people,
-                    organisations, analytics, tags, uploads, webhooks, demand, replies):
+                    organisations, analytics, tags, uploads, webhooks, demand, replies,
+                    sitesettings):
         feature.init_app(app)
     cli.init_app(app)
     return app

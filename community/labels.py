@@ -82,6 +82,7 @@ TARGET_LABELS = {
     "word": _l("Watched word"),
     "case": _l("Case"),
     "organisation": _l("Organisation"),
+    "setting": _l("Site settings"),
 }
 WORD_ACTION_LABELS = {
     "block": _l("Block"), "approve": _l("Require approval"), "flag": _l("Flag"),
@@ -123,6 +124,8 @@ AUDIT_ACTION_LABELS = {
     "organisation_create": _l("Organisation created"),
     "organisation_update": _l("Organisation edited"),
     "organisation_membership": _l("Organisation membership changed"),
+    "site_settings_update": _l("Site settings changed"),
+    "site_settings_reset": _l("Site settings reset to defaults"),
 }
 
 # ---- cases ----

@@ -43,3 +43,7 @@ def as_dict() -> dict[str, int]:
 SAVED_REPLY_TITLE_MAX = 120
 SAVED_REPLY_BODY_MAX = 10_000  # a saved reply's body in one language (a post holds POST_MAX)
 DEMAND_REF_MAX = 500  # "a question or case": its address or number, as typed
+SITE_SETTING_KEY_MAX = 40  # a site setting's key: the name of the setting it overrides
+LEVEL_NAME_MAX = 40  # a level's name on the site settings page
+RATE_LIMIT_TEXT_MAX = 200  # a flood limit as typed: "5 per minute;50 per hour"
+HOLIDAYS_TEXT_MAX = 4000  # the SLA calendar's holidays, as typed (one date a line)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from . import standing
+from . import site_rules, standing
 from .errors import NotFound, PermissionDenied, Unauthorized, asks_for_json, wants_json
 from .models import Draft, ModerationItem, Post, Space, Thread, Upload, UploadLink, User
 
@@ -183,16 +183,16 @@ def has_privilege(user, name: str) -> bool:
         return False
     if user.is_staff:
         return True
-    return user.reputation >= current_app.config["PRIVILEGES"][name]
+    return user.reputation >= site_rules.value("PRIVILEGES")[name]
 
 
 def privileges(user) -> tuple[bool, ...]:
     """Every privilege's verdict, in name order: part of what a page shows the user."""
-    return tuple(has_privilege(user, name) for name in sorted(current_app.config["PRIVILEGES"]))
+    return tuple(has_privilege(user, name) for name in sorted(site_rules.value("PRIVILEGES")))
 
 
 def _privilege_denied(name: str, message: str) -> PermissionDenied:
-    needed = current_app.config["PRIVILEGES"][name]
+    needed = site_rules.value("PRIVILEGES")[name]
     return PermissionDenied(message + " " + _("It unlocks at %(rep)s reputation.", rep=needed))
 
 

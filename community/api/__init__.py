@@ -94,6 +94,7 @@ def register(app) -> None:
         preview,
         replies,
         search,
+        site_settings,
         tags,
         uploads,
         webhooks,

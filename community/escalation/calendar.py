@@ -20,24 +20,36 @@ class BusinessCalendar:
     start: time
     end: time
     holidays: frozenset[date]
+    # (weekday, start, end) for the working days whose hours are not ``start``-``end``.
+    day_hours: tuple[tuple[int, time, time], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: dict) -> BusinessCalendar:
         start, end = (time.fromisoformat(h) for h in settings["hours"])
+        own = settings.get("day_hours") or {}
         return cls(
             tz=ZoneInfo(settings["timezone"]),
             workdays=frozenset(int(d) for d in settings["workdays"]),
             start=start,
             end=end,
             holidays=frozenset(date.fromisoformat(str(d)) for d in settings["holidays"]),
+            day_hours=tuple((int(d), time.fromisoformat(h[0]), time.fromisoformat(h[1]))
+                            for d, h in sorted(own.items())),
         )
+
+    def hours_of(self, weekday: int) -> tuple[time, time]:
+        for day, start, end in self.day_hours:
+            if day == weekday:
+                return start, end
+        return self.start, self.end
 
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """The working window of a local date, in UTC, or None on a day off."""
         if day.weekday() not in self.workdays or day in self.holidays:
             return None
-        opens = datetime.combine(day, self.start, self.tz).astimezone(UTC)
-        closes = datetime.combine(day, self.end, self.tz).astimezone(UTC)
+        start, end = self.hours_of(day.weekday())
+        opens = datetime.combine(day, start, self.tz).astimezone(UTC)
+        closes = datetime.combine(day, end, self.tz).astimezone(UTC)
         return (opens, closes) if closes > opens else None
 
     def _days_from(self, moment: datetime):

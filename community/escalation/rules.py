@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields, replace
 
 from flask import current_app
 
+from .. import site_rules
+
 DEFAULTS = {
     "enabled": True,
     # A question with no answer at all after this many hours becomes a case.
@@ -40,6 +42,8 @@ CALENDAR_DEFAULTS = {
     "timezone": "UTC",
     "workdays": [0, 1, 2, 3, 4],  # Monday = 0
     "hours": ["09:00", "17:00"],
+    # Working days with other hours than ``hours``: {"4": ["09:00", "12:00"]} (Friday).
+    "day_hours": {},
     "holidays": [],  # ISO dates, local to the calendar's time zone
 }
 
@@ -58,7 +62,7 @@ class Rules:
 
 
 def default_rules() -> Rules:
-    merged = {**DEFAULTS, **current_app.config["ESCALATION"]}
+    merged = {**DEFAULTS, **site_rules.value("ESCALATION")}
     merged["visibilities"] = tuple(merged["visibilities"])
     names = {f.name for f in fields(Rules)}
     return Rules(**{k: v for k, v in merged.items() if k in names})
@@ -81,14 +85,14 @@ def space_overrides() -> dict[str, Rules]:
 
 
 def sla() -> dict:
-    merged = {**SLA_DEFAULTS, **current_app.config["ESCALATION_SLA"]}
+    merged = {**SLA_DEFAULTS, **site_rules.value("ESCALATION_SLA")}
     merged["first_response_hours"] = {**SLA_DEFAULTS["first_response_hours"],
                                       **merged["first_response_hours"]}
     return merged
 
 
 def calendar_settings() -> dict:
-    return {**CALENDAR_DEFAULTS, **current_app.config["ESCALATION_CALENDAR"]}
+    return {**CALENDAR_DEFAULTS, **site_rules.value("ESCALATION_CALENDAR")}
 
 
 def tiers() -> dict:

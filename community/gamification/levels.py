@@ -1,12 +1,13 @@
-"""Levels by reputation, from config ``LEVELS`` [(number, name, minimum), …]."""
+"""Levels by reputation, from ``LEVELS`` [(number, name, minimum), …] (the site
+settings' override, else the configuration)."""
 
 from __future__ import annotations
 
-from flask import current_app
+from .. import site_rules
 
 
 def levels() -> list[tuple[int, str, int]]:
-    return sorted(current_app.config["LEVELS"], key=lambda row: row[2])
+    return sorted(site_rules.value("LEVELS"), key=lambda row: row[2])
 
 
 def level_for(reputation: int) -> dict:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import current_app
 
+from .. import site_rules
+
 DEFAULT_RULES: dict[str, int] = {
     "answer_upvoted": 10,       # reason upvote_received, on a post of a question
     "question_upvoted": 5,      # reason upvote_received, on a question or an idea
@@ -31,7 +33,7 @@ CAPPED_REASONS = ("upvote_received",)
 
 
 def points(rule: str) -> int:
-    overrides = current_app.config["REPUTATION_RULES"]
+    overrides = site_rules.value("REPUTATION_RULES")
     return int(overrides.get(rule, DEFAULT_RULES[rule]))
 
 

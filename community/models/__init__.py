@@ -24,6 +24,7 @@ from .notification import DigestSent, Follow, Notification, NotificationPreferen
 from .organisation import Organisation
 from .people import ErasureJob
 from .search import SearchMiss, SearchOutbox
+from .site_setting import SiteSetting
 from .space import VISIBILITIES, Space
 from .thread import (
     IDEA_STATUSES,
@@ -50,5 +51,5 @@ __all__ = [
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
     "Organisation", "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
-    "Upload", "UploadLink",
+    "Upload", "UploadLink", "SiteSetting",
 ]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import ratelimit
+from .. import ratelimit, site_rules
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Post, Thread, utcnow
@@ -53,17 +53,18 @@ def is_new_member(user) -> bool:
 
 def _limits_for(category: str, user, ip: str | None) -> list[tuple[str, str]]:
     """(limit string, key) pairs for this request (``ip`` None: the account's alone)."""
-    cfg = current_app.config
+    # The site settings' limits, else the configuration's; an empty one is no limit.
     out = []
-    per_ip = cfg["FLOOD_LIMITS_PER_IP"].get(category)
+    per_ip = site_rules.value("FLOOD_LIMITS_PER_IP").get(category)
     if per_ip and ip is not None:
         out.append((per_ip, f"flood:{category}:ip:{ip}"))
     if user is not None:
-        per_user = cfg["FLOOD_LIMITS"].get(category)
+        per_user = site_rules.value("FLOOD_LIMITS").get(category)
         if per_user:
             out.append((per_user, f"flood:{category}:user:{user.id}"))
-        if category in cfg["NEW_MEMBER_LIMITS"] and is_new_member(user):
-            out.append((cfg["NEW_MEMBER_LIMITS"][category], f"flood:{category}:new:{user.id}"))
+        per_new = site_rules.value("NEW_MEMBER_LIMITS").get(category)
+        if per_new and is_new_member(user):
+            out.append((per_new, f"flood:{category}:new:{user.id}"))
     return out
 
 

@@ -163,6 +163,7 @@ ADMIN_PAGES = (
     ("moderation.queue_page", _l("Review queue"), _l("Flagged and held content.")),
     ("moderation.words_page", _l("Watched words"), _l("Words that are blocked, held, flagged or censored.")),
     ("gamification.ambassadors_page", _l("Ambassadors"), _l("Proposals and decisions.")),
+    ("sitesettings.index", _l("Site settings"), _l("Levels, privileges, reputation, flood limits, escalation and the SLA calendar.")),
     ("moderation.audit_page", _l("Audit log"), _l("Every moderator and administrator action.")),
     ("escalation.triage", _l("Triage"), _l("Cases waiting for an expert.")),
     ("escalation.my_cases", _l("My cases"), _l("Cases assigned to you.")),

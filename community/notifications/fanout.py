@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
+from .. import site_rules
 from ..events import (
     AnswerAccepted,
     BadgeAwarded,
@@ -279,7 +280,7 @@ def on_level_up(session: Session, ev: LevelUp) -> None:
     user = session.get(User, ev.user_id)
     if user is None or ev.new_level <= ev.old_level:
         return
-    names = {n: name for n, name, _floor in current_app.config["LEVELS"]}
+    names = {n: name for n, name, _floor in site_rules.value("LEVELS")}
     notify(session, "level_up", recipients=[user.id],
            data={"level": ev.new_level, "level_name": names.get(ev.new_level, ""),
                  "username": user.username})

@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
 from .. import lengths as L
+from .. import site_rules
 from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, VISIBILITIES
 from . import AtMost, In, Text
 
@@ -115,7 +116,7 @@ class ThreadListArgs(In):
 
 def level_for(reputation: int) -> dict:
     number, name = 1, "Newcomer"
-    for n, label, minimum in current_app.config["LEVELS"]:
+    for n, label, minimum in site_rules.value("LEVELS"):
         if reputation >= minimum:
             number, name = n, label
     return {"number": number, "name": name}

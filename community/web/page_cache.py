@@ -37,6 +37,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, case, desc, func, literal, or_, select, union_all
 
 from .. import permissions as perm
+from .. import site_rules
 from ..demand.reading import link_rows as demand_links
 from ..extensions import db
 from ..models import (
@@ -238,8 +239,10 @@ def lookup(row) -> tuple[str | None, tuple]:
     conn = db.session.connection()
     fingerprint = _fingerprint(conn, row)
     authors = {p[_POST_AUTHOR] for p in fingerprint[1]}
-    # Dates and the case's "expected by" are shown in the reader's time zone.
-    key = (str(get_locale()), str(get_timezone()), fingerprint, _audience(conn, row, authors))
+    # Dates and the case's "expected by" are shown in the reader's time zone; levels,
+    # privileges and SLA targets follow the site settings (their version token).
+    key = (str(get_locale()), str(get_timezone()), fingerprint,
+           _audience(conn, row, authors), site_rules.token())
     return _cache().get(key), key
 
 
