@@ -151,3 +151,7 @@ _one
 _.handle_RCPT
 _.handle_DATA
 received_at
+# Knowledge articles: output fields dumped from a dict (api/articles.py ArticleOut) and a
+# form/JSON field read through the schema's loaded dict (moderation/schemas.py PromoteIn).
+source_thread_id
+credit
