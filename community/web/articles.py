@@ -125,7 +125,7 @@ def history(article_id: int):
                            revisions=articles.revisions(db.session, row))
 
 
-@bp.get("/articles/<id:article_id>/versions/<int:version>")
+@bp.get("/articles/<id:article_id>/versions/<id:version>")
 def version(article_id: int, version: int):
     row = articles.article_or_404(db.session, current_user, article_id)
     revision = articles.revision(db.session, row, version)

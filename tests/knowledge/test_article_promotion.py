@@ -130,3 +130,15 @@ def test_members_and_employees_cannot_promote(db, browser, solved, make_user, me
                               json={"space": "kb"}).status_code == 403
     assert "/promote" not in member.get(f"/threads/{q.id}").get_data(as_text=True)
     assert _articles(db) == 0
+
+
+def test_the_question_page_follows_the_articles_new_title(db, solved, client, moderator_client):
+    article = moderator_client.post(f"/api/v1/threads/{solved['question'].id}/promote",
+                                    json={"space": "kb", "title": "Descaling, the first title"})
+    article_id = article.get_json()["id"]
+    assert "Descaling, the first title" in client.get(
+        f"/threads/{solved['question'].id}").get_data(as_text=True)  # now in the page cache
+    moderator_client.patch(f"/api/v1/articles/{article_id}",
+                           json={"title": "Descaling, the second title"})
+    page = client.get(f"/threads/{solved['question'].id}").get_data(as_text=True)
+    assert "Descaling, the second title" in page and "Descaling, the first title" not in page
