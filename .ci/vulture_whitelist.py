@@ -178,3 +178,7 @@ updated_by_id
 HOLIDAYS_TEXT_MAX
 flood_limits
 _site_rules_checked
+# Knowledge articles: output fields dumped from a dict (api/articles.py ArticleOut) and a
+# form/JSON field read through the schema's loaded dict (moderation/schemas.py PromoteIn).
+source_thread_id
+credit

@@ -15,6 +15,7 @@ KIND_LABELS = {
     "question": _l("Question"),
     "idea": _l("Idea"),
     "discussion": _l("Discussion"),
+    "article": _l("Article"),
 }
 STATUS_LABELS = {
     "open": _l("Open"),
@@ -111,6 +112,7 @@ AUDIT_ACTION_LABELS = {
     "official": _l("Answer marked official"),
     "unofficial": _l("Official mark removed"),
     "knowledge_promote": _l("Promoted to a knowledge article"),
+    "article_edit": _l("Knowledge article edited"),
     "word_set": _l("Watched word saved"),
     "word_remove": _l("Watched word removed"),
     "role_change": _l("Role changed"),

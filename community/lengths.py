@@ -17,6 +17,7 @@ DISPLAY_NAME_MAX = 80
 EMAIL_MAX = 254
 PASSWORD_MAX = 1000
 REASON_MAX = 1000  # a flag's note, a moderator's reason
+ARTICLE_NOTE_MAX = 200  # what an article's edit changed, as its history shows
 SANCTION_REASON_MAX = 2000
 IDEA_NOTE_MAX = 2000
 CASE_NOTE_MAX = 10_000

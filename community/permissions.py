@@ -206,6 +206,9 @@ def check_post_in_space(user, space: Space) -> None:
 
 
 def check_reply(user, thread: Thread) -> None:
+    if thread.kind == "article":
+        require_thread(user, thread)
+        raise PermissionDenied(_("A knowledge article takes no answers."))
     require_thread(user, thread)
     user = _user(user)
     if user is None:
@@ -217,6 +220,9 @@ def check_reply(user, thread: Thread) -> None:
 
 def check_edit_thread(user, thread: Thread) -> None:
     require_thread(user, thread)
+    if thread.kind == "article":
+        # Every change to an article is a version of it (PATCH /api/v1/articles/<id>).
+        raise PermissionDenied(_("A knowledge article is edited from its own page."))
     user = _user(user)
     if user is None:
         raise PermissionDenied(_("Sign in to edit."))
@@ -431,6 +437,20 @@ def check_mark_official(user, post: Post) -> None:
 def check_promote(user, thread: Thread) -> None:
     require_thread(user, thread)
     check_moderate(user)
+
+
+def check_write_article(user, space: Space) -> None:
+    """Knowledge articles are written by staff only (promoted by moderators, edited by
+    any staff member), in a space they may post in."""
+    user = _user(user)
+    if user is None or not user.is_staff:
+        raise PermissionDenied(_("Only staff can write knowledge articles."))
+    check_post_in_space(user, space)
+
+
+def check_edit_article(user, article: Thread) -> None:
+    require_thread(user, article)
+    check_write_article(user, article.space)
 
 
 def check_view_history(user, thing) -> None:

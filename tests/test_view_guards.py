@@ -28,6 +28,10 @@ PUBLIC = {
     "api.list_spaces", "api.list_threads", "api.get_thread", "api.get_post",
     "api.search", "api.search_similar", "api.user_profile", "api.user_reputation",
     "api.leaderboard", "api.list_badges",
+    # knowledge articles: a thread of kind "article", readable as its space is
+    # (moderation.articles.article_or_404); their versions are as public as they are
+    "articles.article", "articles.history", "articles.version", "api.get_article",
+    "api.article_revisions",
     # an idea's demand: the links the caller may read and the customers behind them
     "api.idea_demand",
     # for search engines and feed readers: what a guest may read, whoever asks

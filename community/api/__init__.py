@@ -81,6 +81,7 @@ def register(app) -> None:
         account_email,
         accounts,
         analytics,
+        articles,
         cases,
         content,
         demand,

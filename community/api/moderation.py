@@ -4,15 +4,14 @@ official answers, knowledge articles, edit history and the audit log."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db
 from ..lengths import USERNAME_MAX
 from ..lookups import post_or_404, thread_or_404
-from ..models import ModerationItem, Space, Thread
-from ..moderation import audit, flags, knowledge, queue, sanctions, threads
+from ..models import ModerationItem, Thread
+from ..moderation import articles, audit, flags, knowledge, queue, sanctions, threads
 from ..moderation.schemas import (
     AuditArgs,
     FlagIn,
@@ -204,9 +203,10 @@ def promote_thread(thread_id: int):
     user = signed_in_user()
     thread = thread_or_404(thread_id)
     data = json_body(PromoteIn())
-    space = db.session.scalar(select(Space).where(Space.slug == data["space"]))
-    space = perm.require_space(user, space)
-    article = knowledge.promote(db.session, thread, by=user, space=space, title=data["title"])
+    perm.check_promote(user, thread)
+    space = articles.target_space(db.session, user, data["space"])
+    article = knowledge.promote(db.session, thread, by=user, space=space, title=data["title"],
+                                body=data["body"], credited_post_ids=data["credit"])
     db.session.commit()
     from .content import _thread_json
 

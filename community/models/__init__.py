@@ -9,6 +9,7 @@ from .email import AccountEmail, EmailToken
 from .escalation import Case, CaseEvent, CaseNote, ExpertGroup, GroupMember, ThreadResolution
 from .gamification import AmbassadorDecision, BadgeAward, ReputationTally
 from .identity import UserIdentity
+from .knowledge import ArticleCredit, ArticleRevision
 from .ledger import LedgerEntry
 from .mailin import MailInMessage
 from .moderation import (
@@ -30,6 +31,7 @@ from .thread import (
     IDEA_STATUSES,
     KINDS,
     QUESTION_STATUSES,
+    THREAD_KINDS,
     Post,
     Revision,
     Tag,
@@ -45,11 +47,11 @@ __all__ = [
     "AccountEmail", "EmailToken",
     "ActivityDay", "AnalyticsCounter", "AnalyticsDaily", "AskForm", "QuestionTimeline",
     "Case", "CaseEvent", "CaseNote", "ExpertGroup", "GroupMember", "ThreadResolution",
-    "IDEA_STATUSES", "KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
+    "IDEA_STATUSES", "KINDS", "THREAD_KINDS", "QUESTION_STATUSES", "ROLES", "STAFF_ROLES", "VISIBILITIES",
     "AmbassadorDecision", "ApiToken", "Draft", "ErasureJob", "BadgeAward", "Comment", "LedgerEntry", "ReputationTally", "LoginFailure", "Post", "Revision", "Space", "Tag", "Thread", "UTCDateTime",
     "User", "UserIdentity", "UserSession", "Vote",
     "AuditEntry", "Flag", "KnowledgeLink", "ModerationItem", "Sanction", "ThreadRedirect",
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
     "Organisation", "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
-    "Upload", "UploadLink", "SiteSetting",
+    "Upload", "UploadLink", "SiteSetting", "ArticleCredit", "ArticleRevision",
 ]

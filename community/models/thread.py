@@ -23,7 +23,10 @@ from .base import UTCDateTime, utcnow
 from .space import Space
 from .user import User
 
+# What members post; an ``article`` is made by staff from a solved question
+# (community/knowledge) and is never offered on the ask form or ThreadIn.
 KINDS = ("question", "idea", "discussion")
+THREAD_KINDS = (*KINDS, "article")
 IDEA_STATUSES = ("new", "under_review", "planned", "in_progress", "shipped", "declined", "duplicate")
 QUESTION_STATUSES = ("open", "answered", "solved", "closed")
 
@@ -82,7 +85,7 @@ class Thread(db.Model):
     duplicate_of: Mapped[Thread | None] = relationship(remote_side=[id], lazy="select")
 
     __table_args__ = (
-        CheckConstraint("kind IN ('question', 'idea', 'discussion')", name="kind"),
+        CheckConstraint("kind IN ('question', 'idea', 'discussion', 'article')", name="kind"),
         Index("ix_thread_space_activity", "space_id", "last_activity_at"),
         Index("ix_thread_space_score", "space_id", "score"),
         Index("ix_thread_activity", "last_activity_at"),
@@ -101,7 +104,7 @@ class Thread(db.Model):
             return self.idea_status or "new"
         if self.is_closed:
             return "closed"
-        if self.kind == "discussion":
+        if self.kind in ("discussion", "article"):
             return "open"
         if self.accepted_post_id is not None:
             return "solved"

@@ -194,11 +194,13 @@ def init_app(app) -> None:
 
 
 def _links_for_template(thread):
+    from flask_login import current_user
+
     from ..extensions import db
     from . import knowledge
 
     try:
-        return knowledge.links(db.session, thread)
+        return knowledge.links(db.session, thread, current_user)
     except Exception:  # a page never breaks over a sidebar link
         current_app.logger.warning("knowledge links failed", exc_info=True)
         return {}

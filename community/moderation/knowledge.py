@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import permissions as perm
 from ..errors import Conflict, ValidationFailed
 from ..models import KnowledgeLink, Post, Revision, Space, Thread, User
-from . import audit
+from . import articles, audit
 
 
 def mark_official(session: Session, post: Post, *, by: User, official: bool = True) -> Post:
@@ -25,34 +25,43 @@ def mark_official(session: Session, post: Post, *, by: User, official: bool = Tr
 
 
 def promote(session: Session, thread: Thread, *, by: User, space: Space,
-            title: str | None = None) -> Thread:
-    """A copy of a solved thread, question and accepted answer, as an article in ``space``."""
+            title: str | None = None, body: str | None = None,
+            credited_post_ids: list[int] | tuple = ()) -> Thread:
+    """A knowledge article (thread kind ``article``) in ``space`` written from a solved
+    question: its text (the question and accepted answer unless the staff member wrote
+    it over) is version 1; the asker, the accepted answer's author and any other answer's
+    author chosen are credited; the question links to it."""
     perm.check_promote(by, thread)
-    if thread.status != "solved":
+    if thread.kind != "question" or thread.status != "solved":
         raise ValidationFailed(_("Only a solved thread can become a knowledge article."),
                                {"thread": [_("Accept an answer first.")]})
     if session.scalar(select(KnowledgeLink).where(KnowledgeLink.source_id == thread.id)):
         raise Conflict(_("This thread is already a knowledge article."))
     from ..services import threads as thread_service
 
-    accepted = session.get(Post, thread.accepted_post_id)
-    body = f"{thread.body}\n\n---\n\n{accepted.body if accepted else ''}".strip()
+    title, body = articles.check_text(title or thread.title,
+                                      body if body is not None
+                                      else articles.prefilled_body(session, thread))
     article = thread_service.create_thread(
-        session, space, by=by, kind="discussion", title=(title or thread.title),
-        body=body, tags=[t.name for t in thread.tags], discard_draft=False)
+        session, space, by=by, kind="article", title=title, body=body,
+        tags=[t.name for t in thread.tags], discard_draft=False)
     session.add(KnowledgeLink(article_id=article.id, source_id=thread.id, promoted_by_id=by.id))
+    articles.first_version(session, article, by=by)
+    articles.record_credits(session, article, thread, credited_post_ids)
     session.flush()
     audit.record(session, actor_id=by.id, action="knowledge_promote", target_type="thread",
                  target_id=thread.id, article=article.id, space=space.slug)
     return article
 
 
-def links(session: Session, thread: Thread) -> dict:
-    """{"article": id} on a source thread, {"source": id} on an article."""
+def links(session: Session, thread: Thread, reader=None) -> dict:
+    """{"article": id, "article_title": …} on a source thread (when ``reader`` may read
+    the article), {"source": id} on an article."""
     out = {}
     row = session.scalar(select(KnowledgeLink).where(KnowledgeLink.source_id == thread.id))
-    if row:
-        out["article"] = row.article_id
+    article = session.get(Thread, row.article_id) if row else None
+    if article is not None and perm.can_read_thread(reader, article):
+        out["article"], out["article_title"] = article.id, article.title
     row = session.get(KnowledgeLink, thread.id)
     if row:
         out["source"] = row.source_id

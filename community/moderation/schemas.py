@@ -42,8 +42,27 @@ class OfficialIn(In):
 
 
 class PromoteIn(In):
-    space = fields.String(required=True)
+    """A knowledge article from a solved question: ``body`` defaults to the question and
+    its accepted answer; ``credit`` names other answers whose authors are credited."""
+    # Checked by ``articles.target_space``: empty, unknown or not postable is a field error.
+    space = Text(load_default="", validate=AtMost(64))
     title = Text(load_default=None, allow_none=True, validate=AtMost(lengths.TITLE_MAX))
+    body = Text(load_default=None, allow_none=True, validate=AtMost(lengths.BODY_MAX))
+    credit = fields.List(fields.Integer(validate=_ID), load_default=list,
+                         validate=validate.Length(max=50))
+
+
+class PromoteFormIn(PromoteIn):
+    """The thread page's form: shown for confirmation (and editing) until ``confirm``."""
+    confirm = fields.Boolean(load_default=False)
+
+
+class ArticleEditIn(In):
+    title = Text(load_default=None, validate=AtMost(lengths.TITLE_MAX))
+    body = Text(load_default=None, validate=AtMost(lengths.BODY_MAX))
+    note = Text(load_default="", validate=AtMost(lengths.ARTICLE_NOTE_MAX))
+    # The version the editor started from: a newer one by someone else is a 409.
+    base_version = fields.Integer(load_default=None, allow_none=True, validate=_ID)
 
 
 class QueueArgs(In):

@@ -18,14 +18,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import permissions as perm
 from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
 from ..lengths import USERNAME_MAX
 from ..lookups import post_or_404, thread_or_404
-from ..models import ModerationItem, Space, Thread, WatchedWord
+from ..models import ModerationItem, Thread, WatchedWord
 from ..queries import get_user
 from ..schemas import load_form, page_number, query_choices, submitted
 from ..web.helpers import next_param, redirect_next, thread_url
@@ -36,7 +35,6 @@ from .schemas import (
     ItemActionIn,
     ModerateFormIn,
     OfficialIn,
-    PromoteIn,
     QueueArgs,
     SanctionIn,
     WordsFormIn,
@@ -257,19 +255,6 @@ def official(post_id: int):
     flash(_("The answer is marked official.") if official
           else _("The answer is no longer marked official."), "success")
     return _back(thread_id)
-
-
-@bp.post("/threads/<id:thread_id>/promote")
-@perm.signed_in
-def promote(thread_id: int):
-    thread = thread_or_404(thread_id)
-    space = db.session.scalar(select(Space).where(Space.slug == load_form(PromoteIn())["space"]))
-    if space is None:
-        raise NotFound(_("This space does not exist."))
-    article = knowledge.promote(db.session, thread, by=current_user, space=space)
-    db.session.commit()
-    flash(_("The knowledge article was made from this thread."), "success")
-    return redirect(f"/threads/{article.id}", code=303)
 
 
 @bp.get("/posts/<id:post_id>/history")

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import lengths as L
 from .. import site_rules
-from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, VISIBILITIES
+from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, THREAD_KINDS, VISIBILITIES
 from . import AtMost, In, Text
 
 
@@ -105,7 +105,7 @@ class IdeaStatusIn(In):
 
 class ThreadListArgs(In):
     space = Text(load_default=None)
-    kind = Text(load_default=None, validate=validate.OneOf(KINDS))
+    kind = Text(load_default=None, validate=validate.OneOf(THREAD_KINDS))
     tag = Text(load_default=None)
     status = Text(load_default=None,
                   validate=validate.OneOf(QUESTION_STATUSES + IDEA_STATUSES))

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session, lazyload, load_only
 from .. import lengths
 from .. import permissions as perm
 from ..errors import BadRequest
-from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Post, SearchMiss, Space, Thread
+from ..models import (
+    IDEA_STATUSES,
+    QUESTION_STATUSES,
+    THREAD_KINDS,
+    KnowledgeLink,
+    Post,
+    SearchMiss,
+    Space,
+    Thread,
+)
 from ..queries import Page
 from ..schemas import In, fields
 from ..services import tracking
@@ -81,7 +90,7 @@ def parse_filters(session: Session, user, args) -> Filters:
                              {name: [_("Not a valid choice.")]})
         return value
 
-    f = Filters(kind=choice("kind", KINDS), status=choice("status", STATUSES),
+    f = Filters(kind=choice("kind", THREAD_KINDS), status=choice("status", STATUSES),
                 sort=choice("sort", SORTS + ("newest",)) or "relevance")
     if f.sort == "newest":
         f.sort = "recent"
@@ -184,6 +193,7 @@ def search(session: Session, user, text: str, f: Filters, *, page: int, per_page
         visible = sorted(posts[tid], key=lambda p: p.id != thread.accepted_post_id)
         snippet, post_id = _snippet(thread, visible, result.terms)
         items.append(result_item(thread, snippet, post_id))
+    items = without_twins(session, items)
     total = max(0, result.total - (len(ids) - len(items)))
     suggestion = None
     if total < current_app.config["SEARCH_SUGGEST_BELOW"] and page == 1:
@@ -235,8 +245,19 @@ def similar(session: Session, user, title: str, limit: int = 5) -> list[dict]:
     threads = _recheck(session, user, ids, Filters())
     items = []
     for tid in ids:
-        if tid in threads and len(items) < limit:
+        if tid in threads:
             t = threads[tid]
             items.append(result_item(t, "", t.accepted_post_id))
-    return items
+    return without_twins(session, items)[:limit]
+
+
+def without_twins(session: Session, items: list[dict]) -> list[dict]:
+    """A question listed beside the knowledge article written from it is left out: the
+    article (labelled as one) stands for both, and its page links to the question."""
+    articles = [i["thread_id"] for i in items if i["kind"] == "article"]
+    if not articles:
+        return items
+    sources = set(session.scalars(select(KnowledgeLink.source_id)
+                                  .where(KnowledgeLink.article_id.in_(articles))))
+    return [i for i in items if i["thread_id"] not in sources]
 

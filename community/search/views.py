@@ -16,7 +16,9 @@ bp = Blueprint("search", __name__)
 
 
 def _url(item: dict) -> str:
-    url = url_for("content.thread", thread_id=item["thread_id"], slug=slugify(item["title"]))
+    endpoint, key = (("articles.article", "article_id") if item["kind"] == "article"
+                     else ("content.thread", "thread_id"))
+    url = url_for(endpoint, slug=slugify(item["title"]), **{key: item["thread_id"]})
     return f"{url}#post-{item['post_id']}" if item["post_id"] else url
 
 

@@ -94,7 +94,9 @@ def create_thread(
     perm.check_post_in_space(by, space)
     tags = normalise_tags(tags)
     errors: dict[str, list[str]] = {}
-    if kind not in KINDS:
+    if kind == "article":
+        perm.check_write_article(by, space)  # made from a solved question, by staff only
+    elif kind not in KINDS:
         errors["kind"] = [_("Choose question, idea or discussion.")]
     title = names.check_line(errors, "title", title)
     _check_text(errors, "title", title, current_app.config["TITLE_LENGTH"])

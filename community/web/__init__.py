@@ -6,6 +6,7 @@ from __future__ import annotations
 def register(app) -> None:
     from . import (
         account_email,
+        articles,
         auth,
         avatars,
         content,
@@ -26,6 +27,7 @@ def register(app) -> None:
     app.register_blueprint(account_email.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(content.bp)
+    app.register_blueprint(articles.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(avatars.bp)
     app.register_blueprint(feeds.bp)

@@ -89,6 +89,8 @@ def thread(thread_id: int, slug: str | None = None):
         tracking.view(current_user.id)
     if suggested := query_choices(ThreadPageArgs())["suggested"]:
         tracking.ask_form(suggested, clicked=True)
+    if row.kind == "article":  # its own page (community/moderation/article_views.py)
+        return redirect(thread_url(row), code=301)
     content, key = page_cache.lookup(row)
     if content is None:
         content = page_cache.render_with_placeholder(

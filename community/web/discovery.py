@@ -39,8 +39,10 @@ def canonical_url() -> str:
     return absolute(request.path)
 
 
-def thread_path(thread_id: int, title: str) -> str:
-    return url_for("content.thread", thread_id=thread_id, slug=slugify(title))
+def thread_path(thread_id: int, title: str, kind: str | None = None) -> str:
+    endpoint, key = (("articles.article", "article_id") if kind == "article"
+                     else ("content.thread", "thread_id"))
+    return url_for(endpoint, slug=slugify(title), **{key: thread_id})
 
 
 def plain_text(html: str) -> str:

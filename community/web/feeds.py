@@ -71,9 +71,11 @@ def sitemap(number: int):
     fixed = _fixed_urls()
     urls = fixed[start:start + per_file]
     rows = db.session.execute(
-        select(Thread.id, Thread.title, Thread.last_activity_at).where(_public_threads())
+        select(Thread.id, Thread.title, Thread.last_activity_at, Thread.kind)
+        .where(_public_threads())
         .order_by(Thread.id).offset(max(0, start - len(fixed))).limit(per_file - len(urls)))
-    urls += [(absolute(thread_path(tid, title)), changed) for tid, title, changed in rows]
+    urls += [(absolute(thread_path(tid, title, kind)), changed)
+             for tid, title, changed, kind in rows]
     if number < 1 or (not urls and number != 1):
         raise NotFound(_("This page does not exist."))
     return _xml("discovery/sitemap.xml", urls=urls)
@@ -87,7 +89,7 @@ def _feed(title: str, path: str, *where) -> Response:
         .where(_public_threads(), *where)
         .order_by(Thread.created_at.desc(), Thread.id.desc())
         .limit(current_app.config["FEED_ENTRIES"])).all()
-    entries = [{"thread": t, "author": name, "url": absolute(thread_path(t.id, t.title)),
+    entries = [{"thread": t, "author": name, "url": absolute(thread_path(t.id, t.title, t.kind)),
                 "updated": t.edited_at or t.created_at} for t, name in rows]
     updated = max((e["updated"] for e in entries), default=None)
     body = render_template("discovery/feed.xml", title=title, self_url=absolute(path),

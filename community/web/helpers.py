@@ -31,6 +31,10 @@ def slugify(text: str) -> str:
 
 
 def thread_url(thread, **kwargs) -> str:
+    """A thread's address; a knowledge article's is its own page under /articles."""
+    if getattr(thread, "kind", None) == "article":
+        return url_for("articles.article", article_id=thread.id, slug=slugify(thread.title),
+                       **kwargs)
     return url_for("content.thread", thread_id=thread.id, slug=slugify(thread.title), **kwargs)
 
 

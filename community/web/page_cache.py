@@ -77,11 +77,13 @@ _AUTHOR = (_U.c.id, _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role
 _TID = bindparam("tid")
 _TAG, _KL, _TR = Tag.__table__, KnowledgeLink.__table__, ThreadRedirect.__table__
 _DUP = _T.alias("duplicate")
+_ART = _T.alias("article")
+_ART_SPACE = _S.alias("article_space")
 _TA = _U.alias("thread_author")
 _O = Organisation.__table__
 # One row for everything the page shows once: the thread, its space, whether it is
 # held for approval (its author then reads it, marked, and nobody else), its author,
-# tags, knowledge links, the title of the thread it duplicates, and where it was
+# tags, knowledge links (and the article's title and access), the title of the thread it duplicates, and where it was
 # merged into (the page then redirects), and the author's organisation.
 THREAD_ROW = (
     select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
@@ -95,6 +97,12 @@ THREAD_ROW = (
            .scalar_subquery().label("article_id"),
            select(_KL.c.source_id).where(_KL.c.article_id == _T.c.id)
            .scalar_subquery().label("source_id"),
+           # The "has a knowledge article" line shows its title to those who may read it.
+           select(_ART.c.title + "\x1f" + _ART_SPACE.c.visibility + "\x1f"
+                  + case((_ART.c.deleted_at.is_(None), ""), else_="deleted"))
+           .join(_KL, _KL.c.article_id == _ART.c.id)
+           .join(_ART_SPACE, _ART_SPACE.c.id == _ART.c.space_id)
+           .where(_KL.c.source_id == _T.c.id).scalar_subquery().label("article_state"),
            select(_DUP.c.title).where(_DUP.c.id == _T.c.duplicate_of_id)
            .scalar_subquery().label("duplicate_title"),
            select(_TR.c.new_thread_id).where(_TR.c.old_thread_id == _T.c.id)

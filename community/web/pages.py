@@ -12,7 +12,7 @@ from .. import queries
 from ..errors import NotFound
 from ..extensions import db
 from ..lengths import TAG_MAX
-from ..models import IDEA_STATUSES, KINDS, QUESTION_STATUSES, Space
+from ..models import IDEA_STATUSES, QUESTION_STATUSES, THREAD_KINDS, Space
 from ..notifications import follows
 from ..schemas import page_number, query_choices
 from ..schemas.core import ThreadListArgs
@@ -51,7 +51,7 @@ def space(slug: str):
                                  ("sort", sort if sort != "recent" else None)) if v}
     return render_template(
         "spaces/show.html", space=space, page=page, filters=filters, kind=kind, tag=tag,
-        status=status, sort=sort, sorts=SORTS, kinds=KINDS,
+        status=status, sort=sort, sorts=SORTS, kinds=THREAD_KINDS,
         question_statuses=QUESTION_STATUSES, idea_statuses=IDEA_STATUSES,
         can_post=perm.can_post_in_space(current_user, space),
         following=follows.is_following(db.session, current_user, "space", space.id),

@@ -2,7 +2,7 @@
 reputation rules, flood limits, escalation delays, SLA calendar)
 
 Revision ID: 0021_site_settings
-Revises: 0019_curation
+Revises: 0020_knowledge
 Create Date: 2026-12-07 11:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0021_site_settings'
-down_revision = '0019_curation'
+down_revision = '0020_knowledge'
 branch_labels = None
 depends_on = None
 

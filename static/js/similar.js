@@ -38,8 +38,16 @@
       a.textContent = item.title;
       a.target = "_blank";
       a.rel = "noopener";
+      if (item.kind === "article") {
+        // A knowledge article: labelled, and its question is not listed beside it.
+        var kind = document.createElement("span");
+        kind.className = "chip kind-chip kind-article";
+        kind.textContent = input.getAttribute("data-article-label") || "Article";
+        li.appendChild(kind);
+        li.appendChild(document.createTextNode(" "));
+      }
       li.appendChild(a);
-      if (item.status) {
+      if (item.status && item.kind !== "article") {
         var chip = document.createElement("span");
         chip.className = "chip status-chip status-" + String(item.status).replace(/[^a-z_]/g, "");
         chip.textContent = " " + item.status.replace("_", " ");

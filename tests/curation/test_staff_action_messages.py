@@ -63,7 +63,7 @@ def test_each_thread_action_says_it_was_done(browser, staffed):
 def test_promote_says_the_article_was_made(browser, staffed):
     mod, q, a = browser(staffed["mod"]), staffed["question"], staffed["answer"]
     _send(mod, f"/threads/{q.id}/accept", post_id=str(a.id))
-    page = _send(mod, f"/threads/{q.id}/promote", space="kb")
+    page = _send(mod, f"/threads/{q.id}/promote", space="kb", confirm="1")
     assert "The knowledge article was made from this thread." in page
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from community.models import AuditEntry, KnowledgeLink, Post
-from community.moderation import knowledge
 
 
 def test_staff_mark_an_answer_official_members_cannot(db, make_thread, make_post, employee_client,
@@ -36,16 +35,20 @@ def test_a_solved_thread_becomes_a_knowledge_article_linked_both_ways(
     assert "five seconds" in article["body"]
     link = db.session.get(KnowledgeLink, article["id"])
     assert link.source_id == thread.id
-    assert f"/threads/{article['id']}" in client.get(f"/threads/{thread.id}").get_data(as_text=True)
-    assert f"/threads/{thread.id}" in client.get(f"/threads/{article['id']}").get_data(as_text=True)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "This question has a knowledge article:" in page and f"/articles/{article['id']}" in page
+    assert f"/threads/{thread.id}" in client.get(f"/articles/{article['id']}").get_data(as_text=True)
     assert moderator_client.post(f"/api/v1/threads/{thread.id}/promote",
                                  json={"space": "knowledge"}).status_code == 409
-    # Staff edit the article; its revision history has a diff.
-    moderator_client.patch(f"/api/v1/threads/{article['id']}",
-                           json={"body": article["body"] + "\n\nThen unplug it for a minute."})
-    history = knowledge.history(db.session, db.session.get(type(thread), article["id"]),
-                                by=moderator_client.user)
-    assert "+Then unplug it for a minute." in history[0]["diff"]
+    # Staff edit the article through its own endpoint: a new version each time.
+    assert moderator_client.patch(f"/api/v1/threads/{article['id']}",
+                                  json={"body": article["body"] + " x"}).status_code == 403
+    resp = moderator_client.patch(f"/api/v1/articles/{article['id']}",
+                                  json={"body": article["body"] + "\n\nThen unplug it for a minute."})
+    assert resp.get_json()["version"] == 2
+    versions = client.get(f"/api/v1/articles/{article['id']}/revisions").get_json()["items"]
+    assert [v["version"] for v in versions] == [2, 1]
+    assert "Then unplug it for a minute." in versions[0]["body"]
 
 
 def test_post_history_shows_diffs_to_its_author_and_moderators_only(
