@@ -37,7 +37,22 @@ def _when(moment: datetime) -> str:
     # The reader's own time zone when they chose one, else the support team's.
     name = chosen_timezone()
     tz = ZoneInfo(name) if name else current_calendar().tz
-    return format_datetime(moment, "EEEE HH:mm z", tzinfo=tz, locale=str(get_locale() or "en"))
+    # The day and date (a weekday alone is ambiguous past a week), then the zone's own
+    # abbreviation ("CET", "EST"; "+0530" where it has none): CLDR's "z" gives "+0100"
+    # for Paris, which readers do not recognise.
+    local = moment.astimezone(tz)
+    when = format_datetime(local, "EEE d MMM HH:mm", tzinfo=tz, locale=str(get_locale() or "en"))
+    return f"{when} {_zone_name(local)}"
+
+
+def _zone_name(local: datetime) -> str:
+    name = local.tzname() or ""
+    if name and name[0] not in "+-":
+        return name
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def status_line(case, now: datetime | None = None) -> str | None:

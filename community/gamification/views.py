@@ -16,7 +16,7 @@ from ..queries import get_user, readable_spaces
 from ..schemas import load_form, page_number, query_choices
 from . import ambassadors, badges, history
 from .leaderboard import PERIODS, TRACKS, leaderboard
-from .levels import level_for, next_level
+from .levels import level_for, progress
 from .schemas import AmbassadorActionIn, LeaderboardArgs
 
 bp = Blueprint("gamification", __name__)
@@ -66,8 +66,10 @@ def leaderboard_page():
 def badges_page():
     counts = badges.holders(db.session)
     by_tier = {tier: [b for b in badges.BADGES if b.tier == tier] for tier in badges.TIERS}
+    mine = ({b["slug"] for b in badges.user_badges(db.session, current_user.id)}
+            if current_user.is_authenticated else set())
     return render_template("gamification/badges.html", by_tier=by_tier, counts=counts,
-                           TIER_LABELS=TIER_LABELS)
+                           mine=mine, TIER_LABELS=TIER_LABELS)
 
 
 @bp.get("/moderation/ambassadors")
@@ -118,7 +120,7 @@ def profile_panel(user, viewer, per_page: int = 20) -> dict:
         "badges": badges.user_badges(db.session, user.id),
         "history": history.reputation_history(db.session, viewer, user, page=1, per_page=per_page),
         "level": level_for(user.reputation),
-        "next_level": next_level(user.reputation),
+        "progress": progress(user.reputation),
     }
 
 

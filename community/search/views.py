@@ -28,7 +28,9 @@ def results():
     spaces = readable_spaces(db.session, current_user)
     query = load_query(service.SearchArgs())
     args = {k: query.get(k) or "" for k in ("q", "space", "kind", "tag", "status", "sort")}
-    context = {"args": args, "spaces": spaces, "page": None, "suggestion": None,
+    # Results carry a space's slug (what the index stores); the page shows its name.
+    context = {"args": args, "spaces": spaces, "space_names": {s.slug: s.name for s in spaces},
+               "page": None, "suggestion": None,
                "message": None, "statuses": service.STATUSES}
     if "q" not in query:
         return render_template("search/results.html", **context)

@@ -65,4 +65,22 @@
       })
       .then(function () { form.removeAttribute("aria-busy"); });
   });
+
+  // The staff menu (<details> in the header) closes on a click elsewhere or Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("details.staff-menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details.staff-menu") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeMenus(null);
+  });
+
+  // Folded filters (search) start unfolded where the screen has room for them.
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (box) { box.open = true; });
+  }
 })();

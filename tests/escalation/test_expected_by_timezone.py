@@ -27,8 +27,31 @@ def test_expected_by_follows_the_readers_time_zone(app, db, make_thread, make_us
     db.session.commit()
     url = f"/threads/{thread.id}"
     guest_page = app.test_client().get(url).get_data(as_text=True)
-    assert re.search(r"an answer is expected by \w+ 12:00 UTC\.", guest_page)
+    # The day, its date, the time and the zone: "Mon 9 Dec 12:00 UTC".
+    assert re.search(r"an answer is expected by \w{3} \d{1,2} \w{3} 12:00 UTC\.", guest_page)
     reader = login(app.test_client(), tokyo)
     page = reader.get(url).get_data(as_text=True)
-    assert re.search(r"an answer is expected by \w+ 21:00 ", page), page
+    assert re.search(r"an answer is expected by \w{3} \d{1,2} \w{3} 21:00 JST\.", page), page
     assert "12:00 UTC" not in page
+
+
+def test_the_status_line_names_the_zone_in_french_too(app, db, make_thread, make_user, login,
+                                                      make_group):
+    from datetime import UTC, datetime
+
+    from community.escalation import service
+
+    make_group(slug="rnd", name="R&D", tags=["router"])
+    thread = make_thread(tags=["router"])
+    case = service.escalate(db.session, thread, by=make_user(role="moderator"))
+    case.first_response_due_at = datetime(2030, 12, 2, 15, 0, tzinfo=UTC)  # a Monday
+    parisian = make_user(username="parisien")
+    stored = db.session.get(User, parisian.id)
+    stored.timezone, stored.locale = "Europe/Paris", "fr"
+    db.session.commit()
+    page = login(app.test_client(), parisian).get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "une réponse est attendue d’ici lun. 2 déc. 16:00 CET." in page, page
+    stored.locale, stored.timezone = "en", "Asia/Kolkata"
+    db.session.commit()
+    page = login(app.test_client(), parisian).get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "an answer is expected by Mon 2 Dec 20:30 IST." in page
