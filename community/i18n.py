@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytz
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from babel.dates import get_datetime_format
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
 from .extensions import babel
@@ -37,12 +38,22 @@ def chosen_timezone() -> str | None:
     return name if name in pytz.all_timezones_set else None
 
 
+def _datetime(value, fmt: str = "medium") -> str:
+    if not value:
+        return ""
+    if fmt == "medium":
+        # Babel's medium time carries seconds ("11:30:00 PM"): nobody reads a post's time
+        # to the second, so the medium date and the short time, joined the locale's way.
+        joined = get_datetime_format("medium", locale=get_locale())
+        return joined.replace("{1}", format_date(value, "medium")).replace(
+            "{0}", format_time(value, "short"))
+    return format_datetime(value, fmt)
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=chosen_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["datetime"] = _datetime
     # A day without a time ("Member since"), in the reader's zone and language.
     app.jinja_env.filters["day"] = lambda value, fmt="long": (
         format_date(value, fmt) if value else ""
