@@ -9,7 +9,7 @@ import pytest
 ALL = {"/admin/users", "/admin/analytics", "/moderation/words", "/moderation",
        "/moderation/audit", "/triage", "/cases", "/admin/groups", "/moderation/ambassadors",
        "/tags", "/admin/spaces", "/admin/webhooks", "/admin/saved-replies",
-       "/admin/organisations"}
+       "/admin/organisations", "/admin/settings"}
 
 
 def _links(page: str) -> set[str]:
