@@ -5,8 +5,8 @@ site's (BABEL_DEFAULT_TIMEZONE)."""
 from __future__ import annotations
 
 import pytz
-from flask import current_app, has_request_context, request, session
 from babel.dates import get_datetime_format
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
