@@ -9,9 +9,10 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Alembic's own log lines. disable_existing_loggers=False: `flask db upgrade` runs inside
+# the application's process (and the tests' own), whose loggers (community.search, …)
+# would otherwise be switched off for the rest of its life.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
