@@ -24,6 +24,7 @@ from werkzeug.security import generate_password_hash
 from community.analytics.recompute import after_import
 from community.database import refresh_statistics
 from community.extensions import db
+from community.gamification.recompute import Report, _badges
 from community.models import (
     ApiToken,
     Follow,
@@ -148,7 +149,13 @@ def generate(*, posts: int, sockets: int, writers: int, members: int, seed: int 
         session.commit()
     refresh_statistics(db.engine)
     log("  " + after_import(session))
+    # The badges the content has already earned, as `community recompute` awards them (in
+    # bulk, without notifications); otherwise the first vote on each author's content
+    # awards dozens at once, each with its notification, and votes measure that instead.
+    report = Report()
+    _badges(session, report, False)
     session.commit()
+    log(f"  badges awarded: {report.drift.get('badge', 0):,}")
     followers = {s: sum(1 for uid in socket_ids if 1 + uid % 2 == s) for s in PUBLIC_SPACES}
     return {
         "sizes": size, "public_threads": public, "answer_targets": targets,
