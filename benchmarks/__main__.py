@@ -1,6 +1,11 @@
 """`make bench`: run every benchmark (or those named) and record their figures.
 
     python -m benchmarks [pages] [import] [search] [gamification] [uploads] [-- extra args]
+    python -m benchmarks load [--embedded] [--posts N] [--duration S] [--sockets N]
+
+Names come first; every argument from the first option on goes to each benchmark named.
+`load` (the whole deployment under a mixed workload, benchmarks/load_bench.py) runs only
+when named: at its defaults it takes the better part of an hour.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ BENCHES = ["pages", "import", "search", "gamification", "realtime", "escalation"
 
 
 def main(argv: list[str]) -> int:
-    names = [a for a in argv if not a.startswith("-")] or BENCHES
-    extra = [a for a in argv if a.startswith("-")]
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    names = argv[:first_option] or BENCHES
+    extra = argv[first_option:]
     failed = []
     for name in names:
         module = f"benchmarks.{name}_bench"
