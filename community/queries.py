@@ -68,6 +68,28 @@ def list_threads(
     per_page: int = 20,
     with_total: bool = True,
 ) -> Page:
+    ids, total = thread_ids(session, user, space=space, kind=kind, tag=tag, status=status,
+                            sort=sort, page=page, per_page=per_page, with_total=with_total)
+    rows = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))} if ids else {}
+    items = [rows[i] for i in ids if i in rows]
+    return Page(items=items, page=page, per_page=per_page,
+                total=total if total is not None else len(items))
+
+
+def thread_ids(
+    session: Session,
+    user,
+    *,
+    space: Space | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    sort: str = "recent",
+    page: int = 1,
+    per_page: int = 20,
+    with_total: bool = True,
+) -> tuple[list[int], int | None]:
+    """The ids of one page of a thread list, in order, and the list's total (or None)."""
     where = [perm.thread_filter(user)]
     if space is not None:
         where.append(Thread.space_id == space.id)
@@ -93,10 +115,7 @@ def list_threads(
         select(Thread.id).where(*where).order_by(*order)
         .limit(per_page).offset((page - 1) * per_page)
     ))
-    rows = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))} if ids else {}
-    items = [rows[i] for i in ids if i in rows]
-    return Page(items=items, page=page, per_page=per_page,
-                total=total if total is not None else len(items))
+    return ids, total
 
 
 def readable_spaces(session: Session, user) -> list[Space]:
