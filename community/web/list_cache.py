@@ -91,17 +91,47 @@ def _serve(title: str, fingerprint, render) -> str:
 
 # ---- home -------------------------------------------------------------------------
 
+def _statements(name, make):
+    """``make(user)``'s statements, built once per kind of reader.
+
+    Building a statement costs more than running these small ones. What they select
+    depends on the reader only through permissions.space_filter and thread_filter, that
+    is through the visibilities the reader may read and whether they see deleted
+    threads: those two facts name the kind of reader."""
+    user = current_user._get_current_object()
+    key = (name, perm.readable_visibilities(user),
+           bool(user.is_authenticated and user.is_moderator))
+    found = _BUILT.get(key)
+    if found is None:
+        if len(_BUILT) > 1000:  # spaces come and go; a few kinds of readers each
+            _BUILT.clear()
+        found = _BUILT[key] = make(user)
+    return found
+
+
+_BUILT: dict = {}
+
+
+def _home_statements(user) -> tuple:
+    spaces = (select(_S).where(perm.space_filter(user), _S.c.archived_at.is_(None))
+              .order_by(_S.c.position, _S.c.name))
+    counts = (select(Thread.space_id, func.count(Thread.id))
+              .where(Thread.space_id.in_(bindparam("spaces", expanding=True)),
+                     perm.thread_filter(user))
+              .group_by(Thread.space_id))
+    lists = (queries.thread_list_statements(user, sort=sort, per_page=HOME_LIST_SIZE)[1]
+             for sort in ("recent", "unanswered"))
+    return (spaces, counts, *lists)
+
+
 def _home_fingerprint() -> tuple:
-    session, user = db.session, current_user
-    spaces = session.execute(
-        select(_S).where(perm.space_filter(user), _S.c.archived_at.is_(None))
-        .order_by(_S.c.position, _S.c.name)).all()
-    counts = queries.space_thread_counts(session, user, spaces)
-    recent, _total = queries.thread_ids(session, user, sort="recent", with_total=False,
-                                        per_page=HOME_LIST_SIZE)
-    unanswered, _total = queries.thread_ids(session, user, sort="unanswered",
-                                            with_total=False, per_page=HOME_LIST_SIZE)
-    return ("home", _reader(), tuple(map(tuple, spaces)), tuple(sorted(counts.items())),
+    conn = db.session.connection()
+    spaces_q, counts_q, recent_q, unanswered_q = _statements("home", _home_statements)
+    spaces = conn.execute(spaces_q).all()
+    counts = conn.execute(counts_q, {"spaces": [s.id for s in spaces]}).all() if spaces else ()
+    recent = conn.execute(recent_q).scalars().all()
+    unanswered = conn.execute(unanswered_q).scalars().all()
+    return ("home", _reader(), tuple(map(tuple, spaces)), tuple(sorted(map(tuple, counts))),
             tuple(recent), tuple(unanswered), _rows(sorted(set(recent) | set(unanswered))))
 
 
@@ -132,10 +162,13 @@ def space_page(space: Space, *, list_args: dict, render) -> str:
     space_row = tuple(getattr(space, a.key) for a in inspect(Space).column_attrs)
 
     def fingerprint() -> tuple:
-        ids, total = queries.thread_ids(session, user, space=space, per_page=per_page,
-                                        **list_args)
-        return ("space", _reader(), space_row, tuple(sorted(list_args.items())), per_page,
-                tuple(ids), total, _rows(sorted(ids)),
+        name = ("space", space.id, per_page, *sorted(list_args.items()))
+        count_q, ids_q = _statements(name, lambda user: queries.thread_list_statements(
+            user, space_id=space.id, per_page=per_page, **list_args))
+        conn = db.session.connection()
+        ids = conn.execute(ids_q).scalars().all()
+        total = conn.execute(count_q).scalar()
+        return (name, _reader(), space_row, tuple(ids), total, _rows(sorted(ids)),
                 perm.can_post_in_space(user, space), following(space))
 
     def column() -> str:

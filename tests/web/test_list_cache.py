@@ -155,7 +155,7 @@ def test_each_readers_token_bell_and_name_are_their_own(db, scene, browser, make
     tokens = {c: re.findall(r'name="csrf_token" value="([^"]+)"', html) for c, html in pages.items()}
     assert "First Reader" in pages[first] and "First Reader" not in pages[second]
     assert bell(pages[asker]) >= 1 and bell(pages[first]) == 0
-    for c, html in pages.items():
+    for html in pages.values():
         assert page_cache.CSRF_PLACEHOLDER not in html
         assert not re.search(r"(csrf|path|title|head|content)[0-9a-f]{32}", html)
     assert not set(tokens[first]) & set(tokens[second])
