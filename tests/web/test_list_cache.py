@@ -236,3 +236,25 @@ def test_several_readers_at_once_on_a_cached_page(app, db, scene, make_user, log
             assert page_cache.CSRF_PLACEHOLDER not in html
             names = set(re.findall(r"Parallel Reader \d", html))
             assert names == ({f"Parallel Reader {i}"} if i < len(users) else set())
+
+
+def test_the_statements_depend_on_the_reader_only_through_what_names_their_kind(
+        app, db, make_user):
+    """list_cache builds the list statements once per (visibilities, sees deleted): two
+    readers alike in those must get the very same filters, whatever else differs."""
+    from flask_login import AnonymousUserMixin
+
+    from community import permissions as perm
+
+    readers = [AnonymousUserMixin(), None]
+    for role in ("member", "employee", "moderator", "admin"):
+        readers += [make_user(role=role), make_user(role=role, reputation=5000)]
+    readers[2].is_ambassador = True
+    seen: dict = {}
+    for reader in readers:
+        kind = (perm.readable_visibilities(reader),
+                bool(reader is not None and reader.is_authenticated and reader.is_moderator))
+        compiled = [(str(c), c.params) for c in (perm.thread_filter(reader).compile(),
+                                                  perm.space_filter(reader).compile())]
+        assert seen.setdefault(kind, compiled) == compiled, kind
+    assert len(seen) >= 3  # guests, members, staff (and moderators see deleted threads)
