@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import permissions as perm
@@ -68,9 +68,50 @@ def list_threads(
     per_page: int = 20,
     with_total: bool = True,
 ) -> Page:
+    ids, total = thread_ids(session, user, space=space, kind=kind, tag=tag, status=status,
+                            sort=sort, page=page, per_page=per_page, with_total=with_total)
+    rows = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))} if ids else {}
+    items = [rows[i] for i in ids if i in rows]
+    return Page(items=items, page=page, per_page=per_page,
+                total=total if total is not None else len(items))
+
+
+def thread_ids(
+    session: Session,
+    user,
+    *,
+    space: Space | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    sort: str = "recent",
+    page: int = 1,
+    per_page: int = 20,
+    with_total: bool = True,
+) -> tuple[list[int], int | None]:
+    """The ids of one page of a thread list, in order, and the list's total (or None)."""
+    count, ids = thread_list_statements(user, space_id=space.id if space is not None else None,
+                                        kind=kind, tag=tag, status=status, sort=sort,
+                                        page=page, per_page=per_page)
+    return list(session.scalars(ids)), session.scalar(count) if with_total else None
+
+
+def thread_list_statements(
+    user,
+    *,
+    space_id: int | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    sort: str = "recent",
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[Select, Select]:
+    """(the list's count, one page of its ids in order): they depend on the reader only
+    through permissions.thread_filter."""
     where = [perm.thread_filter(user)]
-    if space is not None:
-        where.append(Thread.space_id == space.id)
+    if space_id is not None:
+        where.append(Thread.space_id == space_id)
     if kind:
         where.append(Thread.kind == kind)
     if tag:
@@ -80,23 +121,17 @@ def list_threads(
     if sort == "unanswered":
         where.append(and_(Thread.kind == "question", Thread.post_count == 0,
                           Thread.is_closed.is_(False)))
-    total = session.scalar(select(func.count(Thread.id)).where(*where)) if with_total else None
     order = {
         "votes": (Thread.score.desc(), Thread.id.desc()),
         "unanswered": (Thread.created_at.desc(), Thread.id.desc()),
     }.get(sort, (Thread.last_activity_at.desc(), Thread.id.desc()))
-    if space is not None:
+    if space_id is not None:
         order = (Thread.is_pinned.desc(), *order)
     # Sort and page over ids alone, then load the page's rows: sorting whole rows
     # (bodies included) costs tens of milliseconds once a space has thousands.
-    ids = list(session.scalars(
-        select(Thread.id).where(*where).order_by(*order)
-        .limit(per_page).offset((page - 1) * per_page)
-    ))
-    rows = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))} if ids else {}
-    items = [rows[i] for i in ids if i in rows]
-    return Page(items=items, page=page, per_page=per_page,
-                total=total if total is not None else len(items))
+    return (select(func.count(Thread.id)).where(*where),
+            select(Thread.id).where(*where).order_by(*order)
+            .limit(per_page).offset((page - 1) * per_page))
 
 
 def readable_spaces(session: Session, user) -> list[Space]:

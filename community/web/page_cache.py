@@ -267,6 +267,15 @@ def store_if_unchanged(key: tuple, row, html: str) -> None:
     _cache().put(key, html)
 
 
+def get(key: tuple):
+    """What is kept under ``key`` (which holds everything it depends on), or None."""
+    return _cache().get(key)
+
+
+def put(key: tuple, value) -> None:
+    _cache().put(key, value)
+
+
 def remember(key: tuple, make):
     """``make()``, kept under ``key`` (which must hold everything it depends on)."""
     value = _cache().get(key)

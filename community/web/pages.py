@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,26 +13,18 @@ from ..errors import NotFound
 from ..extensions import db
 from ..lengths import TAG_MAX
 from ..models import IDEA_STATUSES, QUESTION_STATUSES, THREAD_KINDS, Space
-from ..notifications import follows
 from ..schemas import page_number, query_choices
 from ..schemas.core import ThreadListArgs
+from . import list_cache
 
 bp = Blueprint("pages", __name__)
 
 SORTS = ("recent", "votes", "unanswered")
-HOME_LIST_SIZE = 10
 
 
 @bp.get("/")
 def home():
-    spaces = queries.readable_spaces(db.session, current_user)
-    counts = queries.space_thread_counts(db.session, current_user, spaces)
-    recent = queries.list_threads(db.session, current_user, sort="recent", with_total=False,
-                                  per_page=HOME_LIST_SIZE)
-    unanswered = queries.list_threads(db.session, current_user, sort="unanswered", with_total=False,
-                                      per_page=HOME_LIST_SIZE)
-    return render_template("home.html", spaces=spaces, counts=counts,
-                           recent=recent.items, unanswered=unanswered.items)
+    return list_cache.home_page()
 
 
 @bp.get("/spaces/<slug>")
@@ -43,19 +35,17 @@ def space(slug: str):
     args = query_choices(ThreadListArgs())
     kind, status, sort = args["kind"], args["status"], args["sort"]
     tag = (args["tag"] or "").strip().lower()[:TAG_MAX] or None
-    page = queries.list_threads(
-        db.session, current_user, space=space, kind=kind, tag=tag, status=status,
-        sort=sort, page=page_number(), per_page=current_app.config["PER_PAGE"],
-    )
     filters = {k: v for k, v in (("kind", kind), ("tag", tag), ("status", status),
                                  ("sort", sort if sort != "recent" else None)) if v}
-    return render_template(
-        "spaces/show.html", space=space, page=page, filters=filters, kind=kind, tag=tag,
-        status=status, sort=sort, sorts=SORTS, kinds=THREAD_KINDS,
-        question_statuses=QUESTION_STATUSES, idea_statuses=IDEA_STATUSES,
-        can_post=perm.can_post_in_space(current_user, space),
-        following=follows.is_following(db.session, current_user, "space", space.id),
-    )
+    return list_cache.space_page(
+        space, list_args={"kind": kind, "tag": tag, "status": status, "sort": sort,
+                          "page": page_number()},
+        render=lambda page: render_template(
+            "spaces/_show.html", space=space, page=page, filters=filters, kind=kind, tag=tag,
+            status=status, sort=sort, sorts=SORTS, kinds=THREAD_KINDS,
+            question_statuses=QUESTION_STATUSES, idea_statuses=IDEA_STATUSES,
+            can_post=perm.can_post_in_space(current_user, space),
+            following=list_cache.following(space)))
 
 
 @bp.get("/users/<username>")

@@ -63,9 +63,11 @@ def test_thread_page_queries_do_not_grow_with_answers(app, db, make_space, make_
     assert max(large.values()) <= (16 if cached else 36)  # PostgreSQL re-reads the key after a render
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "rendered"])
 def test_space_page_queries_do_not_grow_with_threads(app, db, make_space, make_thread,
-                                                     make_user, browser):
+                                                     make_user, browser, cached):
     app.config["PER_PAGE"] = 100  # show every thread on one page
+    app.config["PAGE_CACHE_ENTRIES"] = 512 if cached else 0  # 0: every request renders
     space = make_space(slug="busy")
     for i in range(5):
         make_thread(space=space, author=cheap_user(db), tags=[f"tag{i}"])
@@ -79,3 +81,4 @@ def test_space_page_queries_do_not_grow_with_threads(app, db, make_space, make_t
     assert small == large
     assert small_home == large_home
     assert max(large.values()) <= 10
+    assert max(large_home.values()) <= 12

@@ -1,0 +1,182 @@
+"""The home and space pages, cached by what they show (the thread page's contract).
+
+As for the thread page (page_cache.py), each request reads fresh, with a few small
+queries, everything the page's main column shows: the spaces and their thread counts
+(home), the space row, the list's ids in order and its total, and each listed
+thread's row with its space, author and tags (no bodies). Those tuples, with the
+reader's locale, time zone, the site rules' token and what the reader may do (post,
+follow), are the cache key: any change to what the column shows changes the key, and
+a reader who may not see a thread never gets the rows that list it. Only the clock
+is not in the key (no list shows a relative date), and PAGE_CACHE_TTL bounds it.
+
+The page around the column (header, bell, CSRF token) is page_cache.page's shell,
+per reader. A request with a query string (filters, later pages) is rendered whole
+and not cached: the shell's sign-in and language links carry the request's path
+unencoded, which is safe only for the plain paths cached here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, render_template, request
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import bindparam, func, inspect, select
+
+from .. import permissions as perm
+from .. import queries, site_rules
+from ..extensions import db
+from ..models import Space, Tag, Thread, User, thread_tag
+from ..notifications import follows
+from . import discovery, page_cache
+
+HOME_LIST_SIZE = 10
+
+_T, _S, _U, _TAG = Thread.__table__, Space.__table__, User.__table__, Tag.__table__
+# What a thread list shows of each thread (community/templates/_macros.html thread_row).
+_ROWS = (
+    select(*(c for c in _T.c if c.name not in ("body", "body_html")),
+           _S.c.slug, _S.c.name, _S.c.visibility,
+           _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role, _U.c.is_ambassador,
+           select(func.aggregate_strings(_TAG.c.name, "\x1f"))
+           .select_from(_TAG.join(thread_tag, thread_tag.c.tag_id == _TAG.c.id))
+           .where(thread_tag.c.thread_id == _T.c.id).scalar_subquery())
+    .join(_S, _S.c.id == _T.c.space_id).join(_U, _U.c.id == _T.c.author_id)
+    .where(_T.c.id.in_(bindparam("ids", expanding=True))).order_by(_T.c.id))
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/_.-]+")
+
+
+def _rows(ids: list[int]) -> tuple:
+    if not ids:
+        return ()
+    # Tag names in the aggregate come in no set order: sorted, so the key is stable.
+    return tuple((*row[:-1], tuple(sorted((row[-1] or "").split("\x1f"))))
+                 for row in db.session.connection().execute(_ROWS, {"ids": ids}))
+
+
+def _reader() -> tuple:
+    user = current_user._get_current_object()
+    who = (user.role,) if user.is_authenticated else ("guest",)
+    return (str(get_locale()), str(get_timezone()), site_rules.token(), who)
+
+
+def _cacheable() -> bool:
+    return (current_app.config["PAGE_CACHE_ENTRIES"] > 0 and not request.query_string
+            and bool(_PLAIN_PATH.fullmatch(request.path)))
+
+
+def _canonical() -> Markup:
+    return Markup('<link rel="canonical" href="%s">') % discovery.canonical_url()
+
+
+def _serve(title: str, fingerprint, render) -> str:
+    """The page: its column from the cache under ``fingerprint()``, else ``render()``."""
+    head = _canonical()
+    if not _cacheable():
+        return render_template("_shell.html", title=title, head=head, content=Markup(render()))
+    key = fingerprint()
+    content = page_cache.get(key)
+    if content is None:
+        content = page_cache.render_with_placeholder(render)
+        # SQLite reads a transaction from one snapshot; elsewhere (READ COMMITTED) a
+        # render that raced a write is not kept: the rows are read again.
+        if db.engine.dialect.name == "sqlite" or fingerprint() == key:
+            page_cache.put(key, content)
+    return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
+                           title=title, head=head, path=request.path, content=content)
+
+
+# ---- home -------------------------------------------------------------------------
+
+def _statements(name, make):
+    """``make(user)``'s statements, built once per kind of reader.
+
+    Building a statement costs more than running these small ones. What they select
+    depends on the reader only through permissions.space_filter and thread_filter, that
+    is through the visibilities the reader may read and whether they see deleted
+    threads: those two facts name the kind of reader."""
+    user = current_user._get_current_object()
+    key = (name, perm.readable_visibilities(user),
+           bool(user.is_authenticated and user.is_moderator))
+    found = _BUILT.get(key)
+    if found is None:
+        if len(_BUILT) > 1000:  # spaces come and go; a few kinds of readers each
+            _BUILT.clear()
+        found = _BUILT[key] = make(user)
+    return found
+
+
+_BUILT: dict = {}
+
+
+def _home_statements(user) -> tuple:
+    spaces = (select(_S).where(perm.space_filter(user), _S.c.archived_at.is_(None))
+              .order_by(_S.c.position, _S.c.name))
+    counts = (select(Thread.space_id, func.count(Thread.id))
+              .where(Thread.space_id.in_(bindparam("spaces", expanding=True)),
+                     perm.thread_filter(user))
+              .group_by(Thread.space_id))
+    lists = (queries.thread_list_statements(user, sort=sort, per_page=HOME_LIST_SIZE)[1]
+             for sort in ("recent", "unanswered"))
+    return (spaces, counts, *lists)
+
+
+def _home_fingerprint() -> tuple:
+    conn = db.session.connection()
+    spaces_q, counts_q, recent_q, unanswered_q = _statements("home", _home_statements)
+    spaces = conn.execute(spaces_q).all()
+    counts = conn.execute(counts_q, {"spaces": [s.id for s in spaces]}).all() if spaces else ()
+    recent = conn.execute(recent_q).scalars().all()
+    unanswered = conn.execute(unanswered_q).scalars().all()
+    return ("home", _reader(), tuple(map(tuple, spaces)), tuple(sorted(map(tuple, counts))),
+            tuple(recent), tuple(unanswered), _rows(sorted(set(recent) | set(unanswered))))
+
+
+def _render_home() -> str:
+    session, user = db.session, current_user
+    spaces = queries.readable_spaces(session, user)
+    recent = queries.list_threads(session, user, sort="recent", with_total=False,
+                                  per_page=HOME_LIST_SIZE)
+    unanswered = queries.list_threads(session, user, sort="unanswered", with_total=False,
+                                      per_page=HOME_LIST_SIZE)
+    return render_template("_home.html", spaces=spaces,
+                           counts=queries.space_thread_counts(session, user, spaces),
+                           recent=recent.items, unanswered=unanswered.items)
+
+
+def home_page() -> str:
+    return _serve(_("Home"), _home_fingerprint, _render_home)
+
+
+# ---- a space ----------------------------------------------------------------------
+
+def space_page(space: Space, *, list_args: dict, render) -> str:
+    """``render(page)`` renders the column for a page of the list; ``list_args`` are
+    queries.list_threads' filters, sort and page."""
+    session, user = db.session, current_user
+    per_page = current_app.config["PER_PAGE"]
+    # Space's own row as this request read it (the view just loaded it).
+    space_row = tuple(getattr(space, a.key) for a in inspect(Space).column_attrs)
+
+    def fingerprint() -> tuple:
+        name = ("space", space.id, per_page, *sorted(list_args.items()))
+        count_q, ids_q = _statements(name, lambda user: queries.thread_list_statements(
+            user, space_id=space.id, per_page=per_page, **list_args))
+        conn = db.session.connection()
+        ids = conn.execute(ids_q).scalars().all()
+        total = conn.execute(count_q).scalar()
+        return (name, _reader(), space_row, tuple(ids), total, _rows(sorted(ids)),
+                perm.can_post_in_space(user, space), following(space))
+
+    def column() -> str:
+        return render(queries.list_threads(session, user, space=space, per_page=per_page,
+                                           **list_args))
+
+    return _serve(space.name, fingerprint, column)
+
+
+def following(space: Space) -> bool:
+    return follows.is_following(db.session, current_user, "space", space.id)
