@@ -16,7 +16,7 @@ start)
   if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
     echo "installing postgresql" >&2
     apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >&2  # contrib: unaccent, pg_trgm (search)
     BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
   fi
   if [ -f "$DATA/postmaster.pid" ]; then as_pg "$BIN/pg_ctl" -D "$DATA" -m immediate stop >&2 || true; fi

@@ -370,7 +370,8 @@ def mail_in(host, port):
               help="Indexing processes (default: SEARCH_REINDEX_PROCS, or 2 on a multi-core machine).")
 @with_appcontext
 def reindex(procs):
-    """Rebuild the search index from the database into a new directory, then swap it in."""
+    """Rebuild the search index from the database beside the live one, then swap it in
+    (a new directory for Whoosh, new tables for PostgreSQL)."""
     from .search.documents import count_threads
     from .search.outbox import rebuild_index
 

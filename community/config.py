@@ -127,6 +127,9 @@ class Content:
 
 
 class Search:
+    # "whoosh" (an index on this machine's disk) or "postgres" (full-text search in the
+    # PostgreSQL database, shared by every machine; needs unaccent and pg_trgm)
+    SEARCH_BACKEND = "whoosh"
     SEARCH_INDEX_DIR: str | None = None  # <instance>/search-index when unset
     SEARCH_ARRAY_CACHE_MB = 128
     SEARCH_BATCH_SIZE = 500

@@ -61,6 +61,10 @@ def _reset_postgres(app) -> None:
         _db.create_all()
         tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
         _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # The PostgreSQL search backend's index (its own tables): each test starts
+        # without one, as with a fresh Whoosh directory.
+        _db.session.execute(text("DROP TABLE IF EXISTS search_document, search_word, "
+                                 "search_document_build, search_word_build"))
         _db.session.commit()
 
 
@@ -96,10 +100,12 @@ def _sqlite_template(tmp_path_factory) -> str | None:
 
 
 @pytest.fixture
-def app(tmp_path, _sqlite_template):
+def app(request, tmp_path, _sqlite_template):
+    """Settings a test may add by indirect parametrization (tests/search runs its
+    contract tests over both search backends this way)."""
     if _sqlite_template:
         shutil.copyfile(_sqlite_template, tmp_path / "community.db")
-    app = create_app(_test_config(tmp_path))
+    app = create_app({**_test_config(tmp_path), **getattr(request, "param", {})})
     app.test_client_class = ApiClient
     if PG_URL:
         _reset_postgres(app)

@@ -1,7 +1,7 @@
 """Full-text search: a backend behind a small interface, fed by an outbox.
 
-``init_app`` binds the Whoosh backend (the default) to the app and registers the
-/search page; the API routes live in ``community.api.search``. Importing
+``init_app`` binds the backend ``SEARCH_BACKEND`` names (Whoosh, the embedded
+default, or PostgreSQL full-text) to the app and registers the /search page; the API routes live in ``community.api.search``. Importing
 ``outbox`` subscribes it to the content events.
 """
 
@@ -27,13 +27,42 @@ def _signed_in() -> bool:
 guest_limit = limiter.shared_limit(_guest_limit, scope="guest-search", exempt_when=_signed_in)
 
 
+BACKENDS = ("whoosh", "postgres")
+
+
+def make_backend(app) -> SearchBackend:
+    """The configured backend; a setting that cannot work stops the start-up."""
+    name = app.config["SEARCH_BACKEND"]
+    if name not in BACKENDS:
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
+    if name == "postgres":
+        from sqlalchemy.engine import make_url
+
+        from ..extensions import db
+        from .postgres_backend import PostgresBackend
+
+        dialect = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+        if dialect != "postgresql":
+            raise RuntimeError(
+                f'SEARCH_BACKEND = "postgres" needs a PostgreSQL database, and '
+                f"SQLALCHEMY_DATABASE_URI is {dialect}: use the Whoosh backend (the default) "
+                "or point the database at PostgreSQL")
+
+        def engine():
+            with app.app_context():
+                return db.engine
+
+        return PostgresBackend(engine)
+    from .whoosh_backend import WhooshBackend
+
+    return WhooshBackend(app.config["SEARCH_INDEX_DIR"], cache_mb=app.config["SEARCH_ARRAY_CACHE_MB"])
+
+
 def init_app(app) -> None:
     from . import outbox  # noqa: F401  (subscribes to the content events)
     from .views import bp
-    from .whoosh_backend import WhooshBackend
 
-    app.extensions["search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
-                                             cache_mb=app.config["SEARCH_ARRAY_CACHE_MB"])
+    app.extensions["search"] = make_backend(app)
     app.register_blueprint(bp)
 
 

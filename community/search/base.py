@@ -1,7 +1,7 @@
 """The search backend interface: index, remove, search, rebuild, health.
 
-The Whoosh backend is the default; another (PostgreSQL full-text) would implement
-the same methods. Backends know documents and space ids, never users: access
+The Whoosh backend is the embedded default; the PostgreSQL full-text backend
+(``SEARCH_BACKEND = "postgres"``) implements the same methods. Backends know documents and space ids, never users: access
 control is decided by the caller (``community.search.service``) and re-checked
 against the database.
 """
@@ -81,6 +81,22 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def exists(self) -> bool: ...
+
+    @abstractmethod
+    def missing(self) -> bool:
+        """No index at all (not even a broken one): the indexer builds one first."""
+
+    @abstractmethod
+    def writer_lock(self, blocking: bool = True):
+        """A context manager yielding True when this process is the one writer."""
+
+    # False: the service cuts snippets itself (``snippets.fragment``) from the result's terms.
+    cuts_snippets = False
+
+    def headlines(self, query: str, texts: list[tuple[str, str]]) -> list[str | None]:
+        """Snippets of (language, text) pairs cut by the backend (when ``cuts_snippets``),
+        escaped but for <mark>; None for a text without any of the query's words."""
+        raise NotImplementedError
 
     @abstractmethod
     def healthy(self) -> bool: ...

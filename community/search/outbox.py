@@ -4,7 +4,7 @@ Every content change writes a ``search_outbox`` row in the same transaction as
 the change (domain-event subscribers, plus a flush hook that catches edits made
 without an event, such as a moderator moving a thread). One indexer drains the
 outbox in batches: read the threads, write their documents with one Whoosh
-commit, and only then delete the rows. A kill at any point leaves the rows in
+commit (Whoosh's, or PostgreSQL's for that backend), and only then delete the rows. A kill at any point leaves the rows in
 place and the next drain re-indexes the same threads, which is idempotent
 (``update_document`` on the thread id).
 """
@@ -12,7 +12,6 @@ place and the next drain re-indexes the same threads, which is idempotent
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 
@@ -150,8 +149,7 @@ def drain_outbox(app, batch_size: int | None = None) -> int:
             select(SearchOutbox.id, SearchOutbox.thread_id, SearchOutbox.action)
             .order_by(SearchOutbox.id).limit(batch_size)
         ).all()
-        if not os.path.isdir(os.path.realpath(backend.path)) or any(
-                r.action == "rebuild" for r in rows):
+        if backend.missing() or any(r.action == "rebuild" for r in rows):
             return max(1, rebuild_index(app)) if rows or not backend.exists() else 0
         if not rows:
             return 0

@@ -33,7 +33,7 @@ from ..models import (
 from ..queries import Page
 from ..schemas import In, fields
 from ..services import tracking
-from .analysis import strip_controls
+from .analysis import detect_language, strip_controls
 from .base import IndexUnavailable, SearchRequest, SearchUnavailable
 from .snippets import fragment, plain, words_for
 
@@ -120,6 +120,35 @@ def _snippet(thread: Thread, posts: list, terms) -> tuple[str, int | None]:
     return str(escape(body[:200] + ("…" if len(body) > 200 else ""))), None
 
 
+BACKEND_SNIPPET_POSTS = 10  # answers of a hit the backend may cut a snippet from
+
+
+def _backend_snippets(backend, text: str, shown: list) -> list[tuple[str, int | None]] | None:
+    """(snippet, post id) per shown thread, cut by the backend in one call (PostgreSQL's
+    ts_headline), from the same texts as ``_snippet``: the body, then visible answers."""
+    if not backend.cuts_snippets:
+        return None
+    texts, owners = [], []
+    for n, (thread, visible) in enumerate(shown):
+        body = plain(thread.body_html)
+        lang = detect_language(f"{thread.title}\n{body[:1000]}")
+        texts.append((lang, body))
+        owners.append((n, None))
+        for post in visible[:BACKEND_SNIPPET_POSTS]:
+            texts.append((lang, plain(post.body_html)))
+            owners.append((n, post.id))
+    cut = backend.headlines(text, texts) if shown else []
+    out: list = [None] * len(shown)
+    for (n, post_id), snippet in zip(owners, cut, strict=True):
+        if snippet and out[n] is None:
+            out[n] = (snippet, post_id)
+    for n, (thread, _visible) in enumerate(shown):
+        if out[n] is None:
+            body = plain(thread.body_html)
+            out[n] = (str(escape(body[:200] + ("…" if len(body) > 200 else ""))), None)
+    return out
+
+
 def _answers(session: Session, thread_ids: list[int]) -> dict[int, list]:
     """Visible posts (id, thread_id, body_html) by score: where a snippet may be cut from."""
     out: dict[int, list] = {tid: [] for tid in thread_ids}
@@ -185,13 +214,16 @@ def search(session: Session, user, text: str, f: Filters, *, page: int, per_page
     ids = [h.thread_id for h in result.hits]
     threads = _recheck(session, user, ids, f)
     posts = _answers(session, list(threads))
-    items = []
+    shown = []
     for tid in ids:
         thread = threads.get(tid)
         if thread is None:
             continue  # moved, deleted or hidden since it was indexed
-        visible = sorted(posts[tid], key=lambda p: p.id != thread.accepted_post_id)
-        snippet, post_id = _snippet(thread, visible, result.terms)
+        shown.append((thread, sorted(posts[tid], key=lambda p: p.id != thread.accepted_post_id)))
+    snippets = _backend_snippets(backend, text, shown)
+    items = []
+    for n, (thread, visible) in enumerate(shown):
+        snippet, post_id = snippets[n] if snippets else _snippet(thread, visible, result.terms)
         items.append(result_item(thread, snippet, post_id))
     items = without_twins(session, items)
     total = max(0, result.total - (len(ids) - len(items)))

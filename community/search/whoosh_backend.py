@@ -159,6 +159,9 @@ class WhooshBackend(SearchBackend):
         except CORRUPT:
             return False
 
+    def missing(self) -> bool:
+        return not os.path.isdir(os.path.realpath(self.path))
+
     def healthy(self) -> bool:
         try:
             with self.searcher() as s:

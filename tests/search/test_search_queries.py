@@ -6,12 +6,15 @@ import random
 import time
 
 import pytest
+from searchbackends import over_backends
 from searchtools import ids
 from sqlalchemy import event
 
 from community.models import SearchMiss
 from community.services import threads as thread_service
 from community.services import votes
+
+pytestmark = over_backends  # the contract: the same answers from both backends
 
 
 def test_a_title_match_ranks_above_a_body_match(make_thread, drain, search):
@@ -149,16 +152,18 @@ ODD = ["*", "space:staff", "zzz) OR space:staff OR (zzz", '"unbalanced quote', "
        "𝔰𝔢𝔠𝔯𝔢𝔱", "secret " * 36]
 
 
-@pytest.mark.parametrize("q", ODD)
-def test_odd_input_is_answered_and_never_leaks_staff_text(q, make_space, make_thread, make_user,
+def test_odd_input_is_answered_and_never_leaks_staff_text(make_space, make_thread, make_user,
                                                            drain, member_client, search):
+    # One index for every input (not one test each): it runs once per backend.
     staff = make_space(slug="staff-room", visibility="staff")
     make_thread(space=staff, author=make_user(role="employee"), title="Secret pricing for next year", body="secret secret secret")
     drain()
-    resp = search(q, member_client)
-    assert resp.status_code == 200, resp.get_data(as_text=True)
-    body = resp.get_json()
-    assert body["items"] == [] and body["total"] == 0
+    for q in ODD:
+        resp = search(q, member_client)
+        assert resp.status_code == 200, (q, resp.get_data(as_text=True))
+        body = resp.get_json()
+        assert body["items"] == [] and body["total"] == 0, q
+        assert body["did_you_mean"] is None, q
 
 
 @pytest.mark.parametrize("q", ["x" * 257, "a " * 129, "y" * 20_000, "ü" * 300])
