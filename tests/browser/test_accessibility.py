@@ -26,8 +26,12 @@ PAGES = {
                          "/settings"]),
     "employee": ("emma", ["/triage", "thread:Sync stops with error E1042 after the update",
                           "/cases"]),
+    # Every page the admin index links to.
     "admin": ("odile", ["/admin", "/moderation", "/admin/spaces", "/admin/users",
-                        "/admin/analytics"]),
+                        "/admin/analytics", "/admin/organisations", "/admin/webhooks",
+                        "/admin/groups", "/admin/saved-replies", "/admin/settings",
+                        "/moderation/words", "/moderation/ambassadors", "/moderation/audit",
+                        "/tags"]),
 }
 
 
