@@ -3,47 +3,19 @@ mailer's pass that sends account emails to it."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
-
 import pytest
 from aiosmtpd.controller import Controller
 
 import community.realtime  # noqa: F401  (its socket handlers must exist before any app binds)
 from community.extensions import db as _db
 from community.notifications import delivery
-
-
-class Mailbox:
-    """What the SMTP server received, parsed."""
-
-    def __init__(self):
-        self.messages: list = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append((list(envelope.rcpt_tos), msg))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        with self._lock:
-            return [m for rcpt, m in self.messages if address in rcpt]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.smtp_capture import Mailbox, free_port
 
 
 @pytest.fixture
 def mailbox(app):
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=controller.port)
     yield box

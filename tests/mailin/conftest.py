@@ -4,11 +4,6 @@ server on loopback (aiosmtpd), and replies go to the real mail-in listener (the 
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
-
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -17,32 +12,9 @@ from community.extensions import db as _db
 from community.mailin import smtp
 from community.notifications import delivery
 from tests.mailin import mailin_tools
+from tests.smtp_capture import Mailbox, free_port
 
 DOMAIN = "replies.example.test"
-
-
-class Mailbox:
-    """What the outgoing SMTP server received, parsed."""
-
-    def __init__(self):
-        self.messages: list = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append((list(envelope.rcpt_tos), msg))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        with self._lock:
-            return [m for rcpt, m in self.messages if address in rcpt]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(autouse=True)
