@@ -10,16 +10,14 @@ a reader who may not see a thread never gets the rows that list it. Only the clo
 is not in the key (no list shows a relative date), and PAGE_CACHE_TTL bounds it.
 
 The page around the column (header, bell, CSRF token) is page_cache.page's shell,
-per reader. A request with a query string (filters, later pages) is rendered whole
-and not cached: the shell's sign-in and language links carry the request's path
-unencoded, which is safe only for the plain paths cached here.
+per reader. A query string (filters, later pages) is in the key through the list's
+arguments; the shell's sign-in and language links get the request's own path and query
+(page_cache._put_path).
 """
 
 from __future__ import annotations
 
-import re
-
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -32,6 +30,7 @@ from ..extensions import db
 from ..models import Space, Tag, Thread, User, thread_tag
 from ..notifications import follows
 from . import discovery, page_cache
+from .helpers import current_path
 
 HOME_LIST_SIZE = 10
 
@@ -46,7 +45,6 @@ _ROWS = (
            .where(thread_tag.c.thread_id == _T.c.id).scalar_subquery())
     .join(_S, _S.c.id == _T.c.space_id).join(_U, _U.c.id == _T.c.author_id)
     .where(_T.c.id.in_(bindparam("ids", expanding=True))).order_by(_T.c.id))
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9/_.-]+")
 
 
 def _rows(ids: list[int]) -> tuple:
@@ -64,8 +62,7 @@ def _reader() -> tuple:
 
 
 def _cacheable() -> bool:
-    return (current_app.config["PAGE_CACHE_ENTRIES"] > 0 and not request.query_string
-            and bool(_PLAIN_PATH.fullmatch(request.path)))
+    return current_app.config["PAGE_CACHE_ENTRIES"] > 0
 
 
 def _canonical() -> Markup:
@@ -86,7 +83,7 @@ def _serve(title: str, fingerprint, render) -> str:
         if db.engine.dialect.name == "sqlite" or fingerprint() == key:
             page_cache.put(key, content)
     return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
-                           title=title, head=head, path=request.path, content=content)
+                           title=title, head=head, path=current_path(), content=content)
 
 
 # ---- home -------------------------------------------------------------------------

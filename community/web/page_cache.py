@@ -28,6 +28,7 @@ import threading
 import time
 from collections import OrderedDict
 from functools import cache
+from urllib.parse import urlencode
 
 from flask import current_app, g, request, session
 from flask_babel import get_locale, get_timezone
@@ -343,8 +344,8 @@ def page(render_shell, *, title: str, head: str, path: str, content: str,
          answer: str = "") -> str:
     """The whole page: the reader's cached shell (header, footer) around ``content``.
 
-    ``path`` goes into the shell's sign-in and language links unencoded, so it must
-    be a canonical path of safe characters (``thread_url``). ``answer`` is the text of
+    ``path`` (with its query, if any) is where the sign-in and language links send the
+    reader back to (``_put_path``). ``answer`` is the text of
     the answer box (the reader's draft), escaped here."""
     key = _shell_key()
     shell = _cache().get(("shell", key)) if key is not None else None
@@ -354,10 +355,22 @@ def page(render_shell, *, title: str, head: str, path: str, content: str,
         if key is not None:
             _cache().put(("shell", key), shell)
     token = generate_csrf()
-    out = shell.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path)
+    out = _put_path(shell.replace(CSRF_PLACEHOLDER, token), path)
     # The parts holding user text (the head has the title and description too) go in
     # one pass, so nothing in them is ever taken for a placeholder.
     parts = {_TITLE: str(escape(title)), _HEAD: head,
-             _CONTENT: content.replace(CSRF_PLACEHOLDER, token).replace(_PATH, path)
+             _CONTENT: _put_path(content.replace(CSRF_PLACEHOLDER, token), path)
              .replace(ANSWER_PLACEHOLDER, str(escape(answer)))}
     return _PARTS.sub(lambda match: parts[match.group()], out)
+
+
+def _put_path(html: str, path: str) -> str:
+    """The request's path (and query) where a render put ``current_path()``: as a link's
+    ``next=`` query value, encoded as ``url_for`` encodes it, and elsewhere (a form's
+    hidden ``next``) as an attribute's text. The placeholder is hex, which neither
+    encoding changes, so the two places are told apart by what precedes it."""
+    if _PATH not in html:
+        return html
+    # Werkzeug's url_for quotes query values so (tests/web/test_list_cache.py compares).
+    as_query = str(escape(urlencode([("next", path)], safe="!$'()*,/:;?@")))
+    return html.replace("next=" + _PATH, as_query).replace(_PATH, str(escape(path)))

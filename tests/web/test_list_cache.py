@@ -18,7 +18,7 @@ from community.services import threads, votes
 from community.web import page_cache
 
 _TOKENS = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+')
-PAGES = {"home": "/", "space": "/spaces/cached"}
+PAGES = {"home": "/", "space": "/spaces/cached", "space, sorted": "/spaces/cached?sort=votes&page=1"}
 
 
 def page(client, url: str) -> str:
@@ -188,6 +188,17 @@ def test_filtered_lists_are_rendered_and_keep_their_path(db, scene, browser):
         assert "/login?next=/spaces/cached?sort%3Dvotes%26tag%3Dalpha" in html
 
 
+def test_an_odd_query_goes_back_into_the_cached_page_escaped(app, db, scene, browser):
+    url = "/spaces/cached?sort=votes&tag=%22%3E%3Cb%3Ebold%3C/b%3E&x=%27"
+    guest = browser()
+    cached = [page(guest, url) for _ in range(2)][1]
+    assert "<b>bold" not in cached
+    assert cached == fresh(app, guest, url)
+    # Where the language form sends the reader back: the path and query as sent.
+    sent_back = re.search(r'name="next" value="([^"]*)"', cached).group(1)
+    assert sent_back == "/spaces/cached?sort=votes&amp;tag=%22%3E%3Cb%3Ebold%3C/b%3E&amp;x=%27"
+
+
 def test_a_user_title_is_escaped_in_the_cached_lists(db, scene, browser):
     threads.edit_thread(db.session, scene["old"], by=scene["asker"],
                         title='<script>alert(1)</script> "quoted" & more')
@@ -230,7 +241,7 @@ def test_several_readers_at_once_on_a_cached_page(app, db, scene, make_user, log
         w.join()
     assert not errors
     for i, pages in results.items():
-        assert len(pages) == 10
+        assert len(pages) == 5 * len(PAGES)
         for html in pages:
             assert "An older question on grinding" in html
             assert page_cache.CSRF_PLACEHOLDER not in html
