@@ -47,7 +47,8 @@ _ROWS = (
     .where(_T.c.id.in_(bindparam("ids", expanding=True))).order_by(_T.c.id))
 
 
-def _rows(ids: list[int]) -> tuple:
+def thread_rows(ids: list[int]) -> tuple:
+    """What a thread list shows of each of these threads, read fresh (for a key)."""
     if not ids:
         return ()
     # Tag names in the aggregate come in no set order: sorted, so the key is stable.
@@ -55,7 +56,8 @@ def _rows(ids: list[int]) -> tuple:
                  for row in db.session.connection().execute(_ROWS, {"ids": ids}))
 
 
-def _reader() -> tuple:
+def reader() -> tuple:
+    """What every list's key holds about the reader: language, zone, rules, role."""
     user = current_user._get_current_object()
     who = (user.role,) if user.is_authenticated else ("guest",)
     return (str(get_locale()), str(get_timezone()), site_rules.token(), who)
@@ -69,8 +71,11 @@ def _canonical() -> Markup:
     return Markup('<link rel="canonical" href="%s">') % discovery.canonical_url()
 
 
-def _serve(title: str, fingerprint, render) -> str:
-    """The page: its column from the cache under ``fingerprint()``, else ``render()``."""
+def serve(title: str, fingerprint, render) -> str:
+    """The page: its column from the cache under ``fingerprint()``, else ``render()``.
+
+    ``fingerprint()`` must return everything the column shows, read fresh (the rows
+    themselves, not a summary), with ``reader()`` and whatever the reader may do there."""
     head = _canonical()
     if not _cacheable():
         return render_template("_shell.html", title=title, head=head, content=Markup(render()))
@@ -88,7 +93,7 @@ def _serve(title: str, fingerprint, render) -> str:
 
 # ---- home -------------------------------------------------------------------------
 
-def _statements(name, make):
+def statements(name, make):
     """``make(user)``'s statements, built once per kind of reader.
 
     Building a statement costs more than running these small ones. What they select
@@ -123,13 +128,13 @@ def _home_statements(user) -> tuple:
 
 def _home_fingerprint() -> tuple:
     conn = db.session.connection()
-    spaces_q, counts_q, recent_q, unanswered_q = _statements("home", _home_statements)
+    spaces_q, counts_q, recent_q, unanswered_q = statements("home", _home_statements)
     spaces = conn.execute(spaces_q).all()
     counts = conn.execute(counts_q, {"spaces": [s.id for s in spaces]}).all() if spaces else ()
     recent = conn.execute(recent_q).scalars().all()
     unanswered = conn.execute(unanswered_q).scalars().all()
-    return ("home", _reader(), tuple(map(tuple, spaces)), tuple(sorted(map(tuple, counts))),
-            tuple(recent), tuple(unanswered), _rows(sorted(set(recent) | set(unanswered))))
+    return ("home", reader(), tuple(map(tuple, spaces)), tuple(sorted(map(tuple, counts))),
+            tuple(recent), tuple(unanswered), thread_rows(sorted(set(recent) | set(unanswered))))
 
 
 def _render_home() -> str:
@@ -145,7 +150,7 @@ def _render_home() -> str:
 
 
 def home_page() -> str:
-    return _serve(_("Home"), _home_fingerprint, _render_home)
+    return serve(_("Home"), _home_fingerprint, _render_home)
 
 
 # ---- a space ----------------------------------------------------------------------
@@ -160,19 +165,19 @@ def space_page(space: Space, *, list_args: dict, render) -> str:
 
     def fingerprint() -> tuple:
         name = ("space", space.id, per_page, *sorted(list_args.items()))
-        count_q, ids_q = _statements(name, lambda user: queries.thread_list_statements(
+        count_q, ids_q = statements(name, lambda user: queries.thread_list_statements(
             user, space_id=space.id, per_page=per_page, **list_args))
         conn = db.session.connection()
         ids = conn.execute(ids_q).scalars().all()
         total = conn.execute(count_q).scalar()
-        return (name, _reader(), space_row, tuple(ids), total, _rows(sorted(ids)),
+        return (name, reader(), space_row, tuple(ids), total, thread_rows(sorted(ids)),
                 perm.can_post_in_space(user, space), following(space))
 
     def column() -> str:
         return render(queries.list_threads(session, user, space=space, per_page=per_page,
                                            **list_args))
 
-    return _serve(space.name, fingerprint, column)
+    return serve(space.name, fingerprint, column)
 
 
 def following(space: Space) -> bool:
