@@ -47,13 +47,25 @@ def space_filter(user) -> ColumnElement[bool]:
     return Space.visibility.in_(readable_visibilities(user))
 
 
+def sees_deleted_threads(user) -> bool:
+    user = _user(user)
+    return bool(user and user.is_moderator)
+
+
 def thread_filter(user) -> ColumnElement[bool]:
     """Threads a user may list: readable space, not deleted (moderators see deleted)."""
-    user = _user(user)
     clause = Thread.space_id.in_(select(Space.id).where(space_filter(user)))
-    if not (user and user.is_moderator):
+    if not sees_deleted_threads(user):
         clause = clause & Thread.deleted_at.is_(None)
     return clause
+
+
+def space_thread_count(user) -> ColumnElement[int]:
+    """The number of a ``Space``'s threads that ``thread_filter`` lets the user list,
+    from the counts the database keeps (community/models/thread_counts.py)."""
+    if sees_deleted_threads(user):
+        return Space.thread_count + Space.deleted_thread_count
+    return Space.thread_count
 
 
 def draft_filter(user) -> ColumnElement[bool]:

@@ -112,6 +112,12 @@ def thread_list_statements(
     where = [perm.thread_filter(user)]
     if space_id is not None:
         where.append(Thread.space_id == space_id)
+    count = select(func.count(Thread.id))
+    if not (kind or tag or status) and sort != "unanswered":
+        # Every thread the reader may list (in one space): the counts the database
+        # keeps, not a count over the rows (it grows with the community).
+        count = select(func.coalesce(func.sum(perm.space_thread_count(user)), 0)).where(
+            perm.space_filter(user), *([Space.id == space_id] if space_id is not None else []))
     if kind:
         where.append(Thread.kind == kind)
     if tag:
@@ -129,7 +135,9 @@ def thread_list_statements(
         order = (Thread.is_pinned.desc(), *order)
     # Sort and page over ids alone, then load the page's rows: sorting whole rows
     # (bodies included) costs tens of milliseconds once a space has thousands.
-    return (select(func.count(Thread.id)).where(*where),
+    if count.whereclause is None:
+        count = count.where(*where)
+    return (count,
             select(Thread.id).where(*where).order_by(*order)
             .limit(per_page).offset((page - 1) * per_page))
 
@@ -141,15 +149,10 @@ def readable_spaces(session: Session, user) -> list[Space]:
     )
 
 
-def space_thread_counts(session: Session, user, spaces: list[Space]) -> dict[int, int]:
-    if not spaces:
-        return {}
-    rows = session.execute(
-        select(Thread.space_id, func.count(Thread.id))
-        .where(Thread.space_id.in_([s.id for s in spaces]), perm.thread_filter(user))
-        .group_by(Thread.space_id)
-    )
-    return dict(rows.all())
+def space_thread_counts(user, spaces: list[Space]) -> dict[int, int]:
+    """Each space's number of threads the user may list."""
+    deleted = perm.sees_deleted_threads(user)
+    return {s.id: s.thread_count + (s.deleted_thread_count if deleted else 0) for s in spaces}
 
 
 def thread_posts(session: Session, user, thread: Thread) -> list[Post]:

@@ -61,8 +61,13 @@ def _store() -> _Store:
     return current_app.extensions["site_rules"]
 
 
+_TOKEN = select(SiteSetting.__table__.c.value).where(SiteSetting.__table__.c.key == VERSION_KEY)
+
+
 def _read_token(session: Session) -> str | None:
-    return session.scalar(select(SiteSetting.value).where(SiteSetting.key == VERSION_KEY))
+    # Core on the session's connection: every page reads this, and the ORM's
+    # execution path costs several times the query itself.
+    return session.connection().execute(_TOKEN).scalar()
 
 
 def _load(session: Session, token: str | None) -> _Snapshot:

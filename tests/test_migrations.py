@@ -165,3 +165,54 @@ def test_upgrade_to_0005_marks_existing_accounts_verified_and_downgrade_keeps_th
     # Accounts made before verification existed count as verified (as of their creation).
     assert str(verified[1]).startswith("2026-11-30 10:00:00") and verified[2] is None
     assert (users, notes) == (2, 1)  # dropping the column did not cascade through "user"
+
+
+def _counts(conn) -> tuple:
+    return tuple(conn.execute(text(
+        "SELECT thread_count, deleted_thread_count FROM space WHERE id = 1")).one())
+
+
+def test_upgrade_counts_each_spaces_threads_and_the_database_keeps_counting(
+        tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    thread = ("INSERT INTO thread (id, space_id, kind, title, body, body_html, author_id, "
+              "score, score_offset, post_count, is_locked, is_pinned, is_closed, view_count, "
+              "created_at, last_activity_at, deleted_at) VALUES (:id, 1, 'question', 'A title', "
+              "'b', '<p>b</p>', 1, 0, 0, 0, false, false, false, 0, '2026-11-30 10:00:00', "
+              "'2026-11-30 10:00:00', :deleted)")
+    with app.app_context():
+        upgrade(revision="0022_pg_search")
+        with db.engine.begin() as conn:
+            for space_id in (1, 2):
+                conn.execute(text(
+                    "INSERT INTO space (id, slug, name, description, attribution_html, "
+                    "visibility, position, created_at) VALUES (:id, :slug, 'S', '', '', "
+                    "'public', 0, '2026-11-30 10:00:00')"), {"id": space_id, "slug": f"s{space_id}"})
+            conn.execute(text(
+                'INSERT INTO "user" (id, username, username_lower, display_name, role, '
+                "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
+                "'member', 1, false, '2026-11-30 10:00:00')"))
+            conn.execute(text(thread), [{"id": 1, "deleted": None}, {"id": 2, "deleted": None},
+                                        {"id": 3, "deleted": "2026-12-01 10:00:00"}])
+        upgrade()
+        with db.engine.begin() as conn:
+            backfilled = _counts(conn)
+            conn.execute(text(thread), {"id": 4, "deleted": None})
+            after_insert = _counts(conn)
+            conn.execute(text("UPDATE thread SET deleted_at = '2026-12-02 10:00:00' WHERE id = 1"))
+            after_delete = _counts(conn)
+            conn.execute(text("UPDATE thread SET space_id = 2 WHERE id IN (2, 3)"))
+            after_move = _counts(conn)
+            conn.execute(text("DELETE FROM thread WHERE id = 4"))
+            after_purge = _counts(conn)
+        downgrade(revision="0022_pg_search")
+        with db.engine.begin() as conn:
+            conn.execute(text(thread), {"id": 5, "deleted": None})  # no trigger left behind
+            columns = {c["name"] for c in inspect(conn).get_columns("space")}
+        db.engine.dispose()
+    assert backfilled == (2, 1)
+    assert after_insert == (3, 1)
+    assert after_delete == (2, 2)
+    assert after_move == (1, 1)
+    assert after_purge == (0, 1)
+    assert "thread_count" not in columns

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import AmbassadorDecision, BadgeAward, Post, Thread, User, Vote, utcnow
+from ..models import AmbassadorDecision, BadgeAward, Post, Space, Thread, User, Vote, utcnow
 from ..models.ledger import LedgerEntry
 from . import badges as badge_table
 from .ambassadors import ACTIVE, latest
@@ -76,7 +76,21 @@ def _counters(session: Session, report: Report, check: bool) -> None:
         .where(Vote.target_type == "post", Vote.target_id == Post.id)
         .correlate(Post).scalar_subquery()
     )
+    space_threads = (
+        select(func.count(Thread.id))
+        .where(Thread.space_id == Space.id, Thread.deleted_at.is_(None))
+        .correlate(Space).scalar_subquery()
+    )
+    space_deleted = (
+        select(func.count(Thread.id))
+        .where(Thread.space_id == Space.id, Thread.deleted_at.is_not(None))
+        .correlate(Space).scalar_subquery()
+    )
     checks = (
+        # Kept by triggers (community/models/thread_counts.py): drift here means a
+        # trigger went missing, e.g. with a table rebuilt by hand.
+        ("space thread_count", Space, Space.thread_count, space_threads),
+        ("space deleted_thread_count", Space, Space.deleted_thread_count, space_deleted),
         ("post_count", Thread, Thread.post_count, visible_posts),
         ("thread score", Thread, Thread.score, Thread.score_offset + thread_votes),
         ("post score", Post, Post.score, Post.score_offset + post_votes),

@@ -24,6 +24,9 @@ class Space(db.Model):
     # An archived space keeps its threads readable but takes no new ones and is no
     # longer listed (/admin/spaces).
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by triggers on ``thread`` (community/models/thread_counts.py), never written here.
+    thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    deleted_thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         CheckConstraint("visibility IN ('public', 'members', 'staff')", name="visibility"),

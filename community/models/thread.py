@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..lengths import TAG_MAX, TITLE_MAX
+from . import thread_counts
 from .base import UTCDateTime, utcnow
 from .space import Space
 from .user import User
@@ -113,6 +114,9 @@ class Thread(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+thread_counts.install(Thread.__table__)
 
 
 class Post(db.Model):

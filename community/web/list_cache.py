@@ -117,24 +117,20 @@ _BUILT: dict = {}
 def _home_statements(user) -> tuple:
     spaces = (select(_S).where(perm.space_filter(user), _S.c.archived_at.is_(None))
               .order_by(_S.c.position, _S.c.name))
-    counts = (select(Thread.space_id, func.count(Thread.id))
-              .where(Thread.space_id.in_(bindparam("spaces", expanding=True)),
-                     perm.thread_filter(user))
-              .group_by(Thread.space_id))
     lists = (queries.thread_list_statements(user, sort=sort, per_page=HOME_LIST_SIZE)[1]
              for sort in ("recent", "unanswered"))
-    return (spaces, counts, *lists)
+    return (spaces, *lists)
 
 
 def _home_fingerprint() -> tuple:
     conn = db.session.connection()
-    spaces_q, counts_q, recent_q, unanswered_q = statements("home", _home_statements)
+    spaces_q, recent_q, unanswered_q = statements("home", _home_statements)
+    # The space rows hold their thread counts (kept by the database).
     spaces = conn.execute(spaces_q).all()
-    counts = conn.execute(counts_q, {"spaces": [s.id for s in spaces]}).all() if spaces else ()
     recent = conn.execute(recent_q).scalars().all()
     unanswered = conn.execute(unanswered_q).scalars().all()
-    return ("home", reader(), tuple(map(tuple, spaces)), tuple(sorted(map(tuple, counts))),
-            tuple(recent), tuple(unanswered), thread_rows(sorted(set(recent) | set(unanswered))))
+    return ("home", reader(), tuple(map(tuple, spaces)), tuple(recent), tuple(unanswered),
+            thread_rows(sorted(set(recent) | set(unanswered))))
 
 
 def _render_home() -> str:
@@ -145,7 +141,7 @@ def _render_home() -> str:
     unanswered = queries.list_threads(session, user, sort="unanswered", with_total=False,
                                       per_page=HOME_LIST_SIZE)
     return render_template("_home.html", spaces=spaces,
-                           counts=queries.space_thread_counts(session, user, spaces),
+                           counts=queries.space_thread_counts(user, spaces),
                            recent=recent.items, unanswered=unanswered.items)
 
 
