@@ -31,6 +31,7 @@ from ..models import Space, Tag, Thread, User, thread_tag
 from ..notifications import follows
 from . import discovery, page_cache
 from .helpers import current_path
+from .key_reads import KeyRead
 
 HOME_LIST_SIZE = 10
 
@@ -45,15 +46,14 @@ _ROWS = (
            .where(thread_tag.c.thread_id == _T.c.id).scalar_subquery())
     .join(_S, _S.c.id == _T.c.space_id).join(_U, _U.c.id == _T.c.author_id)
     .where(_T.c.id.in_(bindparam("ids", expanding=True))).order_by(_T.c.id))
+_ROWS_READ = KeyRead(_ROWS, expanding="ids")
 
 
 def thread_rows(ids: list[int]) -> tuple:
     """What a thread list shows of each of these threads, read fresh (for a key)."""
-    if not ids:
-        return ()
     # Tag names in the aggregate come in no set order: sorted, so the key is stable.
     return tuple((*row[:-1], tuple(sorted((row[-1] or "").split("\x1f"))))
-                 for row in db.session.connection().execute(_ROWS, {"ids": ids}))
+                 for row in _ROWS_READ.rows(db.session.connection(), ids))
 
 
 def reader() -> tuple:
@@ -119,17 +119,17 @@ def _home_statements(user) -> tuple:
               .order_by(_S.c.position, _S.c.name))
     lists = (queries.thread_list_statements(user, sort=sort, per_page=HOME_LIST_SIZE)[1]
              for sort in ("recent", "unanswered"))
-    return (spaces, *lists)
+    return tuple(map(KeyRead, (spaces, *lists)))
 
 
 def _home_fingerprint() -> tuple:
     conn = db.session.connection()
     spaces_q, recent_q, unanswered_q = statements("home", _home_statements)
     # The space rows hold their thread counts (kept by the database).
-    spaces = conn.execute(spaces_q).all()
-    recent = conn.execute(recent_q).scalars().all()
-    unanswered = conn.execute(unanswered_q).scalars().all()
-    return ("home", reader(), tuple(map(tuple, spaces)), tuple(recent), tuple(unanswered),
+    spaces = spaces_q.rows(conn)
+    recent = recent_q.scalars(conn)
+    unanswered = unanswered_q.scalars(conn)
+    return ("home", reader(), tuple(spaces), tuple(recent), tuple(unanswered),
             thread_rows(sorted(set(recent) | set(unanswered))))
 
 
@@ -161,11 +161,12 @@ def space_page(space: Space, *, list_args: dict, render) -> str:
 
     def fingerprint() -> tuple:
         name = ("space", space.id, per_page, *sorted(list_args.items()))
-        count_q, ids_q = statements(name, lambda user: queries.thread_list_statements(
-            user, space_id=space.id, per_page=per_page, **list_args))
+        count_q, ids_q = statements(name, lambda user: tuple(map(
+            KeyRead, queries.thread_list_statements(user, space_id=space.id,
+                                                    per_page=per_page, **list_args))))
         conn = db.session.connection()
-        ids = conn.execute(ids_q).scalars().all()
-        total = conn.execute(count_q).scalar()
+        ids = ids_q.scalars(conn)
+        total = count_q.scalar(conn)
         return (name, reader(), space_row, tuple(ids), total, thread_rows(sorted(ids)),
                 perm.can_post_in_space(user, space), following(space))
 

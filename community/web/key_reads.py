@@ -1,0 +1,81 @@
+"""Reads made on every request for a cache key, compiled once and run as plain SQL.
+
+A cached page still reads, every time, the rows its key is made of (list_cache.py,
+page_cache.py). On those small statements SQLAlchemy's per-execution work (the
+compiled-cache lookup, expanding ``IN`` lists, typing each value of each row) costs
+several times what the database does. A ``KeyRead`` is compiled once per dialect and
+per length of its list parameter, with the statement's own constants in place; a
+request passes only its values (ids, a user id) and the SQL runs through
+``exec_driver_sql``, so the engine's events still see it (query counts, logging).
+
+Values come back as the driver gives them (SQLite dates as text, booleans as 0/1):
+right for comparing keys, not for showing or for deciding anything. Parameters must be
+plain integers or strings (no bind processing happens).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Connection
+from sqlalchemy.sql import Executable
+
+
+class KeyRead:
+    def __init__(self, statement: Executable, *, expanding: str | None = None):
+        """``expanding`` names the statement's one list parameter (``bindparam(name,
+        expanding=True)``), if it has one."""
+        self.statement = statement
+        self.expanding = expanding
+        self._prepared: dict = {}
+        self._lock = threading.Lock()
+
+    def _prepare(self, dialect, length: int):
+        key = (dialect.name, dialect.paramstyle, length)
+        found = self._prepared.get(key)
+        if found is not None:
+            return found
+        compiled = self.statement.compile(dialect=dialect)
+        values = dict(compiled.params)
+        if self.expanding:
+            values[self.expanding] = [0] * length
+        state = compiled.construct_expanded_state(values)
+        if state.processors:
+            raise TypeError(f"a key read cannot process its parameters: {state.processors}")
+        # Each driver parameter is either a constant of the statement or, by name, a
+        # value the request gives (the list's items by position).
+        prefix = f"{self.expanding}_" if self.expanding else None
+        slots = []
+        for name, constant in state.parameters.items():
+            bind = compiled.binds.get(name)
+            if bind is not None and bind.required:  # a bindparam with no value of its own
+                slots.append((name, "given", name))
+            elif prefix and name.startswith(prefix) and name[len(prefix):].isdigit():
+                slots.append((name, "item", int(name[len(prefix):]) - 1))
+            else:  # the statement's own (an expanded constant list among them)
+                slots.append((name, "constant", constant))
+        order = state.positiontup
+        found = (state.statement, slots, order)
+        with self._lock:
+            self._prepared[key] = found
+        return found
+
+    def rows(self, conn: Connection, items=None, **given) -> list[tuple]:
+        """The rows for these parameters (``items``: the list parameter's values)."""
+        length = len(items) if self.expanding else 0
+        if self.expanding and not length:
+            return []
+        sql, slots, order = self._prepare(conn.dialect, length)
+        values = {}
+        for name, kind, what in slots:
+            values[name] = (what if kind == "constant" else
+                            items[what] if kind == "item" else given[what])
+        params = tuple(values[name] for name in order) if order is not None else values
+        return [tuple(row) for row in conn.exec_driver_sql(sql, params)]
+
+    def scalars(self, conn: Connection, items=None, **given) -> list:
+        return [row[0] for row in self.rows(conn, items, **given)]
+
+    def scalar(self, conn: Connection, items=None, **given):
+        rows = self.rows(conn, items, **given)
+        return rows[0][0] if rows else None
