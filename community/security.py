@@ -15,6 +15,8 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Forms a guest sends without a CSRF token (the same form checks a member's).
+GUEST_FORMS = frozenset({"auth.set_language"})
 # Room for a multipart body's boundaries and headers around an uploaded file.
 MULTIPART_ROOM = 64 * 1024
 
@@ -102,6 +104,10 @@ def init_app(app) -> None:
             # nothing to forge.
             if bearer_token() or "_user_id" not in session:
                 return
+        elif request.endpoint in GUEST_FORMS and not current_user.is_authenticated:
+            # A guest's choice of language is theirs alone (a cookie, nothing stored):
+            # nothing to forge, and their pages then need no token nor session at all.
+            return
         csrf.protect()
 
     @app.after_request

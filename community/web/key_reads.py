@@ -9,8 +9,7 @@ request passes only its values (ids, a user id) and the SQL runs through
 ``exec_driver_sql``, so the engine's events still see it (query counts, logging).
 
 Values come back as the driver gives them (SQLite dates as text, booleans as 0/1):
-right for comparing keys, not for showing or for deciding anything. Parameters must be
-plain integers or strings (no bind processing happens).
+right for comparing keys, not for showing or for deciding anything.
 """
 
 from __future__ import annotations
@@ -40,20 +39,20 @@ class KeyRead:
         if self.expanding:
             values[self.expanding] = [0] * length
         state = compiled.construct_expanded_state(values)
-        if state.processors:
-            raise TypeError(f"a key read cannot process its parameters: {state.processors}")
         # Each driver parameter is either a constant of the statement or, by name, a
-        # value the request gives (the list's items by position).
+        # value the request gives (the list's items by position), with the type's own
+        # conversion for the driver (a date, for one), if any.
         prefix = f"{self.expanding}_" if self.expanding else None
         slots = []
         for name, constant in state.parameters.items():
+            process = state.processors.get(name)
             bind = compiled.binds.get(name)
             if bind is not None and bind.required:  # a bindparam with no value of its own
-                slots.append((name, "given", name))
+                slots.append((name, "given", (name, process)))
             elif prefix and name.startswith(prefix) and name[len(prefix):].isdigit():
-                slots.append((name, "item", int(name[len(prefix):]) - 1))
+                slots.append((name, "item", (int(name[len(prefix):]) - 1, process)))
             else:  # the statement's own (an expanded constant list among them)
-                slots.append((name, "constant", constant))
+                slots.append((name, "constant", process(constant) if process else constant))
         order = state.positiontup
         found = (state.statement, slots, order)
         with self._lock:
@@ -68,8 +67,12 @@ class KeyRead:
         sql, slots, order = self._prepare(conn.dialect, length)
         values = {}
         for name, kind, what in slots:
-            values[name] = (what if kind == "constant" else
-                            items[what] if kind == "item" else given[what])
+            if kind == "constant":
+                values[name] = what
+                continue
+            where, process = what
+            value = items[where] if kind == "item" else given[where]
+            values[name] = process(value) if process else value
         params = tuple(values[name] for name in order) if order is not None else values
         return [tuple(row) for row in conn.exec_driver_sql(sql, params)]
 

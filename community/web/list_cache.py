@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, func, inspect, select
 from .. import permissions as perm
 from .. import queries, site_rules
 from ..extensions import db
-from ..models import Space, Tag, Thread, User, thread_tag
+from ..models import Follow, Space, Tag, Thread, User, thread_tag
 from ..notifications import follows
 from . import discovery, page_cache
 from .helpers import current_path
@@ -167,14 +167,22 @@ def space_page(space: Space, *, list_args: dict, render) -> str:
         conn = db.session.connection()
         ids = ids_q.scalars(conn)
         total = count_q.scalar(conn)
+        follow = (_FOLLOWS_SPACE.rows(conn, uid=user.id, sid=space.id)
+                  if user.is_authenticated else None)
         return (name, reader(), space_row, tuple(ids), total, thread_rows(sorted(ids)),
-                perm.can_post_in_space(user, space), following(space))
+                perm.can_post_in_space(user, space), tuple(follow or ()))
 
     def column() -> str:
         return render(queries.list_threads(session, user, space=space, per_page=per_page,
                                            **list_args))
 
     return serve(space.name, fingerprint, column)
+
+
+# The follow button's state (notifications.follows.is_following reads the same row).
+_FOLLOWS_SPACE = KeyRead(select(Follow.__table__.c.active).where(
+    Follow.__table__.c.user_id == bindparam("uid"), Follow.__table__.c.target_type == "space",
+    Follow.__table__.c.target_id == bindparam("sid")))
 
 
 def following(space: Space) -> bool:

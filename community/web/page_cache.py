@@ -60,6 +60,7 @@ from ..models import (
     thread_tag,
     utcnow,
 )
+from .key_reads import KeyRead
 
 # Never in user content: it is secret and substituted before any byte leaves.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
@@ -128,6 +129,8 @@ _N = CaseNote.__table__
 _NOTES = (select(_N, *_AUTHOR).join(_U, _U.c.id == _N.c.author_id)
           .join(Case.__table__, Case.__table__.c.id == _N.c.case_id)
           .where(Case.__table__.c.thread_id == _TID).order_by(_N.c.created_at, _N.c.id))
+_POSTS_READ, _COMMENTS_READ, _CASE_READ, _NOTES_READ = map(KeyRead, (_POSTS, _COMMENTS, _CASE,
+                                                                   _NOTES))
 _V = Vote.__table__
 _MY_VOTES = select(_V.c.target_type, _V.c.target_id, _V.c.value).where(
     _V.c.user_id == bindparam("uid"),
@@ -147,11 +150,11 @@ def _mine(role: str):
     from ..notifications.inbox import unread_statement
     from ..standing import ANY_ACTIVE
 
-    return union_all(
+    return KeyRead(union_all(
         _MY_VOTES, _FOLLOW,
         select(literal("sanctioned"), func.count(), literal(0))
         .select_from(ANY_ACTIVE.subquery()),
-        select(literal("unread"), unread_statement(role).scalar_subquery(), literal(0)))
+        select(literal("unread"), unread_statement(role).scalar_subquery(), literal(0))))
 
 
 class LRU:
@@ -209,13 +212,12 @@ def _fingerprint(conn, row) -> tuple:
     # Internal notes are read, and keyed, only for a reader who may see them: anyone
     # else's key (and so anything shared with them) is made without them. Staff keys
     # differ from everyone else's by the role in the audience as well.
-    notes = (tuple(map(tuple, conn.execute(_NOTES, tid)))
-             if perm.can_work_cases(current_user) else None)
+    notes = tuple(_NOTES_READ.rows(conn, **tid)) if perm.can_work_cases(current_user) else None
     return (
         tuple(row),
-        tuple(map(tuple, conn.execute(_POSTS, tid))),
-        tuple(map(tuple, conn.execute(_COMMENTS, tid))),
-        tuple(conn.execute(_CASE, tid).first() or ()),
+        tuple(_POSTS_READ.rows(conn, **tid)),
+        tuple(_COMMENTS_READ.rows(conn, **tid)),
+        tuple(_CASE_READ.rows(conn, **tid)),
         # Ideas and the questions and cases that asked for them (community/demand).
         demand_links(conn, row.id),
         notes,
@@ -227,8 +229,8 @@ def _audience(conn, row, post_authors: set[int]) -> tuple:
     if not user.is_authenticated:
         return ("guest",)
     votes, follow, facts = [], None, {}
-    for kind, target, value in conn.execute(_mine(user.role),
-                                            {"tid": row.id, "uid": user.id, "now": utcnow()}):
+    for kind, target, value in _mine(user.role).rows(conn, tid=row.id, uid=user.id,
+                                                      now=utcnow()):
         if kind in ("thread", "post"):
             votes.append((kind, target, value))
         elif kind == "follow":
@@ -354,7 +356,10 @@ def page(render_shell, *, title: str, head: str, path: str, content: str,
             title=Markup(_TITLE), head=Markup(_HEAD), content=Markup(_CONTENT)))
         if key is not None:
             _cache().put(("shell", key), shell)
-    token = generate_csrf()
+    # A token only for a page that holds a form needing one: a guest's list page then
+    # starts no session (no cookie to sign, send and read back on every request).
+    token = (generate_csrf() if CSRF_PLACEHOLDER in shell or CSRF_PLACEHOLDER in content
+             else "")
     out = _put_path(shell.replace(CSRF_PLACEHOLDER, token), path)
     # The parts holding user text (the head has the title and description too) go in
     # one pass, so nothing in them is ever taken for a placeholder.

@@ -253,7 +253,7 @@ def test_nobody_can_join_another_users_room(live):
 def browser_login(live, username: str) -> requests.Session:
     browser = requests.Session()
     page = browser.get(live.servers[0].url + "/login", timeout=10).text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the form's own
     resp = browser.post(live.servers[0].url + "/login", timeout=10, allow_redirects=False,
                         data={"login": username, "password": PASSWORD, "csrf_token": token})
     assert resp.status_code in (302, 303), resp.text[:300]

@@ -154,10 +154,32 @@ def test_register_shows_field_errors(make_user, client):
     assert nul.status_code == 422
 
 
-def test_the_page_meta_tag_and_the_endpoint_give_working_csrf_tokens(client):
+def test_the_page_meta_tag_and_the_endpoint_give_working_csrf_tokens(client, make_user,
+                                                                      login):
+    login(client, make_user())
     meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', text(client.get("/")))
     assert meta
     for token, lang in ((meta.group(1), "fr"), (token_of(client), "en")):
         resp = client.post("/lang", data={"lang": lang}, headers={"X-CSRFToken": token})
         assert resp.status_code == 303
         assert f'<html lang="{lang}">' in text(client.get("/"))  # the choice took effect
+
+
+def test_a_guests_list_pages_start_no_session_and_the_language_switch_needs_no_token(
+        app, db, make_user, login):
+    guest = app.test_client()
+    home = guest.get("/")
+    assert "Set-Cookie" not in home.headers
+    assert "csrf" not in text(home).lower()
+    resp = guest.post("/lang", data={"lang": "fr", "next": "/"})
+    assert resp.status_code == 303
+    assert '<html lang="fr">' in text(guest.get("/"))
+    # A member's choice is stored on the account: their form must carry their token.
+    member_user = make_user()
+    member = app.test_client()
+    login(member, member_user)
+    refused = member.post("/lang", data={"lang": "fr", "next": "/"})
+    assert refused.status_code == 400
+    db.session.refresh(member_user)
+    assert member_user.locale != "fr"
+    assert '<html lang="en">' in text(member.get("/"))
