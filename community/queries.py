@@ -238,14 +238,17 @@ def get_user(session: Session, username: str) -> User | None:
 
 
 def user_activity(session: Session, viewer, user: User, limit: int = 10):
+    # Newest first, the id breaking ties: the profile page's cache key lists the same
+    # rows in the same order (community/web/profile_page.py).
     threads = list(session.scalars(
         select(Thread).where(Thread.author_id == user.id, perm.thread_filter(viewer))
-        .order_by(Thread.created_at.desc()).limit(limit)
+        .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit)
     ))
     posts = list(session.scalars(
         select(Post).join(Post.thread).where(
             Post.author_id == user.id, Post.deleted_at.is_(None), perm.thread_filter(viewer)
-        ).options(selectinload(Post.thread)).order_by(Post.created_at.desc()).limit(limit)
+        ).options(selectinload(Post.thread))
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)
     ))
     return threads, posts
 

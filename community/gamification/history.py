@@ -9,21 +9,40 @@ from .. import permissions as perm
 from ..models import LedgerEntry, Post, Thread, User
 from ..queries import Page
 
+NEWEST_FIRST = (LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+PROFILE_LINES = 20  # the profile's panel (web/profile_page.py keys the same lines)
+
+
+def _visible(statement, viewer, user: User):
+    """Ledger rows of ``user`` without the rows about threads the viewer cannot read
+    (their time alone would say that something happened there). The filter is on the
+    joined thread: an IN over every thread the viewer may read would list them all."""
+    return (statement.outerjoin(Thread, Thread.id == LedgerEntry.thread_id)
+            .where(LedgerEntry.user_id == user.id,
+                   or_(LedgerEntry.thread_id.is_(None), perm.thread_filter(viewer))))
+
 
 def reputation_history(session: Session, viewer, user: User, *, page: int = 1,
                        per_page: int = 20) -> Page:
-    """Ledger rows, newest first, without the rows about threads the viewer cannot read
-    (their time alone would say that something happened there); ``post`` is set only
-    when the viewer may see it."""
-    where = (LedgerEntry.user_id == user.id,
-             or_(LedgerEntry.thread_id.is_(None),
-                 LedgerEntry.thread_id.in_(select(Thread.id).where(perm.thread_filter(viewer)))))
-    total = session.scalar(select(func.count(LedgerEntry.id)).where(*where))
+    """Ledger rows, newest first, that the viewer may see; ``post`` is set only when the
+    viewer may see it."""
+    total = session.scalar(_visible(select(func.count(LedgerEntry.id)), viewer, user))
     rows = list(session.scalars(
-        select(LedgerEntry).where(*where)
-        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ))
+        _visible(select(LedgerEntry), viewer, user).order_by(*NEWEST_FIRST)
+        .limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=_lines(session, viewer, rows), page=page, per_page=per_page,
+                total=total)
+
+
+def recent_history(session: Session, viewer, user: User, *, limit: int) -> tuple[list, bool]:
+    """The newest ``limit`` lines and whether there are more: the profile's panel, which
+    links to the rest without counting them (a count reads every line, on every view)."""
+    rows = list(session.scalars(
+        _visible(select(LedgerEntry), viewer, user).order_by(*NEWEST_FIRST).limit(limit + 1)))
+    return _lines(session, viewer, rows[:limit]), len(rows) > limit
+
+
+def _lines(session: Session, viewer, rows: list) -> list:
     thread_ids = {r.thread_id for r in rows if r.thread_id}
     post_ids = {r.post_id for r in rows if r.post_id}
     threads = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(thread_ids)))} \
@@ -39,4 +58,4 @@ def reputation_history(session: Session, viewer, user: User, *, page: int = 1,
         row.visible_thread_id = thread.id if readable else None
         row.visible_post_id = row.visible_post.id if row.visible_post is not None else None
         row.cause_kind = (row.cause or row.key).split(":", 1)[0]
-    return Page(items=rows, page=page, per_page=per_page, total=total)
+    return rows

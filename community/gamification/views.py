@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,10 +12,9 @@ from .. import permissions as perm
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Space
-from ..queries import get_user, readable_spaces
+from ..queries import get_user
 from ..schemas import load_form, page_number, query_choices
-from . import ambassadors, badges, history
-from .leaderboard import PERIODS, TRACKS, leaderboard
+from . import ambassadors, badges, board_page, history
 from .levels import level_for, progress
 from .schemas import AmbassadorActionIn, LeaderboardArgs
 
@@ -39,27 +38,19 @@ CAUSE_LABELS = {
     "accepting": _l("accepting an answer"),
     "idea_shipped": _l("a shipped idea"),
 }
-PERIOD_LABELS = {"week": _l("This week"), "month": _l("This month"), "all": _l("All time")}
-TRACK_LABELS = {"members": _l("Members"), "staff": _l("Staff")}
 TIER_LABELS = {"bronze": _l("Bronze"), "silver": _l("Silver"), "gold": _l("Gold")}
 
 
 @bp.get("/leaderboard")
 def leaderboard_page():
     args = query_choices(LeaderboardArgs())
-    period, track = args["period"], args["track"]
     slug = (args["space"] or "").strip()
     space = None
     if slug:
         space = perm.require_space(current_user,
                                    db.session.scalar(select(Space).where(Space.slug == slug)))
-    page = leaderboard(db.session, period=period, track=track, space=space, page=page_number(),
-                       per_page=current_app.config["PER_PAGE"])
-    return render_template(
-        "gamification/leaderboard.html", page=page, period=period, track=track, space=space,
-        spaces=readable_spaces(db.session, current_user), periods=PERIODS, tracks=TRACKS,
-        PERIOD_LABELS=PERIOD_LABELS, TRACK_LABELS=TRACK_LABELS,
-    )
+    return board_page.page(period=args["period"], track=args["track"], space=space,
+                           page=page_number())
 
 
 @bp.get("/badges")
@@ -114,11 +105,13 @@ def ambassadors_review():
     return redirect(url_for("gamification.ambassadors_page"), code=303)
 
 
-def profile_panel(user, viewer, per_page: int = 20) -> dict:
+def profile_panel(user, viewer, per_page: int = history.PROFILE_LINES) -> dict:
     """What templates/users/_gamification.html shows for ``user`` to ``viewer``."""
+    lines, more = history.recent_history(db.session, viewer, user, limit=per_page)
     return {
         "badges": badges.user_badges(db.session, user.id),
-        "history": history.reputation_history(db.session, viewer, user, page=1, per_page=per_page),
+        "history": lines,
+        "more_history": more,
         "level": level_for(user.reputation),
         "progress": progress(user.reputation),
     }

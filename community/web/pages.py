@@ -8,14 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import permissions as perm
-from .. import queries
 from ..errors import NotFound
 from ..extensions import db
 from ..lengths import TAG_MAX
 from ..models import IDEA_STATUSES, QUESTION_STATUSES, THREAD_KINDS, Space
 from ..schemas import page_number, query_choices
 from ..schemas.core import ThreadListArgs
-from . import list_cache
+from . import list_cache, profile_page
 
 bp = Blueprint("pages", __name__)
 
@@ -50,9 +49,7 @@ def space(slug: str):
 
 @bp.get("/users/<username>")
 def profile(username: str):
-    user = queries.get_user(db.session, username[:30])
-    if user is None:
+    person = profile_page.person(username[:30])
+    if person is None:
         raise NotFound(_("This person does not exist."))
-    threads, posts = queries.user_activity(db.session, current_user, user)
-    return render_template("users/profile.html", profile=user, user=user, threads=threads,
-                           posts=posts)
+    return profile_page.page(person)
