@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, func, inspect, select
 
 from .. import permissions as perm
 from ..extensions import db
+from ..key_reads import KeyRead
 from ..models import ReputationTally, Space, User, utcnow
 from ..queries import readable_spaces
 from ..web import list_cache
@@ -44,13 +45,14 @@ _TOTAL = select(func.count()).select_from(_R).where(*_BOARD)
 # Past the first page, the first row's rank is one more than those with more points.
 _TOTAL_AHEAD = select(func.count(), func.count().filter(_R.c.points > bindparam("top"))
                       ).select_from(_R).where(*_BOARD)
+_ROWS_READ, _TOTAL_READ, _TOTAL_AHEAD_READ = map(KeyRead, (_ROWS, _TOTAL, _TOTAL_AHEAD))
 
 
 def _spaces(user):
     """The spaces in the picker: queries.readable_spaces."""
-    return (select(_S.c.id, _S.c.slug, _S.c.name).where(perm.space_filter(user),
-                                                        _S.c.archived_at.is_(None))
-            .order_by(_S.c.position, _S.c.name))
+    return KeyRead(select(_S.c.id, _S.c.slug, _S.c.name).where(perm.space_filter(user),
+                                                               _S.c.archived_at.is_(None))
+                   .order_by(_S.c.position, _S.c.name))
 
 
 def page(*, period: str, track: str, space: Space | None, page: int) -> str:
@@ -65,14 +67,14 @@ def page(*, period: str, track: str, space: Space | None, page: int) -> str:
 
     def fingerprint() -> tuple:
         conn = db.session.connection()
-        rows = tuple(map(tuple, conn.execute(_ROWS, params)))
+        rows = tuple(_ROWS_READ.rows(conn, **params))
         if page > 1 and rows:
-            counts = tuple(conn.execute(_TOTAL_AHEAD, {**params, "top": rows[0][1]}).one())
+            counts = tuple(_TOTAL_AHEAD_READ.rows(conn, **params, top=rows[0][1]))
         else:
-            counts = (conn.execute(_TOTAL, params).scalar(),)
-        spaces = conn.execute(list_cache.statements("leaderboard", _spaces)).all()
+            counts = tuple(_TOTAL_READ.rows(conn, **params))
+        spaces = list_cache.statements("leaderboard", _spaces).rows(conn)
         return ("leaderboard", list_cache.reader(), period, start, track, space_row, page,
-                per_page, rows, counts, tuple(map(tuple, spaces)))
+                per_page, rows, counts, tuple(spaces))
 
     def render() -> str:
         board = leaderboard(db.session, period=period, track=track, space=space, page=page,

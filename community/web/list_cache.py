@@ -27,11 +27,11 @@ from sqlalchemy import bindparam, func, inspect, select
 from .. import permissions as perm
 from .. import queries, site_rules
 from ..extensions import db
+from ..key_reads import KeyRead
 from ..models import Follow, Space, Tag, Thread, User, thread_tag
 from ..notifications import follows
 from . import discovery, page_cache
 from .helpers import current_path
-from .key_reads import KeyRead
 
 HOME_LIST_SIZE = 10
 

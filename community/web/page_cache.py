@@ -41,6 +41,7 @@ from .. import permissions as perm
 from .. import site_rules
 from ..demand.reading import link_rows as demand_links
 from ..extensions import db
+from ..key_reads import KeyRead
 from ..models import (
     Case,
     CaseNote,
@@ -60,7 +61,6 @@ from ..models import (
     thread_tag,
     utcnow,
 )
-from .key_reads import KeyRead
 
 # Never in user content: it is secret and substituted before any byte leaves.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"

@@ -25,6 +25,7 @@ from .. import permissions as perm
 from .. import queries
 from ..extensions import db
 from ..gamification.history import PROFILE_LINES
+from ..key_reads import KeyRead
 from ..models import BadgeAward, LedgerEntry, Post, Thread, User
 from . import list_cache
 
@@ -65,7 +66,7 @@ def _statements(user) -> tuple:
                .outerjoin(_P, _P.c.id == _L.c.post_id)
                .where(_L.c.user_id == _UID, or_(_L.c.thread_id.is_(None), readable))
                .order_by(_L.c.created_at.desc(), _L.c.id.desc()).limit(HISTORY + 1))
-    return threads, posts, history
+    return KeyRead(threads), KeyRead(posts), KeyRead(history)
 
 
 def _sanction(person) -> tuple | None:
@@ -88,9 +89,9 @@ def _fingerprint(person) -> tuple:
     return ("profile", list_cache.reader(), tuple(person[:-1]),
             tuple(sorted((person.awards or "").split("\x1f"))),
             bool(me.is_authenticated and me.id == person.id), _sanction(person),
-            tuple(map(tuple, conn.execute(history_q, uid))),
-            list_cache.listed_rows(conn.execute(threads_q, uid)),
-            tuple(map(tuple, conn.execute(posts_q, uid))))
+            tuple(history_q.rows(conn, **uid)),
+            list_cache.listed_rows(threads_q.rows(conn, **uid)),
+            tuple(posts_q.rows(conn, **uid)))
 
 
 def _render(person_id: int) -> str:

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, event, select
 
+from community.key_reads import KeyRead
 from community.models import Space, Thread, utcnow
-from community.web.key_reads import KeyRead
 
 _IDS = (select(Thread.id, Thread.title)
         .where(Thread.id.in_(bindparam("ids", expanding=True)),
