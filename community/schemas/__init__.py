@@ -59,6 +59,10 @@ class PageArgs(In):
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
+# Every page reads its number: one instance (loading keeps no state on it).
+_PAGE_ARGS = PageArgs()
+
+
 def _flat(messages) -> list[str]:
     """Nested errors (``{"tags": {0: [...]}}``) as plain sentences under the field's name."""
     if isinstance(messages, dict):
@@ -153,7 +157,7 @@ def submitted(*names: str, **defaults: str) -> dict[str, str]:
 
 def page_number() -> int:
     """Pages: ``?page=`` that is not a whole number from 1 to MAX_PAGE shows page 1."""
-    return query_choices(PageArgs())["page"]
+    return query_choices(_PAGE_ARGS)["page"]
 
 
 def page_args(default_per_page: int, max_per_page: int) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import bindparam, func, select
 
 from .. import permissions as perm
 from .. import queries, site_rules
@@ -151,13 +151,20 @@ def home_page() -> str:
 
 # ---- a space ----------------------------------------------------------------------
 
-def space_page(space: Space, *, list_args: dict, render) -> str:
-    """``render(page)`` renders the column for a page of the list; ``list_args`` are
-    queries.list_threads' filters, sort and page."""
+_SPACE = select(_S).where(_S.c.slug == bindparam("slug"))
+
+
+def space_row(slug: str):
+    """The space as a row (attributes as on ``Space``), or None: a typed Core read, as
+    permissions decide on it and the page shows it."""
+    return db.session.connection().execute(_SPACE, {"slug": slug}).first()
+
+
+def space_page(space, *, list_args: dict, render) -> str:
+    """``space`` is ``space_row``'s; ``render(page)`` renders the column for a page of
+    the list; ``list_args`` are queries.list_threads' filters, sort and page."""
     session, user = db.session, current_user
     per_page = current_app.config["PER_PAGE"]
-    # Space's own row as this request read it (the view just loaded it).
-    space_row = tuple(getattr(space, a.key) for a in inspect(Space).column_attrs)
 
     def fingerprint() -> tuple:
         name = ("space", space.id, per_page, *sorted(list_args.items()))
@@ -169,7 +176,7 @@ def space_page(space: Space, *, list_args: dict, render) -> str:
         total = count_q.scalar(conn)
         follow = (_FOLLOWS_SPACE.rows(conn, uid=user.id, sid=space.id)
                   if user.is_authenticated else None)
-        return (name, reader(), space_row, tuple(ids), total, thread_rows(sorted(ids)),
+        return (name, reader(), tuple(space), tuple(ids), total, thread_rows(sorted(ids)),
                 perm.can_post_in_space(user, space), tuple(follow or ()))
 
     def column() -> str:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import permissions as perm
 from ..errors import NotFound
-from ..extensions import db
 from ..lengths import TAG_MAX
-from ..models import IDEA_STATUSES, QUESTION_STATUSES, THREAD_KINDS, Space
+from ..models import IDEA_STATUSES, QUESTION_STATUSES, THREAD_KINDS
 from ..schemas import page_number, query_choices
 from ..schemas.core import ThreadListArgs
 from . import list_cache, profile_page
@@ -26,12 +24,14 @@ def home():
     return list_cache.home_page()
 
 
+_LIST_ARGS = ThreadListArgs()  # one instance: loading keeps no state on it
+
+
 @bp.get("/spaces/<slug>")
 def space(slug: str):
-    found = db.session.scalar(select(Space).where(Space.slug == slug))
-    space = perm.require_space(current_user, found)
+    space = perm.require_space(current_user, list_cache.space_row(slug))
     # A stale or mistyped filter in a link is dropped: the list still shows.
-    args = query_choices(ThreadListArgs())
+    args = query_choices(_LIST_ARGS)
     kind, status, sort = args["kind"], args["status"], args["sort"]
     tag = (args["tag"] or "").strip().lower()[:TAG_MAX] or None
     filters = {k: v for k, v in (("kind", kind), ("tag", tag), ("status", status),
