@@ -21,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import DDL, Column, ForeignKey, Integer, Table, event
 
 from ..extensions import db
+from .thread import thread_tag
 
 tag_count = Table(
     "tag_count",
@@ -122,7 +123,9 @@ FOR EACH ROW WHEN (OLD.space_id IS DISTINCT FROM NEW.space_id
 EXECUTE FUNCTION tag_count_thread_update()""",
 )
 
-# After every table exists: the triggers sit on ``thread`` and ``thread_tag``.
+# The triggers are created with the table in ``create_all``, after ``thread_tag`` (and
+# so ``thread``), which they sit on.
+tag_count.add_is_dependent_on(thread_tag)
 for _dialect, _statements in (("sqlite", SQLITE), ("postgresql", POSTGRESQL)):
     for _statement in _statements:
-        event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+        event.listen(tag_count, "after_create", DDL(_statement).execute_if(dialect=_dialect))
