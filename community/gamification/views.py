@@ -14,7 +14,8 @@ from ..extensions import db
 from ..models import Space
 from ..queries import get_user
 from ..schemas import load_form, page_number, query_choices
-from . import ambassadors, badges, board_page, history
+from . import ambassadors, badges, history
+from . import page as board
 from .levels import level_for, progress
 from .schemas import AmbassadorActionIn, LeaderboardArgs
 
@@ -49,8 +50,8 @@ def leaderboard_page():
     if slug:
         space = perm.require_space(current_user,
                                    db.session.scalar(select(Space).where(Space.slug == slug)))
-    return board_page.page(period=args["period"], track=args["track"], space=space,
-                           page=page_number())
+    return board.page(period=args["period"], track=args["track"], space=space,
+                      page=page_number())
 
 
 @bp.get("/badges")

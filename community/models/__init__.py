@@ -27,6 +27,7 @@ from .people import ErasureJob
 from .search import SearchMiss, SearchOutbox
 from .site_setting import SiteSetting
 from .space import VISIBILITIES, Space
+from .tag_counts import tag_count
 from .thread import (
     IDEA_STATUSES,
     KINDS,
@@ -54,4 +55,5 @@ __all__ = [
     "WatchedWord", "DigestSent", "Follow", "Notification", "NotificationPreference", "Watch", "SearchMiss", "SearchOutbox", "thread_tag", "token_digest", "utcnow",
     "Organisation", "Webhook", "WebhookDelivery", "IdeaDemand", "SavedReply", "MailInMessage",
     "Upload", "UploadLink", "SiteSetting", "ArticleCredit", "ArticleRevision",
+    "tag_count",
 ]

@@ -101,6 +101,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def healthy(self) -> bool: ...
 
+    def version(self):
+        """A value that changes with every committed write to the index, for keeping
+        answers (community/search/page.py); None: no cheap one, every search asks."""
+        return None
+
     def on_process_start(self) -> None:
         """Once when ``serve`` or ``worker`` starts: tidy up and check, before any work."""
         return None

@@ -188,6 +188,10 @@ def _backend():
     return current_app.extensions["search"]
 
 
+def backend_version():
+    return _backend().version()
+
+
 def _run(backend, req: SearchRequest):
     try:
         return backend.search(req)
@@ -199,18 +203,49 @@ def _run(backend, req: SearchRequest):
         raise SearchUnavailable() from None
 
 
-def search(session: Session, user, text: str, f: Filters, *, page: int, per_page: int):
-    """A page of result dicts plus the "did you mean" text, if any."""
+def _direct(_key: tuple, make):
+    return make()
+
+
+def request_for(session: Session, user, text: str, f: Filters, *, page: int,
+                per_page: int, allowed: frozenset[int] | None = None) -> SearchRequest:
+    """``allowed``: the reader's readable space ids, if the caller has read them."""
+    if allowed is None:
+        allowed = readable_space_ids(session, user)
+    return SearchRequest(text=text, allowed_spaces=allowed,
+                         space=f.space.id if f.space else None, kind=f.kind, tag=f.tag,
+                         status=f.status, sort=f.sort, offset=(page - 1) * per_page,
+                         limit=per_page)
+
+
+def find(req: SearchRequest, *, memo=_direct):
+    """The backend's answer: what the index alone decides (hits in order, their
+    count, the query's terms). With every word required finding nothing, ``req``
+    becomes an any-word search. ``memo(key, make)`` may keep it under ``key`` (the
+    request's fields: the caller adds the index's version)."""
     backend = _backend()
-    req = SearchRequest(text=text, allowed_spaces=readable_space_ids(session, user),
-                        space=f.space.id if f.space else None, kind=f.kind, tag=f.tag,
-                        status=f.status, sort=f.sort, offset=(page - 1) * per_page,
-                        limit=per_page)
-    result = _run(backend, req)
-    if result.total == 0 and " " in text and " OR " not in text:
-        # Every word required found nothing: rank the threads that have most of them.
-        req.any_word = True
+    key = _fields(req)
+
+    def make():
         result = _run(backend, req)
+        if result.total == 0 and " " in req.text and " OR " not in req.text:
+            # Every word required found nothing: rank the threads that have most of them.
+            return True, _run(backend, SearchRequest(**{**req.__dict__, "any_word": True}))
+        return False, result
+
+    any_word, result = memo(("find", *key), make)
+    req.any_word = any_word
+    return result
+
+
+def _fields(req: SearchRequest) -> tuple:
+    return tuple(getattr(req, name) for name in SearchRequest.__dataclass_fields__)
+
+
+def shown(session: Session, user, req: SearchRequest, result, f: Filters, *, page: int,
+          memo=_direct):
+    """A page of result dicts, read fresh and re-checked, plus the "did you mean" text."""
+    backend = _backend()
     ids = [h.thread_id for h in result.hits]
     threads = _recheck(session, user, ids, f)
     posts = _answers(session, list(threads))
@@ -220,23 +255,40 @@ def search(session: Session, user, text: str, f: Filters, *, page: int, per_page
         if thread is None:
             continue  # moved, deleted or hidden since it was indexed
         shown.append((thread, sorted(posts[tid], key=lambda p: p.id != thread.accepted_post_id)))
-    snippets = _backend_snippets(backend, text, shown)
+    snippets = _backend_snippets(backend, req.text, shown)
     items = []
     for n, (thread, visible) in enumerate(shown):
         snippet, post_id = snippets[n] if snippets else _snippet(thread, visible, result.terms)
         items.append(result_item(thread, snippet, post_id))
     items = without_twins(session, items)
     total = max(0, result.total - (len(ids) - len(items)))
-    suggestion = None
-    if total < current_app.config["SEARCH_SUGGEST_BELOW"] and page == 1:
-        suggestion = _did_you_mean(backend, req, total)
+    return (Page(items=items, page=page, per_page=req.limit, total=total),
+            suggestion(req, total, page=page, memo=memo))
+
+
+def suggestion(req: SearchRequest, total: int, *, page: int, memo=_direct) -> str | None:
+    if total >= current_app.config["SEARCH_SUGGEST_BELOW"] or page != 1:
+        return None
+    return memo(("suggest", *_fields(req), total), lambda: _did_you_mean(_backend(), req, total))
+
+
+def track(session: Session, text: str, f: Filters, *, page: int, total: int) -> None:
+    """Counted on every search the page answers, from the cache or not."""
     if page == 1:
         space_id = f.space.id if f.space else None
         tracking.count("search", space_id)
         if total == 0:
             tracking.count("search_miss", space_id)
             _record_miss(session, text, f.space)
-    return Page(items=items, page=page, per_page=per_page, total=total), suggestion
+
+
+def search(session: Session, user, text: str, f: Filters, *, page: int, per_page: int):
+    """A page of result dicts plus the "did you mean" text, if any."""
+    req = request_for(session, user, text, f, page=page, per_page=per_page)
+    result = find(req)
+    items, fixed = shown(session, user, req, result, f, page=page)
+    track(session, text, f, page=page, total=items.total)
+    return items, fixed
 
 
 def _did_you_mean(backend, req: SearchRequest, total: int) -> str | None:

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from ..errors import BadRequest
 from ..extensions import db
-from ..queries import readable_spaces
 from ..schemas import PageArgs, load_query, query_choices
 from ..web.helpers import slugify
 from . import guest_limit, service
+from . import page as cached
 
 bp = Blueprint("search", __name__)
 
@@ -25,7 +25,7 @@ def _url(item: dict) -> str:
 @bp.get("/search")
 @guest_limit
 def results():
-    spaces = readable_spaces(db.session, current_user)
+    spaces, allowed = cached.spaces()
     query = load_query(service.SearchArgs())
     args = {k: query.get(k) or "" for k in ("q", "space", "kind", "tag", "status", "sort")}
     # Results carry a space's slug (what the index stores); the page shows its name.
@@ -44,11 +44,5 @@ def results():
         filters = service.parse_filters(db.session, current_user, query)
     except BadRequest as exc:
         return render_template("search/results.html", **{**context, "message": exc.message}), 400
-    result, suggestion = service.search(db.session, current_user, text, filters,
-                                        page=page, per_page=per_page)
-    for item in result.items:
-        item["url"] = _url(item)
-    link_args = {k: v for k, v in args.items() if v}
-    return render_template("search/results.html", **{**context, "page": result,
-                                                     "suggestion": suggestion,
-                                                     "link_args": link_args})
+    return cached.results_page(text, filters, args=args, spaces=(spaces, allowed), page=page,
+                               per_page=per_page, url=_url)

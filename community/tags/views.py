@@ -17,11 +17,11 @@ from ..notifications import follows
 from ..notifications.schemas import FollowFormIn
 from ..schemas import load_form, page_number, query_choices, submitted
 from . import catalogue, curation
+from . import page as cached
 from .schemas import DescriptionIn, MergeIn, TagListArgs, TagPageArgs
 
 bp = Blueprint("tags", __name__)
 PER_PAGE = 60
-SORTS = ("recent", "votes", "unanswered")
 
 
 @bp.get("/tags")
@@ -44,7 +44,7 @@ def _tag_page(tag: Tag, count: int, *, errors: dict | None = None, form: dict | 
     page = queries.list_threads(db.session, current_user, tag=tag.name, sort=sort,
                                 page=page_number(), per_page=current_app.config["PER_PAGE"])
     return render_template(
-        "tags/show.html", tag=tag, count=count, page=page, sort=sort, sorts=SORTS,
+        "tags/show.html", tag=tag, count=count, page=page, sort=sort, sorts=cached.SORTS,
         following=follows.is_following(db.session, current_user, "tag", tag.id),
         can_curate=perm.can(perm.check_curate_tags, current_user),
         errors=errors or {}, form=form or {"description": tag.description or ""},
@@ -53,13 +53,12 @@ def _tag_page(tag: Tag, count: int, *, errors: dict | None = None, form: dict | 
 
 @bp.get("/tags/<name>")
 def show(name: str):
-    found = catalogue.find(db.session, name)
-    if found is not None and found.synonym_of_id is not None:
+    tag = cached.tag_row(name)
+    if tag is not None and tag.canonical is not None:
         # A merged tag lives on as the name of the one it was merged into.
-        target = catalogue.canonical(db.session, found)
-        return redirect(url_for("tags.show", name=target.name), code=301)
-    tag, count = _visible(name)
-    return _tag_page(tag, count)
+        return redirect(url_for("tags.show", name=tag.canonical), code=301)
+    perm.require_tag(current_user, tag, tag.count if tag is not None else 0)
+    return cached.tag_page(tag, sort=query_choices(TagPageArgs())["sort"], page=page_number())
 
 
 @bp.post("/tags/<name>/follow")

@@ -1,6 +1,6 @@
 """The profile and leaderboard pages' cache: every change shows at once, nothing of one
 reader reaches another, readers with the same rights share a rendering
-(community/web/profile_page.py, community/gamification/board_page.py; the list pages'
+(community/web/profile_page.py, community/gamification/page.py; the list pages'
 contract, tests/web/test_list_cache.py)."""
 
 from __future__ import annotations
@@ -194,12 +194,12 @@ def test_points_move_ranks_on_the_cached_board_at_once(db, scene, browser):
 
 def test_a_new_week_starts_an_empty_board(db, scene, browser, monkeypatch):
     """The week's first day is the clock value the board depends on: it is in the key."""
-    from community.gamification import board_page
+    from community.gamification import page as board
 
     guest = browser()
     assert 'href="/users/ana"' in text(guest.get("/leaderboard"))
     later = utcnow() + timedelta(days=8)
-    monkeypatch.setattr(board_page, "utcnow", lambda: later)
+    monkeypatch.setattr(board, "utcnow", lambda: later)
     html = text(guest.get("/leaderboard"))
     assert "Nobody has earned points in this period yet." in html
     assert 'href="/users/ana"' in text(guest.get("/leaderboard?period=all"))

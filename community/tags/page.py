@@ -1,0 +1,125 @@
+"""The tag page (/tags/<name>), cached by what it shows (community/web/list_cache.py).
+
+Each request reads fresh, in one query, the tag's row with the reader's count of
+its threads (a sum of the counts the database keeps per space:
+models/tag_counts.py) and whether they follow it; then one page of the list's ids
+in order and each listed thread's row. With list_cache.reader() and
+what the reader may do here (follow the tag, curate it) they are the key. Any
+change to what the column shows changes one of them, and a reader who may not
+list a thread never gets a rendering that lists it: its id is not in their list.
+
+The ids are read in one of two shapes, whichever walks fewer rows: from the tag's
+own rows (then sorted), or along the sort's index, stopping at the page's last
+thread with the tag. The first grows with the tag, the second with how rare it is.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import and_, bindparam, exists, func, select
+
+from .. import permissions as perm
+from ..extensions import db
+from ..models import Follow, Tag, Thread, thread_tag
+from ..queries import Page
+from ..web import list_cache
+from . import catalogue
+
+SORTS = ("recent", "votes", "unanswered")
+_ORDER = {
+    "recent": (Thread.last_activity_at.desc(), Thread.id.desc()),
+    "votes": (Thread.score.desc(), Thread.id.desc()),
+    "unanswered": (Thread.created_at.desc(), Thread.id.desc()),
+}
+_TAG = Tag.__table__
+_CANONICAL = _TAG.alias("canonical")
+
+
+def _row_statement(user):
+    """The tag named ``:name`` with what the page shows once: the name it was merged
+    into (if it was), the reader's count of its threads, whether the reader (``:uid``)
+    follows it, and the highest thread id (for ``_along_index``)."""
+    return select(
+        _TAG,
+        select(_CANONICAL.c.name).where(_CANONICAL.c.id == _TAG.c.synonym_of_id)
+        .scalar_subquery().label("canonical"),
+        catalogue.count_statement(user, _TAG.c.id).scalar_subquery().label("count"),
+        select(Follow.active).where(Follow.user_id == bindparam("uid"),
+                                    Follow.target_type == "tag", Follow.target_id == _TAG.c.id)
+        .scalar_subquery().label("following"),
+        select(func.max(Thread.id)).scalar_subquery().label("threads"),
+    ).where(_TAG.c.name == bindparam("name"))
+
+
+def tag_row(name: str):
+    """The tag typed as ``name`` (any case, synonyms included) as the reader sees it, or
+    None: its columns, ``canonical``, ``count``, ``following`` and ``threads``."""
+    user = current_user._get_current_object()
+    uid = user.id if user.is_authenticated else None
+    return db.session.connection().execute(
+        list_cache.statements("tag-row", _row_statement),
+        {"name": name.strip().lower(), "uid": uid}).first()
+
+
+def _ids_statement(user, sort: str, along_index: bool):
+    """One page (``:limit`` from ``:offset``) of the ids of threads with tag ``:tag``
+    that ``user`` may list; the same rows as queries.thread_list_statements(tag=...)."""
+    tag = bindparam("tag")
+    if along_index:
+        tagged = exists().where(thread_tag.c.thread_id == Thread.id, thread_tag.c.tag_id == tag)
+    else:
+        tagged = Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag))
+    where = [perm.thread_filter(user), tagged]
+    if sort == "unanswered":
+        where.append(and_(Thread.kind == "question", Thread.post_count == 0,
+                          Thread.is_closed.is_(False)))
+    return (select(Thread.id).where(*where).order_by(*_ORDER[sort])
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+def _along_index(sort: str, count: int, end: int, threads: int) -> bool:
+    """Whether walking the sort's index finds the page sooner than the tag's rows do.
+
+    Along the index, about ``end * threads / count`` rows go by before the page's last
+    one (the tag spread evenly); from the tag's rows, ``count``. Only "recent" has an
+    index over every space to walk (the unanswered list's own index is chosen by the
+    database either way)."""
+    return sort == "recent" and count * count > end * threads
+
+
+def tag_page(tag, *, sort: str, page: int) -> str:
+    """The whole page for ``tag``, a ``tag_row`` this request read."""
+    per_page = current_app.config["PER_PAGE"]
+    params = {"tag": tag.id, "limit": per_page, "offset": (page - 1) * per_page}
+    count, following = tag.count or 0, bool(tag.following)
+    can_curate = perm.can(perm.check_curate_tags, current_user)
+    along = _along_index(sort, count, page * per_page, tag.threads or 0)
+    read: list[list[int]] = []  # the ids the latest fingerprint read: the render lists them
+
+    def ids() -> list[int]:
+        ids_q = list_cache.statements(("tag", sort, along),
+                                      lambda user: _ids_statement(user, sort, along))
+        read[:] = [db.session.connection().execute(ids_q, params).scalars().all()]
+        return read[0]
+
+    def fingerprint() -> tuple:
+        listed = ids()
+        # The tag's row holds the reader's count and follow state (``threads`` only
+        # chose how the ids were read).
+        return ("tag", list_cache.reader(), tuple(tag)[:-1], sort, page, per_page, tuple(listed),
+                list_cache.thread_rows(sorted(listed)), can_curate)
+
+    def column() -> str:
+        listed = read[0] if read else ids()
+        rows = ({t.id: t for t in db.session.scalars(select(Thread).where(Thread.id.in_(listed)))}
+                if listed else {})
+        items = [rows[i] for i in listed if i in rows]
+        return render_template(
+            "tags/_show.html", tag=tag, count=count, sort=sort, sorts=SORTS,
+            page=Page(items=items, page=page, per_page=per_page, total=count),
+            following=following, can_curate=can_curate, errors={},
+            form={"description": tag.description or ""})
+
+    return list_cache.serve(_("Tag: %(name)s", name=tag.name), fingerprint, column)
