@@ -21,6 +21,8 @@ ALLOWED = {
     ("schemas/__init__.py", "submitted"): "the text typed, put back in a refused form",
     # ``next``: a path that only ever goes through safe_next / redirect_next.
     ("web/helpers.py", "next_param"): "the next parameter, checked by safe_next",
+    # The header's search box shows the words back, escaped (what the template read).
+    ("web/page_cache.py", "search_words"): "the search box's own text, shown escaped",
 }
 
 

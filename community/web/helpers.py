@@ -94,6 +94,7 @@ def init_app(app) -> None:
         perm=perm,
         thread_url=thread_url,
         current_path=lambda: page_cache.current_path(current_path()),
+        search_words=page_cache.search_words,
         kind_label=lambda k: label(KIND_LABELS, k),
         status_label=lambda s: label(STATUS_LABELS, s),
         level_label=lambda n: label(LEVEL_LABELS, n),

@@ -314,13 +314,20 @@ def render_with_placeholder(render) -> str:
 ANSWER_PLACEHOLDER = Markup(f"answer{secrets.token_hex(16)}")
 
 # Each with its own secret: one showing up somewhere would give nothing else away.
-_TITLE, _HEAD, _CONTENT, _PATH = (f"{name}{secrets.token_hex(16)}"
-                                  for name in ("title", "head", "content", "path"))
-_PARTS = re.compile("|".join((_TITLE, _HEAD, _CONTENT)))
+_TITLE, _HEAD, _CONTENT, _PATH, _SEARCH = (f"{name}{secrets.token_hex(16)}" for name in
+                                           ("title", "head", "content", "path", "search"))
+_PARTS = re.compile("|".join((_TITLE, _HEAD, _CONTENT, _SEARCH)))
 
 
 def current_path(real: str) -> str:
     return _PATH if g.get("csrf_placeholder") else real
+
+
+def search_words() -> str:
+    """What the header's search box shows: the words of the search on screen."""
+    if g.get("csrf_placeholder"):
+        return _SEARCH
+    return request.args.get("q", "") if request.path == "/search" else ""
 
 
 def _shell_key() -> tuple | None:
@@ -363,7 +370,7 @@ def page(render_shell, *, title: str, head: str, path: str, content: str,
     out = _put_path(shell.replace(CSRF_PLACEHOLDER, token), path)
     # The parts holding user text (the head has the title and description too) go in
     # one pass, so nothing in them is ever taken for a placeholder.
-    parts = {_TITLE: str(escape(title)), _HEAD: head,
+    parts = {_TITLE: str(escape(title)), _HEAD: head, _SEARCH: str(escape(search_words())),
              _CONTENT: _put_path(content.replace(CSRF_PLACEHOLDER, token), path)
              .replace(ANSWER_PLACEHOLDER, str(escape(answer)))}
     return _PARTS.sub(lambda match: parts[match.group()], out)

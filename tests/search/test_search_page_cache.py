@@ -251,3 +251,12 @@ def test_several_readers_at_once(app, db, scene, make_user, login):
             assert page_cache.CSRF_PLACEHOLDER not in html
             names = set(re.findall(r"Parallel Reader \d", html))
             assert names == ({f"Parallel Reader {i}"} if i < len(users) else set())
+
+
+def test_the_header_search_box_shows_each_searchs_own_words(scene, browser):
+    """The page's header (its cached shell) repeats the words searched: each request's."""
+    guest = browser()
+    for words in ("grinder", "espresso", "grinder"):
+        html = page(guest, f"/search?q={words}")
+        box = re.search(r'id="site-search"[^>]*value="([^"]*)"', html)
+        assert box.group(1) == words
