@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import AmbassadorDecision, BadgeAward, Post, Space, Thread, User, Vote, utcnow
+from ..models import (
+    AmbassadorDecision,
+    BadgeAward,
+    Post,
+    Space,
+    Thread,
+    User,
+    Vote,
+    tag_count,
+    thread_tag,
+    utcnow,
+)
 from ..models.ledger import LedgerEntry
 from . import badges as badge_table
 from .ambassadors import ACTIVE, latest
@@ -209,10 +220,37 @@ def _ambassadors(session: Session, report: Report, check: bool) -> None:
                 user.is_ambassador = want
 
 
+def _tag_counts(session: Session, report: Report, check: bool) -> None:
+    """``tag_count`` (kept by triggers: community/models/tag_counts.py) against the rows."""
+    live = func.sum(case((Thread.deleted_at.is_(None), 1), else_=0))
+    expected = {(tag, space): (n, total - n) for tag, space, n, total in session.execute(
+        select(thread_tag.c.tag_id, Thread.space_id, live, func.count())
+        .join(Thread, Thread.id == thread_tag.c.thread_id)
+        .group_by(thread_tag.c.tag_id, Thread.space_id))}
+    stored = {(tag, space): (n, deleted) for tag, space, n, deleted in session.execute(
+        select(tag_count.c.tag_id, tag_count.c.space_id, tag_count.c.thread_count,
+               tag_count.c.deleted_thread_count))}
+    for key in sorted(set(expected) | set(stored)):
+        want, have = expected.get(key, (0, 0)), stored.get(key, (0, 0))
+        if want == have:
+            continue
+        report.add("tag_count", f"tag {key[0]} space {key[1]} {have} -> {want}")
+        if check:
+            continue
+        values = {"thread_count": want[0], "deleted_thread_count": want[1]}
+        if key in stored:
+            session.execute(update(tag_count).where(tag_count.c.tag_id == key[0],
+                                                    tag_count.c.space_id == key[1])
+                            .values(**values))
+        else:
+            session.execute(tag_count.insert().values(tag_id=key[0], space_id=key[1], **values))
+
+
 def recompute(session: Session, *, check: bool = False) -> Report:
     report = Report()
     # Counters first: badges read scores and answer counts.
     _counters(session, report, check)
+    _tag_counts(session, report, check)
     _ambassadors(session, report, check)
     _badges(session, report, check)
     _reputation(session, report, check)

@@ -101,3 +101,21 @@ def test_recompute_reports_a_count_gone_astray_and_repairs_it(app, db, make_spac
     assert runner.invoke(args=["community", "recompute"]).exit_code == 0
     db.session.expire_all()
     assert _kept(db, space.id) == (1, 0)
+
+
+def test_recompute_reports_a_tag_count_gone_astray_and_repairs_it(app, db, make_space,
+                                                                  make_thread):
+    from community.models import Tag, tag_count
+
+    space = make_space()
+    make_thread(space=space, tags=["grinders"])
+    tag_id = db.session.scalar(select(Tag.id).where(Tag.name == "grinders"))
+    db.session.execute(update(tag_count).where(tag_count.c.tag_id == tag_id)
+                       .values(thread_count=5))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["community", "recompute", "--check"])
+    assert checked.exit_code == 1
+    assert f"tag_count: tag {tag_id} space {space.id} (5, 0) -> (1, 0)" in checked.output
+    assert runner.invoke(args=["community", "recompute"]).exit_code == 0
+    assert runner.invoke(args=["community", "recompute", "--check"]).exit_code == 0
