@@ -22,6 +22,7 @@ from sqlalchemy import and_, bindparam, exists, func, select
 
 from .. import permissions as perm
 from ..extensions import db
+from ..key_reads import KeyRead
 from ..models import Follow, Tag, Thread, thread_tag
 from ..queries import Page
 from ..web import list_cache
@@ -100,8 +101,8 @@ def tag_page(tag, *, sort: str, page: int) -> str:
 
     def ids() -> list[int]:
         ids_q = list_cache.statements(("tag", sort, along),
-                                      lambda user: _ids_statement(user, sort, along))
-        read[:] = [db.session.connection().execute(ids_q, params).scalars().all()]
+                                      lambda user: KeyRead(_ids_statement(user, sort, along)))
+        read[:] = [ids_q.scalars(db.session.connection(), **params)]
         return read[0]
 
     def fingerprint() -> tuple:
