@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .key_reads import KeyRead
 from .models import SiteSetting, utcnow
 
 # The settings a row may override (community/config.py holds their defaults).
@@ -61,13 +62,14 @@ def _store() -> _Store:
     return current_app.extensions["site_rules"]
 
 
-_TOKEN = select(SiteSetting.__table__.c.value).where(SiteSetting.__table__.c.key == VERSION_KEY)
+_TOKEN = KeyRead(select(SiteSetting.__table__.c.value)
+                 .where(SiteSetting.__table__.c.key == VERSION_KEY))
 
 
 def _read_token(session: Session) -> str | None:
-    # Core on the session's connection: every page reads this, and the ORM's
-    # execution path costs several times the query itself.
-    return session.connection().execute(_TOKEN).scalar()
+    # Every page reads this: plain SQL (community/key_reads.py). The stored JSON text
+    # is the token as far as anyone compares it.
+    return _TOKEN.scalar(session.connection())
 
 
 def _load(session: Session, token: str | None) -> _Snapshot:
