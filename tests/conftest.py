@@ -8,7 +8,7 @@ import os
 import shutil
 
 import pytest
-from flask import has_app_context
+from flask import has_app_context, template_rendered
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -284,3 +284,17 @@ def moderator_client(make_user, client_for):
 def admin_client(make_user, client_for):
     """An API client signed in as a fresh admin; ``.user`` is that admin."""
     return _signed_in_api_client(make_user, client_for, "admin")
+
+
+@pytest.fixture
+def renders(app):
+    """The names of the templates rendered, in order (a cached page renders none)."""
+
+    names: list[str] = []
+
+    def record(sender, template, context, **extra):
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield names
+    template_rendered.disconnect(record, app)

@@ -5,10 +5,8 @@ shows at once, nothing of one reader's search reaches another."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from flask import template_rendered
 from searchbackends import over_backends
 from sqlalchemy import func, select
 
@@ -19,27 +17,12 @@ from community.search import whoosh_backend
 from community.services import threads, votes
 from community.web import page_cache
 from tests.web.test_web_query_count import counting
+from tests.web.webtools import fresh, page, read_at_once
 
 pytestmark = over_backends
 
-_TOKENS = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+')
 URLS = {"words": "/search?q=grinder", "filtered": "/search?q=grinder&kind=question&sort=votes",
         "tag": "/search?q=grinder&tag=burr"}
-
-
-def text(resp) -> str:
-    return resp.get_data(as_text=True)
-
-
-def page(client, url: str) -> str:
-    resp = client.get(url)
-    assert resp.status_code == 200, text(resp)[:300]
-    return _TOKENS.sub(r"\1TOKEN", text(resp))
-
-
-def fresh(app, client, url: str) -> str:
-    app.extensions["page_cache"].clear()
-    return page(client, url)
 
 
 @pytest.fixture(autouse=True)
@@ -56,18 +39,6 @@ def browser(app, login):
         return c
 
     return make
-
-
-@pytest.fixture
-def renders(app):
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture
@@ -226,25 +197,7 @@ def test_several_readers_at_once(app, db, scene, make_user, login):
         user.display_name = f"Parallel Reader {i}"
     db.session.commit()
     clients = [login(app.test_client(), user) for user in users] + [app.test_client()]
-    results: dict[int, list[str]] = {i: [] for i in range(len(clients))}
-    errors: list[BaseException] = []
-
-    def read(i, client):
-        try:
-            for _ in range(4):
-                for url in URLS.values():
-                    resp = client.get(url)
-                    assert resp.status_code == 200
-                    results[i].append(text(resp))
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-
-    workers = [threading.Thread(target=read, args=(i, c)) for i, c in enumerate(clients)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert not errors
+    results = read_at_once(clients, URLS.values(), rounds=4)
     for i, pages in results.items():
         for html in pages:
             assert "Cleaning a conical grinder" in html

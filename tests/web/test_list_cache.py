@@ -5,11 +5,9 @@ reaches another, readers with the same rights share a rendering
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from flask import template_rendered
-from webtools import text
+from webtools import TOKENS, fresh, page, read_at_once, text
 
 from community.models import utcnow
 from community.moderation import threads as moderation
@@ -17,37 +15,12 @@ from community.notifications import follows
 from community.services import threads, votes
 from community.web import page_cache
 
-_TOKENS = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+')
 PAGES = {"home": "/", "space": "/spaces/cached", "space, sorted": "/spaces/cached?sort=votes&page=1"}
-
-
-def page(client, url: str) -> str:
-    resp = client.get(url)
-    assert resp.status_code == 200
-    return _TOKENS.sub(r"\1TOKEN", text(resp))
-
-
-def fresh(app, client, url: str) -> str:
-    """The page rendered from scratch, as it would be with no cache at all."""
-    app.extensions["page_cache"].clear()
-    return page(client, url)
 
 
 @pytest.fixture(autouse=True)
 def _cache_on(app):
     app.config["PAGE_CACHE_ENTRIES"] = 512
-
-
-@pytest.fixture
-def renders(app):
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture
@@ -106,7 +79,7 @@ def test_every_change_shows_at_once(app, db, scene, browser, change, where):
     after = []
     for reader in readers:
         resp = reader.get(url)
-        after.append(_TOKENS.sub(r"\1TOKEN", text(resp)) if resp.status_code == 200 else None)
+        after.append(TOKENS.sub(r"\1TOKEN", text(resp)) if resp.status_code == 200 else None)
     if (where, change) not in NOT_SHOWN:
         assert any(a != b for a, b in zip(after, before, strict=True)), "the change shows"
     for reader, cached in zip(readers, after, strict=True):
@@ -221,25 +194,7 @@ def test_several_readers_at_once_on_a_cached_page(app, db, scene, make_user, log
         login(c, user)
         clients.append(c)
     clients.append(app.test_client())  # a guest
-    results: dict[int, list[str]] = {i: [] for i in range(len(clients))}
-    errors: list[BaseException] = []
-
-    def read(i, client):
-        try:
-            for _ in range(5):
-                for url in PAGES.values():
-                    resp = client.get(url)
-                    assert resp.status_code == 200
-                    results[i].append(text(resp))
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-
-    workers = [threading.Thread(target=read, args=(i, c)) for i, c in enumerate(clients)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert not errors
+    results = read_at_once(clients, PAGES.values(), rounds=5)
     for i, pages in results.items():
         assert len(pages) == 5 * len(PAGES)
         for html in pages:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import template_rendered
-from webtools import submit, text
+from webtools import fresh, page, submit, text
 
 from community.escalation import service as escalation
 from community.models import Comment
@@ -18,37 +17,10 @@ from community.rendering import render_markdown
 from community.services import threads, votes
 from community.web import page_cache
 
-_TOKENS = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+')
-
-
-def page(client, url: str) -> str:
-    resp = client.get(url)
-    assert resp.status_code == 200
-    return _TOKENS.sub(r"\1TOKEN", text(resp))
-
-
-def fresh(app, client, url: str) -> str:
-    """The page rendered from scratch, as it would be with no cache at all."""
-    app.extensions["page_cache"].clear()
-    return page(client, url)
-
 
 @pytest.fixture(autouse=True)
 def _cache_on(app):
     app.config["PAGE_CACHE_ENTRIES"] = 512  # whatever the environment says
-
-
-@pytest.fixture
-def renders(app):
-    """Names of the templates rendered, to tell a cache hit from a render."""
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from flask import template_rendered
 from webtools import text
 
 
@@ -65,18 +64,6 @@ FILL = {"target": "elsewhere"}
 
 def phase(action: str) -> int:
     return next((n for n, marks in enumerate(LATER, 1) if any(m in action for m in marks)), 0)
-
-
-@pytest.fixture
-def renders(app):
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture(autouse=True)

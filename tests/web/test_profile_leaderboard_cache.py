@@ -6,12 +6,10 @@ contract, tests/web/test_list_cache.py)."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
-from flask import template_rendered
-from webtools import text
+from webtools import fresh, page, read_at_once, text
 
 from community.gamification import badges
 from community.gamification.ledger import add_entry
@@ -20,7 +18,6 @@ from community.moderation import sanctions
 from community.moderation import threads as moderation
 from community.services import threads, votes
 from community.web import page_cache
-from tests.web.test_list_cache import fresh, page
 from tests.web.test_web_query_count import cheap_user, counting
 
 PROFILE = "/users/pat"
@@ -35,18 +32,6 @@ COLUMNS = {PROFILE: "users/_profile.html", **dict.fromkeys(BOARDS.values(),
 def _cache_on(app):
     app.config["PAGE_CACHE_ENTRIES"] = 512
     app.config["PER_PAGE"] = 2  # the boards have a second page
-
-
-@pytest.fixture
-def renders(app):
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture
@@ -306,25 +291,7 @@ def test_several_readers_at_once_on_the_cached_pages(app, db, scene, make_user, 
         clients.append(c)
     clients.append(app.test_client())  # a guest
     urls = [PROFILE, BOARDS["all time"], BOARDS["page 2"]]
-    results: dict[int, list[str]] = {i: [] for i in range(len(clients))}
-    errors: list[BaseException] = []
-
-    def read(i, client):
-        try:
-            for _ in range(4):
-                for url in urls:
-                    resp = client.get(url)
-                    assert resp.status_code == 200
-                    results[i].append(text(resp))
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-
-    workers = [threading.Thread(target=read, args=(i, c)) for i, c in enumerate(clients)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert not errors
+    results = read_at_once(clients, urls, rounds=4)
     employee = len(users) - 1
     for i, pages in results.items():
         assert len(pages) == 4 * len(urls)

@@ -4,14 +4,11 @@ of one reader reaches another, readers with the same rights share a rendering.""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from flask import template_rendered
 from sqlalchemy import select
-from test_list_cache import fresh, page
 from test_web_query_count import counting
-from webtools import text
+from webtools import fresh, page, read_at_once, text
 
 from community.extensions import db as _db
 from community.models import Tag, utcnow
@@ -28,18 +25,6 @@ URLS = {"recent": "/tags/alpha", "votes, page 1": "/tags/alpha?sort=votes&page=1
 @pytest.fixture(autouse=True)
 def _cache_on(app):
     app.config["PAGE_CACHE_ENTRIES"] = 512
-
-
-@pytest.fixture
-def renders(app):
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture
@@ -210,25 +195,7 @@ def test_several_readers_at_once(app, db, scene, make_user, login):
         login(c, user)
         clients.append(c)
     clients.append(app.test_client())
-    results: dict[int, list[str]] = {i: [] for i in range(len(clients))}
-    errors: list[BaseException] = []
-
-    def read(i, client):
-        try:
-            for _ in range(5):
-                for url in URLS.values():
-                    resp = client.get(url)
-                    assert resp.status_code == 200
-                    results[i].append(text(resp))
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-
-    workers = [threading.Thread(target=read, args=(i, c)) for i, c in enumerate(clients)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert not errors
+    results = read_at_once(clients, URLS.values(), rounds=5)
     for i, pages in results.items():
         for html in pages:
             assert page_cache.CSRF_PLACEHOLDER not in html
