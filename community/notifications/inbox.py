@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select, upda
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
+from ..key_reads import KeyRead
 from ..models import Notification, Post, Thread, User, utcnow
 from . import registry
 
@@ -51,12 +52,16 @@ def unread_statement(role: str):
         visible(User(role=role)))
 
 
+@cache
+def _unread_read(role: str) -> KeyRead:
+    return KeyRead(unread_statement(role))
+
+
 def unread_count(session: Session, user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    # On every signed-in page: Core execution, no ORM bookkeeping for one number.
-    return session.connection().execute(unread_statement(user.role),
-                                        {"uid": user.id}).scalar() or 0
+    # On every signed-in page (the bell): plain SQL compiled once (community/key_reads.py).
+    return _unread_read(user.role).scalar(session.connection(), uid=user.id) or 0
 
 
 def unread_counts(session: Session, users: list[User]) -> dict[int, int]:
