@@ -298,3 +298,17 @@ def renders(app):
     template_rendered.connect(record, app)
     yield names
     template_rendered.disconnect(record, app)
+
+
+@pytest.fixture
+def browser(app, login, fresh_context_per_request):
+    """A new browser, signed in as ``user`` when one is given; each request in its own
+    app context, as in production."""
+
+    def make(user=None):
+        c = app.test_client()
+        if user is not None:
+            login(c, user)
+        return c
+
+    return make

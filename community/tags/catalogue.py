@@ -20,12 +20,18 @@ def canonical(session: Session, tag: Tag) -> Tag:
     return session.get(Tag, tag.synonym_of_id) if tag.synonym_of_id is not None else tag
 
 
+def _listable(user):
+    """A ``tag_count`` row's threads that ``user`` may list: moderators count deleted
+    ones too (``permissions.thread_filter``)."""
+    if perm.sees_deleted_threads(user):
+        return tag_count.c.thread_count + tag_count.c.deleted_thread_count
+    return tag_count.c.thread_count
+
+
 def _readable(user):
     """Each tag's count of the threads ``user`` may list (count_statement's, for every
     tag at once), tags on none of them left out."""
-    n = tag_count.c.thread_count
-    if _moderator(user):
-        n = n + tag_count.c.deleted_thread_count
+    n = _listable(user)
     return (select(tag_count.c.tag_id, func.sum(n).label("n"))
             .where(tag_count.c.space_id.in_(select(Space.id).where(perm.space_filter(user))))
             .group_by(tag_count.c.tag_id).having(func.sum(n) > 0))
@@ -37,21 +43,14 @@ def count_statement(user, tag=None):
     spaces they may read of the counts the database keeps (models/tag_counts.py), so
     it costs the same for a tag on ten threads or ten thousand. Like
     ``permissions.thread_filter``, moderators count deleted threads too."""
-    n = tag_count.c.thread_count
-    if _moderator(user):
-        n = n + tag_count.c.deleted_thread_count
-    return select(func.coalesce(func.sum(n), 0)).where(
+    return select(func.coalesce(func.sum(_listable(user)), 0)).where(
         tag_count.c.tag_id == (bindparam("tag") if tag is None else tag),
         tag_count.c.space_id.in_(select(Space.id).where(perm.space_filter(user))))
 
 
-def _moderator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_moderator)
-
-
 def readable_count(session: Session, user, tag: Tag) -> int:
     # Built once per kind of reader: building costs more than running it.
-    kind = (perm.readable_visibilities(user), _moderator(user))
+    kind = (perm.readable_visibilities(user), perm.sees_deleted_threads(user))
     statement = _COUNTS.get(kind)
     if statement is None:
         statement = _COUNTS[kind] = count_statement(user)

@@ -51,9 +51,7 @@ _ROWS_READ = KeyRead(_ROWS, expanding="ids")
 
 def thread_rows(ids: list[int]) -> tuple:
     """What a thread list shows of each of these threads, read fresh (for a key)."""
-    # Tag names in the aggregate come in no set order: sorted, so the key is stable.
-    return tuple((*row[:-1], tuple(sorted((row[-1] or "").split("\x1f"))))
-                 for row in _ROWS_READ.rows(db.session.connection(), ids))
+    return listed_rows(_ROWS_READ.rows(db.session.connection(), ids))
 
 
 def reader() -> tuple:
@@ -207,5 +205,6 @@ def rows_statement(where, order_by: tuple, limit: int):
 
 
 def listed_rows(result) -> tuple:
-    """``rows_statement``'s rows as ``thread_rows`` gives them (tag names sorted)."""
+    """``rows_statement``'s rows as ``thread_rows`` gives them: tag names come in no set
+    order from the aggregate, so they are sorted and the key is stable."""
     return tuple((*row[:-1], tuple(sorted((row[-1] or "").split("\x1f")))) for row in result)

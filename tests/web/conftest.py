@@ -1,4 +1,4 @@
-"""Fixtures for the HTML pages: browser-like clients that sign in through the forms."""
+"""Fixtures for the HTML pages (the `browser` fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,3 @@ def _fresh_contexts(fresh_context_per_request):
 @pytest.fixture
 def client(app, fresh_context_per_request):
     return app.test_client()
-
-
-@pytest.fixture
-def browser(app, login, fresh_context_per_request):
-    """A new browser, signed in as ``user`` when one is given."""
-
-    def make(user=None):
-        c = app.test_client()
-        if user is not None:
-            login(c, user)
-        return c
-
-    return make

@@ -8,7 +8,14 @@ import re
 import pytest
 from sqlalchemy import select
 from test_web_query_count import counting
-from webtools import fresh, page, read_at_once, text
+from webtools import (
+    assert_each_page_is_its_readers,
+    fresh,
+    page,
+    parallel_readers,
+    read_at_once,
+    text,
+)
 
 from community.extensions import db as _db
 from community.models import Tag, utcnow
@@ -186,21 +193,9 @@ def test_both_ways_of_reading_the_list_agree(app, db, make_space, make_thread, b
 
 def test_several_readers_at_once(app, db, scene, make_user, login):
     users = [make_user() for _ in range(4)]
-    for i, user in enumerate(users):
-        user.display_name = f"Parallel Reader {i}"
-    db.session.commit()
-    clients = []
-    for user in users:
-        c = app.test_client()
-        login(c, user)
-        clients.append(c)
-    clients.append(app.test_client())
+    clients = parallel_readers(app, db, login, users)
     results = read_at_once(clients, URLS.values(), rounds=5)
-    for i, pages in results.items():
-        for html in pages:
-            assert page_cache.CSRF_PLACEHOLDER not in html
-            names = set(re.findall(r"Parallel Reader \d", html))
-            assert names == ({f"Parallel Reader {i}"} if i < len(users) else set())
+    assert_each_page_is_its_readers(results, len(users))
 
 
 @pytest.mark.parametrize("who", ["guest", "member"])

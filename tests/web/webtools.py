@@ -69,3 +69,23 @@ def read_at_once(clients: list, urls, rounds: int) -> dict[int, list[str]]:
         w.join()
     assert not errors, errors
     return results
+
+
+def parallel_readers(app, db, login, users: list) -> list:
+    """A browser for each of ``users``, renamed "Parallel Reader <i>", then a guest's."""
+    for i, user in enumerate(users):
+        user.display_name = f"Parallel Reader {i}"
+    db.session.commit()
+    return [login(app.test_client(), user) for user in users] + [app.test_client()]
+
+
+def assert_each_page_is_its_readers(results: dict[int, list[str]], signed_in: int) -> None:
+    """``read_at_once``'s pages for ``parallel_readers``: each reader's pages name that
+    reader only (the guest's nobody), and no placeholder is left in any of them."""
+    from community.web.page_cache import CSRF_PLACEHOLDER
+
+    for i, pages in results.items():
+        for html in pages:
+            assert CSRF_PLACEHOLDER not in html
+            names = set(re.findall(r"Parallel Reader \d", html))
+            assert names == ({f"Parallel Reader {i}"} if i < signed_in else set())
