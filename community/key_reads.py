@@ -5,8 +5,10 @@ page_cache.py). On those small statements SQLAlchemy's per-execution work (the
 compiled-cache lookup, expanding ``IN`` lists, typing each value of each row) costs
 several times what the database does. A ``KeyRead`` is compiled once per dialect and
 per length of its list parameter, with the statement's own constants in place; a
-request passes only its values (ids, a user id) and the SQL runs through
-``exec_driver_sql``, so the engine's events still see it (query counts, logging).
+request passes only its values (ids, a user id) and the SQL runs on the driver's own
+cursor (``exec_driver_sql`` still cost several times a small query: a result object,
+its metadata, a Row per row). The engine's cursor events still see each statement
+(query counts), and a driver error is raised as SQLAlchemy's, as any other query's.
 
 Values come back as the driver gives them (SQLite dates as text, booleans as 0/1):
 right for comparing keys, not for showing or for deciding anything.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 
@@ -74,7 +77,7 @@ class KeyRead:
             value = items[where] if kind == "item" else given[where]
             values[name] = process(value) if process else value
         params = tuple(values[name] for name in order) if order is not None else values
-        return [tuple(row) for row in conn.exec_driver_sql(sql, params)]
+        return _run(conn, sql, params)
 
     def scalars(self, conn: Connection, items=None, **given) -> list:
         return [row[0] for row in self.rows(conn, items, **given)]
@@ -82,3 +85,26 @@ class KeyRead:
     def scalar(self, conn: Connection, items=None, **given):
         rows = self.rows(conn, items, **given)
         return rows[0][0] if rows else None
+
+
+def _run(conn: Connection, sql: str, params) -> list[tuple]:
+    dispatch = conn.dispatch
+    dbapi_conn = conn.connection.dbapi_connection
+    cursor = dbapi_conn.cursor()
+    try:
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(conn, cursor, sql, params, None, False)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(conn, cursor, sql, params, None, False)
+        return rows
+    except conn.dialect.loaded_dbapi.Error as error:
+        disconnected = conn.dialect.is_disconnect(error, dbapi_conn, cursor)
+        if disconnected:
+            conn.invalidate(error)
+        raise DBAPIError.instance(sql, params, error, conn.dialect.loaded_dbapi.Error,
+                                  connection_invalidated=disconnected,
+                                  dialect=conn.dialect) from error
+    finally:
+        cursor.close()

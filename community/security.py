@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -55,7 +56,28 @@ def refuse_oversized_stream() -> None:
         raise RequestEntityTooLarge()
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie, with its signer built once per set of keys rather than on
+    every request, and no signer at all for a request without the cookie (a guest's)."""
+
+    _signer: tuple = (None, None)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made_for, signer = self._signer
+        if made_for != keys:
+            signer = super().get_signing_serializer(app)
+            self._signer = (keys, signer)
+        return signer
+
+    def open_session(self, app, request):
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app) -> None:
+    app.session_interface = SessionCookies()
     csrf.init_app(app)  # sets the WTF_CSRF_* defaults; checking stays with _csrf_policy below
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -19,6 +19,8 @@ it ever reaches them, whoever's search was kept.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +28,7 @@ from sqlalchemy import bindparam, select
 
 from .. import permissions as perm
 from ..extensions import db
+from ..key_reads import KeyRead
 from ..models import KnowledgeLink, Post, Space, Thread
 from ..web import list_cache, page_cache
 from . import service
@@ -38,6 +41,9 @@ _IDS = bindparam("ids", expanding=True)
 _POSTS = (select(_P.c.id, _P.c.thread_id, _P.c.score, _P.c.body_html)
           .where(_P.c.thread_id.in_(_IDS), _P.c.deleted_at.is_(None))
           .order_by(_P.c.thread_id, _P.c.id))
+_POSTS_READ = KeyRead(_POSTS, expanding="ids")
+# Positions in _statements' rows (plain tuples, as KeyRead gives them).
+_ID, _KIND, _SPACE, _SOURCE = 0, 2, 9, 12
 
 
 def _statements(user) -> tuple:
@@ -50,17 +56,23 @@ def _statements(user) -> tuple:
             .where(_T.c.id.in_(_IDS), perm.thread_filter(user), _T.c.deleted_at.is_(None))
             .order_by(_T.c.id))
     # Archived ones too: their threads are still found, not offered as a filter.
-    spaces = (select(_S.c.id, _S.c.slug, _S.c.name, _S.c.archived_at.is_not(None))
+    spaces = (select(_S.c.id, _S.c.slug, _S.c.name, _S.c.archived_at.is_(None))
               .where(perm.space_filter(user)).order_by(_S.c.position, _S.c.name))
-    return rows, spaces
+    return KeyRead(rows, expanding="ids"), KeyRead(spaces)
 
 
-def spaces() -> tuple[list, frozenset[int]]:
-    """(the spaces the filter offers the reader: rows of id, slug, name; the ids of
-    every space they may read, the search's access filter)."""
-    rows = db.session.connection().execute(
-        list_cache.statements("search-spaces", _statements)[1]).all()
-    return [r for r in rows if not r[3]], frozenset(r.id for r in rows)
+class SpaceChoice(NamedTuple):
+    id: int
+    slug: str
+    name: str
+
+
+def spaces() -> tuple[list[SpaceChoice], frozenset[int]]:
+    """(the spaces the filter offers the reader; the ids of every space they may read,
+    the search's access filter)."""
+    rows = list_cache.statements("search-spaces", _statements)[1].rows(db.session.connection())
+    return ([SpaceChoice(*row[:3]) for row in rows if row[3]],
+            frozenset(row[0] for row in rows))
 
 
 def _memo():
@@ -93,19 +105,17 @@ def results_page(text: str, f: service.Filters, *, args: dict, spaces: tuple, pa
         conn = session.connection()
         result = found["result"] = service.find(req, memo=memo)
         ids = [h.thread_id for h in result.hits]
-        rows = conn.execute(list_cache.statements("search-rows", _statements)[0],
-                            {"ids": ids}).all() if ids else []
+        rows = list_cache.statements("search-rows", _statements)[0].rows(conn, ids)
         # The service's re-check: the filter's space and kind, as the rows are now.
-        rows = [r for r in rows if (f.space is None or r.space_id == f.space.id)
-                and (not f.kind or r.kind == f.kind)]
-        posts = conn.execute(_POSTS, {"ids": [r.id for r in rows]}).all() if rows else []
-        twins = {r.source for r in rows if r.kind == "article"} & {r.id for r in rows}
+        rows = [r for r in rows if (f.space is None or r[_SPACE] == f.space.id)
+                and (not f.kind or r[_KIND] == f.kind)]
+        posts = _POSTS_READ.rows(conn, [r[_ID] for r in rows])
+        twins = {r[_SOURCE] for r in rows if r[_KIND] == "article"} & {r[_ID] for r in rows}
         total = found["total"] = max(0, result.total - (len(ids) - len(rows) + len(twins)))
         fixed = service.suggestion(req, total, page=page, memo=memo)
         return ("search", list_cache.reader(), tuple(sorted(args.items())), page, per_page,
-                tuple(map(tuple, offered)), tuple(ids), result.total, req.any_word,
-                _frozen(result.terms), tuple(map(tuple, rows)), tuple(map(tuple, posts)),
-                fixed)
+                tuple(offered), tuple(ids), result.total, req.any_word,
+                _frozen(result.terms), tuple(rows), tuple(posts), fixed)
 
     def column() -> str:
         result = found.get("result") or service.find(req, memo=memo)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import bindparam, event, select
 
 from community.key_reads import KeyRead
@@ -52,3 +54,15 @@ def test_each_run_is_one_statement_the_engine_sees(db, make_thread):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(seen) == 3 and len(set(seen)) == 1
+
+
+def test_a_driver_error_is_sqlalchemys_and_the_session_goes_on(db):
+    from sqlalchemy import column, table
+    from sqlalchemy.exc import DBAPIError
+
+    read = KeyRead(select(column("x")).select_from(table("no_such_table")))
+    with pytest.raises(DBAPIError) as raised:
+        read.rows(db.session.connection())
+    assert "no_such_table" in str(raised.value)
+    db.session.rollback()  # as a request's error handler does
+    assert db.session.scalar(select(Space.id).limit(1)) is None

@@ -4,6 +4,8 @@ own reader's CSRF token and nothing of anyone else's, and every form on it works
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -53,6 +55,8 @@ class Forms(HTMLParser):
             self._select = None
 
 
+PASSWORD = "correct-horse-battery"  # tests/conftest.py
+
 # Forms whose effect changes what the other forms act on (three flags hide a post, a
 # moderator moves the thread, signing out ends the session): sent last, in this order.
 LATER = (("/flag",), ("/delete", "/moderate", "/promote", "/unaccept"), ("/lang", "/logout"))
@@ -86,7 +90,6 @@ def pages(db, make_space, make_thread, make_post, make_user):
 
 
 AUDIENCES = {
-    "guests": (None, 3),
     "members": ("member", 3),
     "employees": ("employee", 2),
     "moderators": ("moderator", 2),
@@ -99,8 +102,6 @@ def test_readers_sharing_a_cached_page_each_get_their_own_token_and_working_form
         pages, browser, make_user, renders, kind, audience):
     role, count = AUDIENCES[audience]
     readers = [browser(make_user(role=role) if role else None) for _ in range(count)]
-    for reader in readers:  # the first one renders, the others are served from the cache
-        reader.get("/")  # a guest's session starts before the page, as a browser's does
     seen = []
     for reader in readers:
         resp = reader.get(pages[kind])
@@ -111,12 +112,9 @@ def test_readers_sharing_a_cached_page_each_get_their_own_token_and_working_form
     own = []
     for page in seen:
         tokens = set(page.meta) | {t for form in page.forms for t in form["tokens"]}
-        # A guest's page has no <meta> token (their scripts post nothing) and their
-        # language form needs none (community/security.py GUEST_FORMS).
-        assert len(page.meta) == (0 if role is None else 1)
+        assert len(page.meta) == 1
         assert len(tokens) == 1, "one token per page, the reader's own"
-        assert all(form["tokens"] for form in page.forms
-                   if role is not None or form["action"] != "/lang"), "every form carries it"
+        assert all(form["tokens"] for form in page.forms), "every form carries it"
         own.append(tokens.pop())
     assert len(set(own)) == len(own), "no reader's token shows up on another's page"
 
@@ -141,28 +139,44 @@ def test_readers_sharing_a_cached_page_each_get_their_own_token_and_working_form
         resp = readers[who].post(form["action"], data=data)
         assert resp.status_code in (302, 303), (form["action"], data, resp.status_code,
                                                  text(resp)[text(resp).find("<main"):][:1500])
-        if role is None and form["action"] != "/lang":
-            assert resp.headers["Location"].startswith("/login?next="), form["action"]
         senders.add(who)
     assert senders == set(range(count)), "every reader sent a form with their own token"
 
 
-def test_a_guest_clicking_vote_up_on_a_cached_page_reaches_the_sign_in_page(pages, browser):
+@pytest.mark.parametrize("kind", ["question", "idea", "discussion"])
+def test_guests_sharing_a_cached_page_get_no_token_and_start_no_session(
+        pages, browser, renders, kind):
+    for guest in [browser() for _ in range(3)]:
+        resp = guest.get(pages[kind])
+        assert resp.status_code == 200
+        assert "Set-Cookie" not in resp.headers, "no session: nothing to sign or send back"
+        page = Forms(text(resp))
+        assert not page.meta and not any(form["tokens"] for form in page.forms)
+        # Only the language form posts, and a guest's needs no token (security.GUEST_FORMS).
+        assert [form["action"] for form in page.forms] == ["/lang"]
+    assert renders.count("threads/_thread.html") == 1, "all guests shared one rendering"
+
+
+def test_a_guest_clicking_vote_up_on_a_cached_page_signs_in_and_comes_back(
+        pages, browser, make_user):
     browser().get(pages["question"])  # another guest fills the cache
     guest = browser()
-    page = Forms(text(guest.get(pages["question"])))
+    html = text(guest.get(pages["question"]))
+    vote_up = re.search(r'<a class="vote-button vote-up" href="([^"]+)"', html)
+    sign_in = unescape(vote_up.group(1))
+    assert sign_in.startswith("/login?next=")
+    assert guest.get(sign_in).status_code == 200
+    user = make_user()
+    resp = guest.post(sign_in, data={"login": user.username, "password": PASSWORD,
+                                     "csrf_token": guest.get("/csrf-token").get_json()["csrf_token"]})
+    assert resp.status_code in (302, 303)
+    assert resp.headers["Location"].startswith(pages["question"])
+    # Back on the thread, signed in: the vote box is now the form that votes.
+    page = Forms(text(guest.get(resp.headers["Location"])))
     vote = next(f for f in page.forms if f["vote"])
-    # Without script: the form itself.
-    resp = guest.post(vote["action"], data={**vote["fields"], "value": "1"})
-    assert resp.status_code == 303
-    assert resp.headers["Location"].startswith("/login?next=")
-    assert guest.get(resp.headers["Location"]).status_code == 200
-    # With script (static/js/app.js): the same form's fields by fetch (a guest's page
-    # has no <meta> token: the form's own field carries it).
-    assert not page.meta
     resp = guest.post(vote["action"], data={**vote["fields"], "value": "1"},
                       headers={"Accept": "application/json"})
-    assert resp.status_code == 401  # app.js then goes to /login
+    assert resp.status_code == 200 and resp.get_json()["my_vote"] == 1
 
 
 def test_a_members_answer_from_a_cached_page_is_posted(db, pages, browser, make_user):
