@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import bindparam, event, select
 
 from community.key_reads import KeyRead
