@@ -11,12 +11,16 @@ its metadata, a Row per row). The engine's cursor events still see each statemen
 (query counts), and a driver error is raised as SQLAlchemy's, as any other query's.
 
 Values come back as the driver gives them (SQLite dates as text, booleans as 0/1):
-right for comparing keys, not for showing or for deciding anything.
+right for comparing keys, not for showing or for deciding anything. A ``TypedRead``
+gives rows as SQLAlchemy's own would be (each value converted by its column's type,
+named as ``row.title``), for the one row a page both decides on and shows (the thread,
+the space, the tag) without SQLAlchemy's per-execution work.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import namedtuple
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -77,7 +81,11 @@ class KeyRead:
             value = items[where] if kind == "item" else given[where]
             values[name] = process(value) if process else value
         params = tuple(values[name] for name in order) if order is not None else values
-        return _run(conn, sql, params)
+        rows, description = _run(conn, sql, params)
+        return self._finish(conn.dialect, description, rows)
+
+    def _finish(self, dialect, description, rows: list[tuple]) -> list[tuple]:
+        return rows
 
     def scalars(self, conn: Connection, items=None, **given) -> list:
         return [row[0] for row in self.rows(conn, items, **given)]
@@ -87,7 +95,40 @@ class KeyRead:
         return rows[0][0] if rows else None
 
 
-def _run(conn: Connection, sql: str, params) -> list[tuple]:
+class TypedRead(KeyRead):
+    def __init__(self, statement: Executable, *, expanding: str | None = None):
+        super().__init__(statement, expanding=expanding)
+        columns = statement.selected_columns
+        # A name given twice fails here, at import, rather than on a page.
+        self._row = namedtuple("Row", columns.keys())
+        self._types = [column.type for column in columns]
+        self._processors: dict = {}
+
+    def _finish(self, dialect, description, rows: list[tuple]) -> list[tuple]:
+        # Per dialect and the driver's column types (PostgreSQL's numeric processor asks).
+        key = (dialect.name, tuple(d[1] for d in description))
+        processors = self._processors.get(key)
+        if processors is None:
+            processors = self._processors[key] = [
+                (i, process) for i, type_ in enumerate(self._types)
+                if (process := type_.dialect_impl(dialect).result_processor(
+                    dialect, description[i][1])) is not None]
+        make = self._row._make
+        out = []
+        for row in rows:
+            if processors:
+                row = list(row)
+                for i, process in processors:
+                    row[i] = process(row[i])
+            out.append(make(row))
+        return out
+
+    def first(self, conn: Connection, items=None, **given):
+        rows = self.rows(conn, items, **given)
+        return rows[0] if rows else None
+
+
+def _run(conn: Connection, sql: str, params) -> tuple[list[tuple], tuple]:
     dispatch = conn.dispatch
     dbapi_conn = conn.connection.dbapi_connection
     cursor = dbapi_conn.cursor()
@@ -98,7 +139,7 @@ def _run(conn: Connection, sql: str, params) -> list[tuple]:
         rows = cursor.fetchall()
         if dispatch.after_cursor_execute:
             dispatch.after_cursor_execute(conn, cursor, sql, params, None, False)
-        return rows
+        return rows, cursor.description
     except conn.dialect.loaded_dbapi.Error as error:
         disconnected = conn.dialect.is_disconnect(error, dbapi_conn, cursor)
         if disconnected:

@@ -22,7 +22,7 @@ from sqlalchemy import and_, bindparam, exists, func, select
 
 from .. import permissions as perm
 from ..extensions import db
-from ..key_reads import KeyRead
+from ..key_reads import KeyRead, TypedRead
 from ..models import Follow, Tag, Thread, thread_tag
 from ..queries import Page
 from ..web import list_cache
@@ -59,9 +59,8 @@ def tag_row(name: str):
     None: its columns, ``canonical``, ``count``, ``following`` and ``threads``."""
     user = current_user._get_current_object()
     uid = user.id if user.is_authenticated else None
-    return db.session.connection().execute(
-        list_cache.statements("tag-row", _row_statement),
-        {"name": name.strip().lower(), "uid": uid}).first()
+    read = list_cache.statements("tag-row", lambda user: TypedRead(_row_statement(user)))
+    return read.first(db.session.connection(), name=name.strip().lower(), uid=uid)
 
 
 def _ids_statement(user, sort: str, along_index: bool):

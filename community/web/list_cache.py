@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, func, select
 from .. import permissions as perm
 from .. import queries, site_rules
 from ..extensions import db
-from ..key_reads import KeyRead
+from ..key_reads import KeyRead, TypedRead
 from ..models import Follow, Space, Tag, Thread, User, thread_tag
 from ..notifications import follows
 from . import discovery, page_cache
@@ -150,12 +150,13 @@ def home_page() -> str:
 # ---- a space ----------------------------------------------------------------------
 
 _SPACE = select(_S).where(_S.c.slug == bindparam("slug"))
+_SPACE_READ = TypedRead(_SPACE)
 
 
 def space_row(slug: str):
-    """The space as a row (attributes as on ``Space``), or None: a typed Core read, as
+    """The space as a row (attributes as on ``Space``), or None: a typed read, as
     permissions decide on it and the page shows it."""
-    return db.session.connection().execute(_SPACE, {"slug": slug}).first()
+    return _SPACE_READ.first(db.session.connection(), slug=slug)
 
 
 def space_page(space, *, list_args: dict, render) -> str:

@@ -41,7 +41,7 @@ from .. import permissions as perm
 from .. import site_rules
 from ..demand.reading import link_rows as demand_links
 from ..extensions import db
-from ..key_reads import KeyRead
+from ..key_reads import KeyRead, TypedRead
 from ..models import (
     Case,
     CaseNote,
@@ -198,9 +198,12 @@ def _cache() -> LRU:
     return cache
 
 
+_THREAD_ROW_READ = TypedRead(THREAD_ROW)
+
+
 def thread_row(thread_id: int):
     """The thread with what the page shows once, or None."""
-    return db.session.connection().execute(THREAD_ROW, {"tid": thread_id}).first()
+    return _THREAD_ROW_READ.first(db.session.connection(), tid=thread_id)
 
 
 def readable(row) -> bool:
@@ -264,7 +267,7 @@ def store_if_unchanged(key: tuple, row, html: str) -> None:
     the keyed rows. PostgreSQL (READ COMMITTED) reads each statement afresh: the
     rows are read again and a render that raced a write is not kept."""
     if db.engine.dialect.name != "sqlite":
-        fresh = db.session.connection().execute(THREAD_ROW, {"tid": row.id}).first()
+        fresh = thread_row(row.id)
         if fresh is None or lookup(fresh)[1] != key:
             return
     _cache().put(key, html)

@@ -65,3 +65,22 @@ def test_a_driver_error_is_sqlalchemys_and_the_session_goes_on(db):
     assert "no_such_table" in str(raised.value)
     db.session.rollback()  # as a request's error handler does
     assert db.session.scalar(select(Space.id).limit(1)) is None
+
+
+def test_a_typed_read_gives_sqlalchemys_own_rows(db, make_thread, make_post, make_space):
+    from community.key_reads import TypedRead
+    from community.web.list_cache import _SPACE
+    from community.web.page_cache import THREAD_ROW
+
+    thread = make_thread(tags=["alpha", "beta"])
+    make_post(thread=thread)
+    conn = db.session.connection()
+    for statement, params in ((THREAD_ROW, {"tid": thread.id}),
+                              (_SPACE, {"slug": thread.space.slug})):
+        expected = conn.execute(statement, params).first()
+        got = TypedRead(statement).first(conn, **params)
+        assert got == tuple(expected) and got._fields == expected._fields
+        assert got.created_at == expected.created_at and type(got.created_at) is type(
+            expected.created_at)
+    assert TypedRead(THREAD_ROW).first(conn, tid=999_999) is None
+    assert isinstance(TypedRead(THREAD_ROW).first(conn, tid=thread.id).is_closed, bool)
