@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, literal, null, select, union_all
 
 from .. import permissions as perm
+from ..key_reads import TypedRead
 from ..models import Case, IdeaDemand, Organisation, Space, Thread, User
 
 _D, _C, _T, _S, _U, _O = (IdeaDemand.__table__, Case.__table__, Thread.__table__,
@@ -42,9 +43,12 @@ LINKS = union_all(
 ).order_by("created_at", "demand_id")
 
 
+_LINKS_READ = TypedRead(LINKS)
+
+
 def link_rows(conn, thread_id: int) -> tuple:
     """Every link touching this thread, as plain tuples (the page cache keys on them)."""
-    return tuple(tuple(r) for r in conn.execute(LINKS, {"tid": thread_id}))
+    return tuple(tuple(r) for r in _LINKS_READ.rows(conn, tid=thread_id))
 
 
 @dataclass(frozen=True)

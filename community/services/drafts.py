@@ -12,13 +12,14 @@ import re
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .. import lengths as L
 from .. import permissions as perm
 from ..errors import NotFound, ValidationFailed
+from ..key_reads import KeyRead
 from ..models import Draft, Space, Thread, User, utcnow
 from ..queries import Page
 
@@ -54,6 +55,16 @@ def resolve(session: Session, user: User, key: str) -> dict:
 def find(session: Session, user: User, key: str) -> Draft | None:
     """``user``'s draft for a form already resolved (no access check here)."""
     return session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.key == key))
+
+
+_BODY = KeyRead(select(Draft.body).where(Draft.user_id == bindparam("uid"),
+                                         Draft.key == bindparam("key")))
+
+
+def body(session: Session, user: User, key: str) -> str | None:
+    """The text of ``user``'s draft for a form already resolved: what a page's form opens
+    with, read on every view of it (a plain read, no object)."""
+    return _BODY.scalar(session.connection(), uid=user.id, key=key)
 
 
 def get(session: Session, user: User, key: str) -> Draft:

@@ -101,11 +101,11 @@ def thread(thread_id: int, slug: str | None = None):
     head = page_cache.remember(("head", discovery.absolute(""), key[2]),
                                lambda: str(discovery.thread_head(row)))
     # The answer box opens with the reader's draft (the page works before any script).
-    draft = (drafts.find(db.session, current_user, drafts.thread_key(row.id))
+    draft = (drafts.body(db.session, current_user, drafts.thread_key(row.id))
              if current_user.is_authenticated else None)
     return page_cache.page(lambda **parts: render_template("_shell.html", **parts),
                            title=row.title, head=head, path=thread_url(row), content=content,
-                           answer=draft.body if draft else "")
+                           answer=draft or "")
 
 
 def _restore_ask_draft(form: dict, spaces: list[Space]) -> None:
