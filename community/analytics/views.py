@@ -29,7 +29,7 @@ def _path_names() -> dict:
 @perm.requires(perm.check_analytics)
 def dashboard():
     spaces = list(db.session.scalars(select(Space).order_by(Space.position, Space.name)))
-    args = load_query(PeriodArgs())
+    args = load_query(PeriodArgs)
     try:
         period = figures.parse_period(db.session, args)
     except BadRequest as exc:

@@ -21,7 +21,7 @@ from .openapi import doc
      query=["from", "to", "space", "tag"], auth=True)
 @perm.requires(perm.check_analytics)
 def analytics_summary():
-    period = figures.parse_period(db.session, load_query(PeriodArgs()))
+    period = figures.parse_period(db.session, load_query(PeriodArgs))
     return reply(cache.figures(("summary", *figures.cache_key(period)),
                                lambda: figures.summary(db.session, period)))
 
@@ -31,7 +31,7 @@ def analytics_summary():
      query=["metric", "interval", "from", "to", "space", "tag"], auth=True)
 @perm.requires(perm.check_analytics)
 def analytics_timeseries():
-    args = load_query(TimeseriesArgs())
+    args = load_query(TimeseriesArgs)
     period = figures.parse_period(db.session, args)
     key = ("timeseries", args["metric"], args["interval"], *figures.cache_key(period))
     return reply(cache.figures(key, lambda: figures.timeseries(
@@ -53,7 +53,7 @@ def csv_lines(rows):
      query=["from", "to", "space", "tag"], auth=True)
 @perm.requires(perm.check_analytics)
 def analytics_export():
-    period = figures.parse_period(db.session, load_query(PeriodArgs()))
+    period = figures.parse_period(db.session, load_query(PeriodArgs))
     name = f"questions-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return Response(stream_with_context(csv_lines(figures.export_rows(db.session, period))),
                     mimetype="text/csv",

@@ -64,7 +64,7 @@ def escalate(thread_id: int):
 def list_cases():
     user = signed_in_user()
     page, per_page = page_args()
-    args = load_query(CaseListArgs())
+    args = load_query(CaseListArgs)
     items, total = service.list_cases(db.session, user, page=page, per_page=per_page, **args)
     return reply({"items": CaseOut(many=True).dump(items), "page": page, "per_page": per_page,
                   "total": total})

@@ -94,7 +94,7 @@ def patch_space(slug: str):
      query=["space", "kind", "tag", "status", "sort"])
 def list_threads():
     page, per_page = page_args()
-    args = load_query(ThreadListArgs())
+    args = load_query(ThreadListArgs)
     space = space_or_404(args["space"]) if args["space"] else None
     result = queries.list_threads(db.session, current_user, space=space, kind=args["kind"],
                                   tag=args["tag"], status=args["status"], sort=args["sort"],

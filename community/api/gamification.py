@@ -52,7 +52,7 @@ def user_reputation(username: str):
 @doc("Points earned this week, this month or all time, on the members or staff track",
      response=StandingOut, paginated=True, query=["period", "track", "space"])
 def leaderboard():
-    args = load_query(LeaderboardArgs())
+    args = load_query(LeaderboardArgs)
     space = None
     if args["space"]:
         space = perm.require_space(

@@ -117,7 +117,7 @@ def flag_thread(thread_id: int):
 @perm.requires(perm.check_moderate)
 def moderation_queue():
     page, per_page = page_args()
-    items, total = queue.list_items(db.session, **load_query(QueueArgs()), page=page,
+    items, total = queue.list_items(db.session, **load_query(QueueArgs), page=page,
                                     per_page=per_page)
     return reply({"items": [_item_json(i) for i in items], "page": page, "per_page": per_page,
                   "total": total})
@@ -144,7 +144,7 @@ def moderation_item(item_id: int):
 @perm.requires(perm.check_view_audit)
 def moderation_audit():
     page, per_page = page_args()
-    args = load_query(AuditArgs())
+    args = load_query(AuditArgs)
     args.pop("since")
     args["actor"] = (args["actor"] or "")[:USERNAME_MAX] or None
     entries, total = audit.browse(db.session, **args, page=page, per_page=per_page)

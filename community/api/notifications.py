@@ -35,7 +35,7 @@ from .tags import visible_tag
 def list_notifications():
     user = signed_in_user()
     page, per_page = page_args()
-    unread = load_query(UnreadArgs())["unread"]
+    unread = load_query(UnreadArgs)["unread"]
     items, total = inbox.page(db.session, user, unread_only=unread,
                               page=page, per_page=per_page)
     return reply({"items": NotificationOut(many=True).dump([inbox.as_json(n) for n in items]),

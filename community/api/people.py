@@ -30,7 +30,7 @@ def _target(username: str):
      response=AdminUserOut, paginated=True, auth=True, query=["q", "role"])
 @perm.requires(perm.require_admin)
 def admin_users():
-    args = load_query(UsersQueryIn())
+    args = load_query(UsersQueryIn)
     page, per_page = page_args()
     found = admin.browse(db.session, q=args["q"], role=args["role"], page=page, per_page=per_page)
     return reply(page_json(found, AdminUserOut()))

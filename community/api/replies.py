@@ -36,5 +36,5 @@ def list_saved_replies():
 def render_saved_reply(reply_id: int):
     user = signed_in_user()
     saved = service.get_usable(db.session, user, reply_id)
-    thread = thread_or_404(load_query(RenderArgs())["thread"])
+    thread = thread_or_404(load_query(RenderArgs)["thread"])
     return reply(RenderedReplyOut().dump(service.render(saved, thread, by=user)))

@@ -31,7 +31,7 @@ class SearchHitOut(Schema):
      response=SearchHitOut, paginated=True,
      query=["q", "space", "kind", "tag", "status", "sort"])
 def search():
-    query = load_query(service.SearchArgs())
+    query = load_query(service.SearchArgs)
     text = service.clean_query(query.get("q"))
     page, per_page = page_args()
     filters = service.parse_filters(db.session, current_user, query)
@@ -46,7 +46,7 @@ def search():
 @doc("Up to 5 threads like the title being written", response=SearchHitOut, many=True,
      query=["title", "form"])
 def search_similar():
-    args = load_query(service.SearchArgs())
+    args = load_query(service.SearchArgs)
     items = service.similar(db.session, current_user, args["title"])
     if items:  # `form`: the ask page's token, so opening a suggestion can be counted
         tracking.ask_form(args["form"], shown=True)

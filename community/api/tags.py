@@ -35,7 +35,7 @@ def _tag_json(tag: Tag, count: int) -> dict:
      paginated=True, query=["q"])
 def list_tags():
     page, per_page = page_args()
-    prefix = load_query(TagListArgs())["q"]
+    prefix = load_query(TagListArgs)["q"]
     found = catalogue.list_tags(db.session, current_user, prefix=prefix, page=page,
                                 per_page=per_page)
     return reply(page_json(found, TagOut()))
@@ -47,7 +47,7 @@ def list_tags():
 def get_tag(name: str):
     tag, count = visible_tag(name)
     page, per_page = page_args()
-    sort = load_query(TagPageArgs())["sort"]
+    sort = load_query(TagPageArgs)["sort"]
     threads = queries.list_threads(db.session, current_user, tag=tag.name, sort=sort,
                                    page=page, per_page=per_page)
     return reply({**_tag_json(tag, count), "threads": page_json(threads, ThreadSummaryOut())})

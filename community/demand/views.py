@@ -86,7 +86,7 @@ def _case_of(thread, case_id: int | None) -> Case | None:
 @perm.requires(perm.require_staff)
 def choose_idea(thread_id: int):
     thread = thread_or_404(thread_id)
-    args = query_choices(IdeaSearchArgs())
+    args = query_choices(IdeaSearchArgs)
     case = _case_of(thread, args["case"])
     found = service.find_ideas(db.session, current_user, args["q"]) if args["q"].strip() else []
     return render_template("demand/choose_idea.html", thread=thread, case=case, q=args["q"],

@@ -60,7 +60,7 @@ def my_cases():
 @perm.requires(perm.check_case_access)
 def triage():
     user = current_user._get_current_object()
-    args = query_choices(TriageArgs())
+    args = query_choices(TriageArgs)
     group, state, sort = args["group"], args["state"], args["sort"]
     organisation, tier = args["organisation"], args["tier"]
     page = page_number()

@@ -44,7 +44,7 @@ TIER_LABELS = {"bronze": _l("Bronze"), "silver": _l("Silver"), "gold": _l("Gold"
 
 @bp.get("/leaderboard")
 def leaderboard_page():
-    args = query_choices(LeaderboardArgs())
+    args = query_choices(LeaderboardArgs)
     slug = (args["space"] or "").strip()
     space = None
     if slug:

@@ -51,7 +51,7 @@ def _back(thread_id: int | None = None):
 @bp.get("/moderation")
 @perm.requires(perm.require_moderator)
 def queue_page():
-    state = query_choices(QueueArgs())["state"]
+    state = query_choices(QueueArgs)["state"]
     page = page_number()
     items, total = queue.list_items(db.session, state=state, page=page, per_page=20)
     rows = []
@@ -95,7 +95,7 @@ QUEUE_DONE = {
 @perm.requires(perm.require_moderator)
 def audit_page():
     # A filter that is not valid (a mistyped id or date) is left out, as the form shows.
-    args = query_choices(AuditArgs())
+    args = query_choices(AuditArgs)
     day = args.pop("since")
     since = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
     args["actor"] = (args["actor"] or "")[:USERNAME_MAX] or None

@@ -45,7 +45,7 @@ def _groups(items) -> list[dict]:
 @bp.get("/notifications")
 @perm.signed_in
 def index():
-    unread_only = query_choices(ListArgs())["filter"] == "unread"
+    unread_only = query_choices(ListArgs)["filter"] == "unread"
     page = page_number()
     items, total = inbox.page(db.session, current_user, unread_only=unread_only, page=page,
                               per_page=PER_PAGE)
@@ -79,7 +79,7 @@ def prefs():
             errors = exc.fields
     return render_template("notifications/preferences.html",
                            items=preferences.list_for(db.session, current_user),
-                           saved=query_choices(ListArgs())["saved"], errors=errors), \
+                           saved=query_choices(ListArgs)["saved"], errors=errors), \
         422 if errors else 200
 
 

@@ -39,7 +39,7 @@ def _form_filters() -> dict:
 def _users_page(errors: dict | None = None, failed: str | None = None, message=None,
                 status: int = 200):
     # A row's form failed: the same list it was sent from; else the address's filters.
-    args = _form_filters() if request.method == "POST" else query_choices(UsersQueryIn())
+    args = _form_filters() if request.method == "POST" else query_choices(UsersQueryIn)
     found = admin.browse(db.session, q=args["q"], role=args["role"], page=page_number(),
                          per_page=50)
     return render_template("people/admin_users.html", found=found, q=args["q"],

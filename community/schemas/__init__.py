@@ -6,6 +6,7 @@ through ``PageArgs``."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import request
@@ -132,14 +133,27 @@ def load_form(schema: Schema, **extra) -> dict:
     return load(schema, {**data, **extra})
 
 
-def load_query(schema: Schema) -> dict:
+@functools.cache
+def _one(schema_class: type[Schema]) -> Schema:
+    return schema_class()
+
+
+def _schema(schema: Schema | type[Schema]) -> Schema:
+    # A query schema's class names one shared instance: building a Schema costs more
+    # than loading a query string with it, and loading changes nothing on it.
+    return _one(schema) if isinstance(schema, type) else schema
+
+
+def load_query(schema: Schema | type[Schema]) -> dict:
     """``request.args`` through ``schema`` (a page's filters, the API's query parameters)."""
+    schema = _schema(schema)
     return load(schema, from_multidict(schema, request.args))
 
 
-def query_choices(schema: Schema) -> dict:
+def query_choices(schema: Schema | type[Schema]) -> dict:
     """A page's filters, leniently: a value the schema refuses is left out (its default
     applies), as a link with a stale or mistyped filter still shows the list."""
+    schema = _schema(schema)
     data = from_multidict(schema, request.args)
     try:
         return load(schema, data)
@@ -164,7 +178,7 @@ def page_args(default_per_page: int, max_per_page: int) -> tuple[int, int]:
     """The API: a bad ``page`` or ``per_page`` is a 400 naming it; ``per_page`` above the
     maximum is clamped."""
     try:
-        data = load_query(PageArgs())
+        data = load_query(PageArgs)
     except ValidationFailed as exc:
         names = ", ".join(sorted(exc.fields))
         raise BadRequest(_("Not a valid page: %(names)s must be a whole number from 1 to %(max)s.",

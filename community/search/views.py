@@ -26,7 +26,7 @@ def _url(item: dict) -> str:
 @guest_limit
 def results():
     spaces, allowed = cached.spaces()
-    query = load_query(service.SearchArgs())
+    query = load_query(service.SearchArgs)
     args = {k: query.get(k) or "" for k in ("q", "space", "kind", "tag", "status", "sort")}
     # Results carry a space's slug (what the index stores); the page shows its name.
     context = {"args": args, "spaces": spaces, "space_names": {s.slug: s.name for s in spaces},
@@ -35,7 +35,7 @@ def results():
     if "q" not in query:
         return render_template("search/results.html", **context)
     # The page number as every page reads it (page 1 if it is not one).
-    paging = query_choices(PageArgs())
+    paging = query_choices(PageArgs)
     page = paging["page"]
     per_page = min(paging["per_page"] or current_app.config["PER_PAGE"],
                    current_app.config["MAX_PER_PAGE"])

@@ -26,7 +26,7 @@ PER_PAGE = 60
 
 @bp.get("/tags")
 def index():
-    prefix = (query_choices(TagListArgs())["q"] or "").strip()
+    prefix = (query_choices(TagListArgs)["q"] or "").strip()
     page = catalogue.list_tags(db.session, current_user, prefix=prefix or None,
                                page=page_number(), per_page=PER_PAGE)
     return render_template("tags/index.html", page=page, q=prefix)
@@ -40,7 +40,7 @@ def _visible(name: str) -> tuple[Tag, int]:
 
 def _tag_page(tag: Tag, count: int, *, errors: dict | None = None, form: dict | None = None,
               status: int = 200):
-    sort = query_choices(TagPageArgs())["sort"]
+    sort = query_choices(TagPageArgs)["sort"]
     page = queries.list_threads(db.session, current_user, tag=tag.name, sort=sort,
                                 page=page_number(), per_page=current_app.config["PER_PAGE"])
     return render_template(
@@ -58,7 +58,7 @@ def show(name: str):
         # A merged tag lives on as the name of the one it was merged into.
         return redirect(url_for("tags.show", name=tag.canonical), code=301)
     perm.require_tag(current_user, tag, tag.count if tag is not None else 0)
-    return cached.tag_page(tag, sort=query_choices(TagPageArgs())["sort"], page=page_number())
+    return cached.tag_page(tag, sort=query_choices(TagPageArgs)["sort"], page=page_number())
 
 
 @bp.post("/tags/<name>/follow")

@@ -87,7 +87,7 @@ def thread(thread_id: int, slug: str | None = None):
     # Counted in memory (services/tracking.py): reading costs no write here.
     if current_user.is_authenticated:
         tracking.view(current_user.id)
-    if suggested := query_choices(ThreadPageArgs())["suggested"]:
+    if suggested := query_choices(ThreadPageArgs)["suggested"]:
         tracking.ask_form(suggested, clicked=True)
     if row.kind == "article":  # its own page (community/moderation/article_views.py)
         return redirect(thread_url(row), code=301)
@@ -131,7 +131,7 @@ def ask():
     spaces = [s for s in queries.readable_spaces(db.session, current_user)
               if perm.can_post_in_space(current_user, s)]
     if request.method == "GET":
-        form = {**query_choices(AskArgs()), "title": "", "body": "", "tags": "",
+        form = {**query_choices(AskArgs), "title": "", "body": "", "tags": "",
                 "token": tracking.new_form_token()}
         _restore_ask_draft(form, spaces)
         return render_template("threads/ask.html", spaces=spaces, form=form, errors={})
