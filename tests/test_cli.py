@@ -161,3 +161,12 @@ def test_serve_on_a_busy_port_is_one_line(app):
     assert proc.stderr.strip().splitlines() == [
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"]
     assert "running" not in proc.stdout
+
+
+def test_the_embedded_server_caps_glibcs_malloc_arenas():
+    # A thread per socket grows a process without end otherwise (benchmarks/RESULTS.md).
+    import platform
+
+    from community.cli import _fewer_malloc_arenas
+
+    assert _fewer_malloc_arenas() is (platform.libc_ver()[0] == "glibc")
