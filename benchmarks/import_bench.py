@@ -42,7 +42,7 @@ def child(folder: str, db_path: str, workers: int | None) -> None:
     # The engine the app configures for SQLite (community.database), without the web app.
     engine = create_engine(f"sqlite:///{db_path}", connect_args={
         "isolation_level": None, "timeout": 15, "check_same_thread": False})
-    install_sqlite_hooks(engine)
+    install_sqlite_hooks(engine, busy_timeout=15)
     db.metadata.create_all(engine)
     with Session(engine) as session:
         started = time.perf_counter()

@@ -77,7 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     database.configure_engine(app)
     db.init_app(app)
     with app.app_context():
-        database.install_sqlite_hooks(db.engine)
+        database.install_sqlite_hooks(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
     events.install()
     site_rules.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
