@@ -14,7 +14,8 @@ ROW = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \|")
 # A setting read by name: config["X"] or config.get("X"...
 READ = re.compile(r"config(?:\[|\.get\()\s*\"([A-Z][A-Z0-9_]*)\"")
 # Framework keys the code reads that Flask itself always defines.
-FLASK_OWN = {"TESTING", "DEBUG"}
+# Flask's own, read as Flask reads them (security.SessionCookies builds Flask's signer).
+FLASK_OWN = {"TESTING", "DEBUG", "SECRET_KEY_FALLBACKS"}
 
 
 def _readme_table() -> dict[str, str]:
