@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \|")
 # A setting read by name: config["X"] or config.get("X"...
 READ = re.compile(r"config(?:\[|\.get\()\s*\"([A-Z][A-Z0-9_]*)\"")
-# Framework keys the code reads that Flask itself always defines.
-# Flask's own, read as Flask reads them (security.SessionCookies builds Flask's signer).
+# Framework keys the code reads that Flask itself always defines (SECRET_KEY_FALLBACKS:
+# security.SessionCookies builds Flask's signer as Flask does).
 FLASK_OWN = {"TESTING", "DEBUG", "SECRET_KEY_FALLBACKS"}
 
 
