@@ -206,7 +206,10 @@ def _fewer_malloc_arenas(arenas: int = 2) -> bool:
     allocate). The embedded server runs a few threads per open socket; memory one thread
     frees in its arena is not reused by another's, and in the load run with 1,000
     sockets the process grew without end (324 to 1,033 MiB in 10 minutes). With two it
-    levels off at the same throughput (benchmarks/RESULTS.md). Not glibc: nothing to do."""
+    levels off (benchmarks/RESULTS.md). Not glibc, or MALLOC_ARENA_MAX set in the
+    environment (glibc reads it at start): nothing to do."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
     try:
         return ctypes.CDLL(None).mallopt(_M_ARENA_MAX, arenas) == 1
     except (AttributeError, OSError):

@@ -163,10 +163,13 @@ def test_serve_on_a_busy_port_is_one_line(app):
     assert "running" not in proc.stdout
 
 
-def test_the_embedded_server_caps_glibcs_malloc_arenas():
+def test_the_embedded_server_caps_glibcs_malloc_arenas(monkeypatch):
     # A thread per socket grows a process without end otherwise (benchmarks/RESULTS.md).
     import platform
 
     from community.cli import _fewer_malloc_arenas
 
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     assert _fewer_malloc_arenas() is (platform.libc_ver()[0] == "glibc")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "8")  # the operator's own choice stands
+    assert _fewer_malloc_arenas() is False
