@@ -21,6 +21,9 @@ cache_ok
 _.process_bind_param
 _.process_result_value
 
+# Flask reads the app's session interface (security.SessionCookies).
+_.session_interface
+
 # Flask-Login: user loader protocol, settings, and the cached caller on ``g``.
 _.get_id
 _.login_view
