@@ -302,11 +302,14 @@ def renders(app):
 
 @pytest.fixture
 def browser(app, login, fresh_context_per_request):
-    """A new browser, signed in as ``user`` when one is given; each request in its own
-    app context, as in production."""
+    """A new browser, signed in as ``user`` when one is given (asking for ``lang`` as
+    its Accept-Language, if given); each request in its own app context, as in
+    production."""
 
-    def make(user=None):
+    def make(user=None, *, lang: str | None = None):
         c = app.test_client()
+        if lang:
+            c.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
         if user is not None:
             login(c, user)
         return c

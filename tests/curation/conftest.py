@@ -1,5 +1,5 @@
-"""Fixtures for curation: browser-like clients, a question with a case, notes at chosen
-moments."""
+"""Fixtures for curation: a question with a case, notes at chosen moments (browsers:
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,21 +15,6 @@ from community.models import Post, Thread, utcnow
 @pytest.fixture(autouse=True)
 def _fresh_contexts(fresh_context_per_request):
     """Every request here runs in its own app context (tests/conftest.py)."""
-
-
-@pytest.fixture
-def browser(app, login):
-    """A new browser, signed in as ``user`` when one is given."""
-
-    def make(user=None, *, lang: str | None = None):
-        c = app.test_client()
-        if lang:
-            c.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
-        if user is not None:
-            login(c, user)
-        return c
-
-    return make
 
 
 @pytest.fixture

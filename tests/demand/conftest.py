@@ -1,5 +1,5 @@
-"""Ideas linked to demand and saved replies: browser-like clients signed in through the
-real forms, each request in its own app context."""
+"""Ideas linked to demand and saved replies: each request in its own app context, and
+the token a page's form carries (browsers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,6 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_contexts(fresh_context_per_request):
     """Every request here runs in its own app context (tests/conftest.py)."""
-
-
-@pytest.fixture
-def browser(app, login):
-    def make(user=None):
-        c = app.test_client()
-        if user is not None:
-            login(c, user)
-        return c
-
-    return make
 
 
 @pytest.fixture

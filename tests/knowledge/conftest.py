@@ -1,5 +1,5 @@
-"""Knowledge-article fixtures: browsers signed in through the real form, a solved
-question with a second answer, and the search outbox drained on demand."""
+"""Knowledge-article fixtures: a solved question with a second answer, and the search
+outbox drained on demand (browsers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,6 @@ import pytest
 
 from community.search.outbox import drain_outbox
 from community.services import votes
-
-
-@pytest.fixture
-def browser(app, login):
-    """A new browser, signed in as ``user`` when one is given."""
-
-    def make(user=None, *, lang: str | None = None):
-        c = app.test_client()
-        if lang:
-            c.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
-        if user is not None:
-            login(c, user)
-        return c
-
-    return make
 
 
 @pytest.fixture

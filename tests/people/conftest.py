@@ -1,5 +1,5 @@
-"""People fixtures: socket handlers bound, browsers, and a small community with two
-people writing in the same threads."""
+"""People fixtures: socket handlers bound and a small community with two people writing
+in the same threads (browsers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,6 @@ from community.models import Comment
 from community.moderation import flags
 from community.notifications import watches
 from community.services import votes
-
-
-@pytest.fixture
-def browser(app, login, fresh_context_per_request):
-    """A new browser (each request in its own app context), signed in as ``user`` if given."""
-
-    def make(user=None):
-        c = app.test_client()
-        if user is not None:
-            login(c, user)
-        return c
-
-    return make
 
 
 @pytest.fixture

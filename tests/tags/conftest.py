@@ -1,4 +1,5 @@
-"""Tag pages and API: browser-like clients signed in through the real forms."""
+"""Tag pages and API: each request in its own app context, and the token a page's form
+carries (browsers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,6 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_contexts(fresh_context_per_request):
     """Every request here runs in its own app context (tests/conftest.py)."""
-
-
-@pytest.fixture
-def browser(app, login):
-    def make(user=None):
-        c = app.test_client()
-        if user is not None:
-            login(c, user)
-        return c
-
-    return make
 
 
 @pytest.fixture
