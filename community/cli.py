@@ -201,6 +201,9 @@ def serve(host, port, debug, production, workers):
                  allow_unsafe_werkzeug=True, log_output=debug)
 
 
+_M_ARENA_MAX = -8  # glibc's <malloc.h>
+
+
 def _fewer_malloc_arenas(arenas: int = 2) -> bool:
     """Cap glibc's malloc arenas (by default up to 8 per core, handed to threads as they
     allocate). The embedded server runs a few threads per open socket; memory one thread
@@ -214,9 +217,6 @@ def _fewer_malloc_arenas(arenas: int = 2) -> bool:
         return ctypes.CDLL(None).mallopt(_M_ARENA_MAX, arenas) == 1
     except (AttributeError, OSError):
         return False
-
-
-_M_ARENA_MAX = -8  # glibc's <malloc.h>
 
 
 def _exec_gunicorn(app, host: str, port: int, workers: int | None) -> None:

@@ -83,3 +83,36 @@ def test_a_writer_that_fails_or_gives_up_passes_the_turn_on(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT n FROM written").scalars().all() == [2]
     engine.dispose()
+
+
+def test_a_writer_that_waited_out_the_timeout_does_not_hold_up_the_queue(tmp_path):
+    import threading
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    engine = _sqlite_engine(tmp_path / "turns.db", busy_timeout=1)
+    first = engine.connect()
+    first.begin()  # holds the turn longer than anyone waits for it
+    refused: list[Exception] = []
+
+    def write() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO written VALUES (1)")
+        except OperationalError as exc:  # "database is locked": the request's 503
+            refused.append(exc)
+
+    late = threading.Thread(target=write)
+    late.start()
+    late.join(5)
+    assert len(refused) == 1
+    first.commit()
+    first.close()
+    started = time.monotonic()
+    with engine.begin() as conn:  # the queue skips the ticket given up on
+        conn.exec_driver_sql("INSERT INTO written VALUES (2)")
+    assert time.monotonic() - started < 0.5, "nobody waited for the ticket given up on"
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT n FROM written").scalars().all() == [2]
+    engine.dispose()

@@ -60,10 +60,6 @@ class PageArgs(In):
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
-# Every page reads its number: one instance (loading keeps no state on it).
-_PAGE_ARGS = PageArgs()
-
-
 def _flat(messages) -> list[str]:
     """Nested errors (``{"tags": {0: [...]}}``) as plain sentences under the field's name."""
     if isinstance(messages, dict):
@@ -135,25 +131,21 @@ def load_form(schema: Schema, **extra) -> dict:
 
 @functools.cache
 def _one(schema_class: type[Schema]) -> Schema:
+    # One shared instance per query schema: building a Schema costs more than loading a
+    # query string with it, and loading changes nothing on it.
     return schema_class()
 
 
-def _schema(schema: Schema | type[Schema]) -> Schema:
-    # A query schema's class names one shared instance: building a Schema costs more
-    # than loading a query string with it, and loading changes nothing on it.
-    return _one(schema) if isinstance(schema, type) else schema
-
-
-def load_query(schema: Schema | type[Schema]) -> dict:
-    """``request.args`` through ``schema`` (a page's filters, the API's query parameters)."""
-    schema = _schema(schema)
+def load_query(schema_class: type[Schema]) -> dict:
+    """``request.args`` through the schema (a page's filters, the API's query parameters)."""
+    schema = _one(schema_class)
     return load(schema, from_multidict(schema, request.args))
 
 
-def query_choices(schema: Schema | type[Schema]) -> dict:
+def query_choices(schema_class: type[Schema]) -> dict:
     """A page's filters, leniently: a value the schema refuses is left out (its default
     applies), as a link with a stale or mistyped filter still shows the list."""
-    schema = _schema(schema)
+    schema = _one(schema_class)
     data = from_multidict(schema, request.args)
     try:
         return load(schema, data)
@@ -171,7 +163,7 @@ def submitted(*names: str, **defaults: str) -> dict[str, str]:
 
 def page_number() -> int:
     """Pages: ``?page=`` that is not a whole number from 1 to MAX_PAGE shows page 1."""
-    return query_choices(_PAGE_ARGS)["page"]
+    return query_choices(PageArgs)["page"]
 
 
 def page_args(default_per_page: int, max_per_page: int) -> tuple[int, int]:

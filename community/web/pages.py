@@ -24,14 +24,13 @@ def home():
     return list_cache.home_page()
 
 
-_LIST_ARGS = ThreadListArgs()  # one instance: loading keeps no state on it
 
 
 @bp.get("/spaces/<slug>")
 def space(slug: str):
     space = perm.require_space(current_user, list_cache.space_row(slug))
     # A stale or mistyped filter in a link is dropped: the list still shows.
-    args = query_choices(_LIST_ARGS)
+    args = query_choices(ThreadListArgs)
     kind, status, sort = args["kind"], args["status"], args["sort"]
     tag = (args["tag"] or "").strip().lower()[:TAG_MAX] or None
     filters = {k: v for k, v in (("kind", kind), ("tag", tag), ("status", status),
