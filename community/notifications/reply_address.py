@@ -106,6 +106,10 @@ def parse(addr: str, *, now: datetime | None = None) -> ReplyToken:
         data = base64.b32decode(raw + "=" * (-len(raw) % 8))
     except ValueError:
         raise BadReplyAddress("unknown") from None
+    # The last character carries unused bits: without this, several spellings of
+    # one address would be accepted, and a one-letter change could still match.
+    if base64.b32encode(data).decode().rstrip("=") != raw:
+        raise BadReplyAddress("unknown")
     payload, mac = data[:-_MAC_BYTES], data[-_MAC_BYTES:]
     expected = hmac.new(_key(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
     if len(data) <= _MAC_BYTES or not hmac.compare_digest(mac, expected):

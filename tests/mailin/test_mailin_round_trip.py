@@ -111,6 +111,19 @@ def refused_rcpt(send, msg, **kwargs) -> tuple[int, str]:
     return code, text.decode()
 
 
+def test_every_other_spelling_of_a_reply_token_is_refused(app, reply_domain):
+    with app.app_context():
+        real = reply_address.address(7, 11)
+        assert reply_address.parse(real) == reply_address.ReplyToken("answer", 7, 11)
+        local, _, domain = real.partition("@")
+        letters = "abcdefghijklmnopqrstuvwxyz234567"
+        for i in range(len(reply_address.PREFIX), len(local)):
+            for letter in letters.replace(local[i], ""):
+                forged = local[:i] + letter + local[i + 1:] + "@" + domain
+                with pytest.raises(reply_address.BadReplyAddress):
+                    reply_address.parse(forged)
+
+
 def test_a_forged_reply_address_is_refused(db, mentioned, send):
     asker, thread, email = mentioned
     real = email["Reply-To"].addresses[0].addr_spec
