@@ -216,3 +216,49 @@ def test_upgrade_counts_each_spaces_threads_and_the_database_keeps_counting(
     assert after_move == (1, 1)
     assert after_purge == (0, 1)
     assert "thread_count" not in columns
+
+
+def test_upgrade_copies_each_tagged_threads_activity_and_the_database_keeps_it(
+        tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    thread = ("INSERT INTO thread (id, space_id, kind, title, body, body_html, author_id, "
+              "score, score_offset, post_count, is_locked, is_pinned, is_closed, view_count, "
+              "created_at, last_activity_at) VALUES (:id, 1, 'question', 'A title', 'b', "
+              "'<p>b</p>', 1, 0, 0, 0, false, false, false, 0, '2026-11-30 10:00:00', :at)")
+    copies = text("SELECT thread_id, tag_id, CAST(last_activity_at AS VARCHAR) FROM thread_tag "
+                  "ORDER BY thread_id, tag_id")
+    with app.app_context():
+        upgrade(revision="0024_tag_page")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO space (id, slug, name, description, attribution_html, "
+                "visibility, position, created_at) VALUES (1, 's1', 'S', '', '', "
+                "'public', 0, '2026-11-30 10:00:00')"))
+            conn.execute(text(
+                'INSERT INTO "user" (id, username, username_lower, display_name, role, '
+                "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
+                "'member', 1, false, '2026-11-30 10:00:00')"))
+            conn.execute(text("INSERT INTO tag (id, name, description) VALUES (1, 'alpha', ''), (2, 'beta', '')"))
+            conn.execute(text(thread), [{"id": 1, "at": "2026-12-01 10:00:00"},
+                                        {"id": 2, "at": "2026-12-02 10:00:00"}])
+            conn.execute(text("INSERT INTO thread_tag (thread_id, tag_id) "
+                              "VALUES (1, 1), (1, 2), (2, 1)"))
+        upgrade()
+        with db.engine.begin() as conn:
+            backfilled = [tuple(r) for r in conn.execute(copies)]
+            conn.execute(text("UPDATE thread SET last_activity_at = '2026-12-03 10:00:00' "
+                              "WHERE id = 1"))
+            conn.execute(text("INSERT INTO thread_tag (thread_id, tag_id) VALUES (2, 2)"))
+            kept = [tuple(r) for r in conn.execute(copies)]
+        downgrade(revision="0024_tag_page")
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE thread SET last_activity_at = '2026-12-04 10:00:00'"))
+            columns = {c["name"] for c in inspect(conn).get_columns("thread_tag")}
+        db.engine.dispose()
+    first, second = "2026-12-01 10:00:00", "2026-12-02 10:00:00"
+    assert [(t, g, at[:19]) for t, g, at in backfilled] == [(1, 1, first), (1, 2, first),
+                                                             (2, 1, second)]
+    third = "2026-12-03 10:00:00"
+    assert [(t, g, at[:19]) for t, g, at in kept] == [(1, 1, third), (1, 2, third),
+                                                       (2, 1, second), (2, 2, second)]
+    assert "last_activity_at" not in columns

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..lengths import TAG_MAX, TITLE_MAX
-from . import thread_counts
+from . import tag_recent, thread_counts
 from .base import UTCDateTime, utcnow
 from .space import Space
 from .user import User
@@ -35,7 +35,11 @@ thread_tag = Table(
     "thread_tag",
     db.metadata,
     Column("thread_id", ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    # The thread's, kept by the database (models/tag_recent.py): a tag's threads in
+    # order of activity without walking every thread's.
+    Column("last_activity_at", UTCDateTime),
+    Index("ix_thread_tag_recent", "tag_id", "last_activity_at", "thread_id"),
 )
 
 
@@ -117,6 +121,7 @@ class Thread(db.Model):
 
 
 thread_counts.install(Thread.__table__)
+tag_recent.install(thread_tag)
 
 
 class Post(db.Model):

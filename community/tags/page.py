@@ -8,9 +8,9 @@ what the reader may do here (follow the tag, curate it) they are the key. Any
 change to what the column shows changes one of them, and a reader who may not
 list a thread never gets a rendering that lists it: its id is not in their list.
 
-The ids are read in one of two shapes, whichever walks fewer rows: from the tag's
-own rows (then sorted), or along the sort's index, stopping at the page's last
-thread with the tag. The first grows with the tag, the second with how rare it is.
+Sorted by activity (the default), the ids come in order from the tag's own rows,
+which carry their thread's last activity (models/tag_recent.py): one row per thread
+listed, however rare the tag. The other sorts read the tag's rows, then sort.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, exists, func, select
+from sqlalchemy import and_, bindparam, select
 
 from .. import permissions as perm
 from ..extensions import db
@@ -30,7 +30,6 @@ from . import catalogue
 
 SORTS = ("recent", "votes", "unanswered")
 _ORDER = {
-    "recent": (Thread.last_activity_at.desc(), Thread.id.desc()),
     "votes": (Thread.score.desc(), Thread.id.desc()),
     "unanswered": (Thread.created_at.desc(), Thread.id.desc()),
 }
@@ -40,8 +39,8 @@ _CANONICAL = _TAG.alias("canonical")
 
 def _row_statement(user):
     """The tag named ``:name`` with what the page shows once: the name it was merged
-    into (if it was), the reader's count of its threads, whether the reader (``:uid``)
-    follows it, and the highest thread id (for ``_along_index``)."""
+    into (if it was), the reader's count of its threads and whether the reader
+    (``:uid``) follows it."""
     return select(
         _TAG,
         select(_CANONICAL.c.name).where(_CANONICAL.c.id == _TAG.c.synonym_of_id)
@@ -50,43 +49,34 @@ def _row_statement(user):
         select(Follow.active).where(Follow.user_id == bindparam("uid"),
                                     Follow.target_type == "tag", Follow.target_id == _TAG.c.id)
         .scalar_subquery().label("following"),
-        select(func.max(Thread.id)).scalar_subquery().label("threads"),
     ).where(_TAG.c.name == bindparam("name"))
 
 
 def tag_row(name: str):
     """The tag typed as ``name`` (any case, synonyms included) as the reader sees it, or
-    None: its columns, ``canonical``, ``count``, ``following`` and ``threads``."""
+    None: its columns, ``canonical``, ``count`` and ``following``."""
     user = current_user._get_current_object()
     uid = user.id if user.is_authenticated else None
     read = list_cache.statements("tag-row", lambda user: TypedRead(_row_statement(user)))
     return read.first(db.session.connection(), name=name.strip().lower(), uid=uid)
 
 
-def _ids_statement(user, sort: str, along_index: bool):
+def _ids_statement(user, sort: str):
     """One page (``:limit`` from ``:offset``) of the ids of threads with tag ``:tag``
     that ``user`` may list; the same rows as queries.thread_list_statements(tag=...)."""
     tag = bindparam("tag")
-    if along_index:
-        tagged = exists().where(thread_tag.c.thread_id == Thread.id, thread_tag.c.tag_id == tag)
-    else:
-        tagged = Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag))
-    where = [perm.thread_filter(user), tagged]
+    where = [perm.thread_filter(user)]
+    if sort == "recent":
+        return (select(Thread.id).join(thread_tag, thread_tag.c.thread_id == Thread.id)
+                .where(thread_tag.c.tag_id == tag, *where)
+                .order_by(thread_tag.c.last_activity_at.desc(), thread_tag.c.thread_id.desc())
+                .limit(bindparam("limit")).offset(bindparam("offset")))
+    where.append(Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag)))
     if sort == "unanswered":
         where.append(and_(Thread.kind == "question", Thread.post_count == 0,
                           Thread.is_closed.is_(False)))
     return (select(Thread.id).where(*where).order_by(*_ORDER[sort])
             .limit(bindparam("limit")).offset(bindparam("offset")))
-
-
-def _along_index(sort: str, count: int, end: int, threads: int) -> bool:
-    """Whether walking the sort's index finds the page sooner than the tag's rows do.
-
-    Along the index, about ``end * threads / count`` rows go by before the page's last
-    one (the tag spread evenly); from the tag's rows, ``count``. Only "recent" has an
-    index over every space to walk (the unanswered list's own index is chosen by the
-    database either way)."""
-    return sort == "recent" and count * count > end * threads
 
 
 def tag_page(tag, *, sort: str, page: int) -> str:
@@ -95,20 +85,18 @@ def tag_page(tag, *, sort: str, page: int) -> str:
     params = {"tag": tag.id, "limit": per_page, "offset": (page - 1) * per_page}
     count, following = tag.count or 0, bool(tag.following)
     can_curate = perm.can(perm.check_curate_tags, current_user)
-    along = _along_index(sort, count, page * per_page, tag.threads or 0)
     read: list[list[int]] = []  # the ids the latest fingerprint read: the render lists them
 
     def ids() -> list[int]:
-        ids_q = list_cache.statements(("tag", sort, along),
-                                      lambda user: KeyRead(_ids_statement(user, sort, along)))
+        ids_q = list_cache.statements(("tag", sort),
+                                      lambda user: KeyRead(_ids_statement(user, sort)))
         read[:] = [ids_q.scalars(db.session.connection(), **params)]
         return read[0]
 
     def fingerprint() -> tuple:
         listed = ids()
-        # The tag's row holds the reader's count and follow state (``threads`` only
-        # chose how the ids were read).
-        return ("tag", list_cache.reader(), tuple(tag)[:-1], sort, page, per_page, tuple(listed),
+        # The tag's row holds the reader's count and follow state.
+        return ("tag", list_cache.reader(), tuple(tag), sort, page, per_page, tuple(listed),
                 list_cache.thread_rows(sorted(listed)), can_curate)
 
     def column() -> str:

@@ -170,13 +170,19 @@ def test_a_merged_tag_redirects_and_a_curator_sees_the_forms(db, scene, browser)
     assert resp.status_code == 301 and resp.headers["Location"].endswith("/tags/alpha")
 
 
-def test_both_ways_of_reading_the_list_agree(app, db, make_space, make_thread, browser):
-    """Along the activity index (a tag on many threads) or from the tag's rows (a rare
-    tag): the same ids in the same order, page after page."""
+def test_the_tag_rows_order_is_the_lists_order(app, db, make_space, make_thread, make_user,
+                                               browser):
+    """From the tag's own rows (their copy of each thread's activity) for a tag on many
+    threads and a rare one: the same ids in the same order as the thread list's own
+    query, page after page, after replies have reordered the threads."""
     space = make_space()
-    for n in range(30):
-        make_thread(space=space, title=f"Question number {n} on the topic",
-                    tags=["common"] + (["rare"] if n % 7 == 0 else []))
+    made = [make_thread(space=space, title=f"Question number {n} on the topic",
+                        tags=["common"] + (["rare"] if n % 7 == 0 else []))
+            for n in range(30)]
+    helper = make_user()
+    for n in (0, 14, 3):
+        threads.create_post(db.session, made[n], by=helper, body="A reply that bumps it up.")
+    db.session.commit()
     app.config["PER_PAGE"] = 4
     guest = browser()
     for url in ("/tags/common", "/tags/common?page=3", "/tags/rare", "/tags/rare?page=2"):
