@@ -282,6 +282,7 @@ def run(args) -> int:
         redis = subprocess.run(["bash", ".ci/redis.sh", "start"], cwd=ROOT, env=ci_env,
                                capture_output=True, text=True, check=True).stdout.strip()
         env.update({"COMMUNITY_SQLALCHEMY_DATABASE_URI": pg,
+                    "COMMUNITY_SEARCH_BACKEND": args.search,
                     "COMMUNITY_SOCKETIO_MESSAGE_QUEUE": redis,
                     "COMMUNITY_RATELIMIT_STORAGE_URI": redis,
                     "COMMUNITY_SOCKETIO_TRANSPORTS": '["websocket"]'})
@@ -392,7 +393,7 @@ def report(args, data, timings, driven, heard, rss, labels, load_before, load_du
     topology = ("embedded: `community serve` (Werkzeug threads), SQLite, Whoosh" if args.embedded else
                 f"production: `community serve --production --workers {args.web_workers}` (gunicorn "
                 "gevent), one `community worker`, PostgreSQL (.ci/postgres.sh: fsync off), Redis "
-                "message queue, websocket-only Socket.IO")
+                f"message queue, websocket-only Socket.IO, search: {args.search}")
     note = (f"{topology}. {data['sizes']['posts']:,} posts, {data['sizes']['threads']:,} threads, "
             f"{data['sizes']['users']:,} accounts (generated in {timings['generate_s']} s, search "
             f"reindex {timings['reindex_s']} s). {heard['connected']} of {args.sockets} sockets "
@@ -407,7 +408,8 @@ def report(args, data, timings, driven, heard, rss, labels, load_before, load_du
             f"generator and the sockets' process.")
     for line in driven["errors"][:10] + heard["failures"]:
         print("error:", line)
-    command = (f"python -m benchmarks load{' --embedded' if args.embedded else ''} --posts {args.posts} "
+    command = (f"python -m benchmarks load{' --embedded' if args.embedded else f' --search {args.search}'}"
+               f" --posts {args.posts} "
                f"--duration {args.duration} --sockets {args.sockets} --concurrency {args.concurrency}")
     if args.no_record:
         print(json.dumps(results, indent=1), "\n", note)
@@ -434,6 +436,8 @@ def main(argv=None) -> int:
     parser.add_argument("--embedded", action="store_true",
                         help="`community serve` on SQLite and Whoosh instead of the production topology")
     parser.add_argument("--posts", type=int, help="default 1,000,000 (100,000 with --embedded)")
+    parser.add_argument("--search", choices=("postgres", "whoosh"), default="postgres",
+                        help="the production topology's search backend (--embedded: Whoosh)")
     parser.add_argument("--duration", type=int, default=600, help="seconds of load")
     parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=64, help="closed-loop HTTP clients")
