@@ -4,29 +4,54 @@ site's (BABEL_DEFAULT_TIMEZONE)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pytz
+from babel import Locale
 from babel.dates import get_datetime_format
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from .extensions import babel
 
 
-def select_locale() -> str:
+@lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    # Flask-Babel parses the selector's answer on every request unless it is a Locale.
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=512)
+def _browser_choice(header: str, languages: tuple, default: str) -> str:
+    # Browsers send a handful of distinct headers; parsing one costs more than the
+    # rest of choosing.
+    return parse_accept_header(header, LanguageAccept).best_match(languages) or default
+
+
+def select_locale() -> Locale:
     languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         # A command or a worker: nobody's browser to ask. Texts for a person are
         # rendered under force_locale with their account's language.
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale(default)
     # The stored language wins over this browser's: a member who chose French from
     # their phone reads French here too, as in their emails and toasts.
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+    user = current_user._get_current_object()
+    if getattr(user, "is_authenticated", False) and user.locale in languages:
+        return _locale(user.locale)
     chosen = session.get("lang")
     if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale(chosen)
+    header = request.headers.get("Accept-Language", "")
+    if not header:
+        return _locale(default)
+    if len(header) > 200:  # no browser's; not worth a place in the cache
+        return _locale(_browser_choice.__wrapped__(header, tuple(languages), default))
+    return _locale(_browser_choice(header, tuple(languages), default))
 
 
 def chosen_timezone() -> str | None:

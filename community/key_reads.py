@@ -81,7 +81,7 @@ class KeyRead:
             value = items[where] if kind == "item" else given[where]
             values[name] = process(value) if process else value
         params = tuple(values[name] for name in order) if order is not None else values
-        rows, description = _run(conn, sql, params)
+        rows, description = run_driver_sql(conn, sql, params)
         return self._finish(conn.dialect, description, rows)
 
     def _finish(self, dialect, description, rows: list[tuple]) -> list[tuple]:
@@ -128,7 +128,9 @@ class TypedRead(KeyRead):
         return rows[0] if rows else None
 
 
-def _run(conn: Connection, sql: str, params) -> tuple[list[tuple], tuple]:
+def run_driver_sql(conn: Connection, sql: str, params) -> tuple[list[tuple], tuple]:
+    """``sql`` on the driver's cursor: (its rows, the cursor's description). The engine's
+    cursor events see it and a driver error is SQLAlchemy's, as with exec_driver_sql."""
     dispatch = conn.dispatch
     dbapi_conn = conn.connection.dbapi_connection
     cursor = dbapi_conn.cursor()
