@@ -1,11 +1,12 @@
 """A load test of the whole deployment: a generated community, a mixed workload, sockets.
 
-    python -m benchmarks load [--posts 1000000] [--duration 600] [--sockets 1000]
+    python -m benchmarks load [--posts 1000000] [--duration 600] [--sockets 1000] [--search postgres]
     python -m benchmarks load --embedded [--posts 100000] ...
 
 Production topology (the default): PostgreSQL (.ci/postgres.sh) and Redis (.ci/redis.sh)
 in a throw-away folder, `community serve --production` (gunicorn, `--web-workers` gevent
-workers, websocket-only Socket.IO over the Redis message queue) and one `community worker`.
+workers, websocket-only Socket.IO over the Redis message queue) and one `community worker`,
+with PostgreSQL's full-text search (`--search whoosh`: an index on this disk instead).
 `--embedded`: the default one-process `community serve` (Werkzeug threads, SQLite, Whoosh,
 background work in the same process), 100,000 posts unless `--posts` says otherwise.
 
