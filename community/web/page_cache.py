@@ -87,8 +87,11 @@ _O = Organisation.__table__
 # held for approval (its author then reads it, marked, and nobody else), its author,
 # tags, knowledge links (and the article's title and access), the title of the thread it duplicates, and where it was
 # merged into (the page then redirects), and the author's organisation.
+# Texts are keyed as shown (``body_html``): the Markdown source is on no reader's page.
+_SHOWN_T = [c for c in _T.c if c.name != "body"]
+_SHOWN_P = [c for c in _P.c if c.name != "body"]
 THREAD_ROW = (
-    select(_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
+    select(*_SHOWN_T, _S.c.visibility, _S.c.slug, _S.c.name.label("space_name"), _held("thread", _T),
            *(c.label(f"author_{c.name}") for c in (_TA.c.username, _TA.c.display_name,
                                                      _TA.c.reputation, _TA.c.role,
                                                      _TA.c.is_ambassador)),
@@ -114,7 +117,7 @@ THREAD_ROW = (
            .scalar_subquery().label("author_organisation"))
     .join(_S, _S.c.id == _T.c.space_id).join(_TA, _TA.c.id == _T.c.author_id)
     .where(_T.c.id == _TID))
-_POSTS = (select(_P, *_AUTHOR, _held("post", _P)).join(_U, _U.c.id == _P.c.author_id)
+_POSTS = (select(*_SHOWN_P, *_AUTHOR, _held("post", _P)).join(_U, _U.c.id == _P.c.author_id)
           .where(_P.c.thread_id == _TID).order_by(_P.c.id))
 _COMMENTS = (select(_C.c.id, _C.c.post_id, _C.c.body_html, _C.c.created_at, *_AUTHOR)
              .join(_U, _U.c.id == _C.c.author_id).where(_C.c.thread_id == _TID)
@@ -138,7 +141,7 @@ _MY_VOTES = select(_V.c.target_type, _V.c.target_id, _V.c.value).where(
         (_V.c.target_type == "post") & _V.c.target_id.in_(
             select(_P.c.id).where(_P.c.thread_id == _TID).scalar_subquery())))
 _F = Follow.__table__
-_POST_AUTHOR = list(_P.c.keys()).index("author_id")
+_POST_AUTHOR = [c.name for c in _SHOWN_P].index("author_id")
 _FOLLOW = select(literal("follow"), _F.c.target_id, case((_F.c.active, 1), else_=0)).where(
     _F.c.user_id == bindparam("uid"), _F.c.target_type == "thread", _F.c.target_id == _TID)
 
