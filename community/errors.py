@@ -8,6 +8,7 @@ import logging
 from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def error_response(status: int, message: str, fields: dict | None = None, header
 RETRY_AFTER_BUSY = 5
 RETRY_AFTER_FULL = 60
 _BUSY_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED")
-_PG_BUSY = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
+_PG_BUSY = {"55P03", "40P01", "57014"}  # lock_not_available, deadlock_detected, query_canceled
 _PG_FULL = {"53100"}  # disk_full
 
 
@@ -119,6 +120,8 @@ def storage_unavailable(exc: BaseException) -> str | None:
     """"busy" when the database's write lock could not be had in time, "full" when the
     disk (or the file size limit) is reached, None for anything else. Both pass by
     themselves, so the client is told to try again rather than shown a crash."""
+    if isinstance(exc, PoolTimeout):
+        return "busy"  # every connection of this process stayed in use for pool_timeout
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EFBIG):
         return "full"
@@ -189,6 +192,7 @@ def init_app(app) -> None:
         return error_response(500, _("Something went wrong on our side. Nothing was saved."))
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
     @app.errorhandler(OSError)
     def _storage(exc: Exception):
         kind = storage_unavailable(exc)

@@ -183,3 +183,29 @@ def test_other_database_errors_stay_errors(tmp_path):
         conn.execute("SELECT * FROM no_such_table")
     conn.close()
     assert storage_unavailable(OperationalError("SELECT", {}, missing.value)) is None
+
+
+def test_a_request_that_waits_past_the_pool_timeout_is_a_503_then_succeeds(tmp_path):
+    """Every connection of the process in use for longer than pool_timeout (a burst of
+    slow queries): a 503 the client retries, never a crash."""
+    app = create_app({
+        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test",
+        "RATELIMIT_ENABLED": False, "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'community.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2},
+    })
+    with app.app_context():
+        _db.create_all()
+        spaces.create_space(_db.session, slug="general", name="General")
+        _db.session.commit()
+        _db.session.remove()
+        held = _db.engine.connect()  # the pool's only connection
+        try:
+            client = app.test_client()
+            assert_unavailable(client.get("/api/v1/spaces"), html=False, retry_after="5")
+            assert_unavailable(client.get("/spaces/general"), html=True, retry_after="5")
+        finally:
+            held.close()
+        assert client.get("/api/v1/spaces").status_code == 200
+        assert client.get("/spaces/general").status_code == 200
+        _db.engine.dispose()

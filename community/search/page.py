@@ -4,9 +4,9 @@ The search itself is the costly part, and only the index decides it: the backend
 answer (hits in order, their count, the query's terms; the "did you mean" check) is
 kept under the request's fields (words, filters, page, the reader's readable space
 ids) and the index's own version (``SearchBackend.version``: for Whoosh, the live
-directory and its latest generation, which every committed write advances). A
-backend without one (PostgreSQL: its tables change with no cheap marker) is asked
-on every request; the rendered column is still cached.
+directory and its latest generation, which every committed write advances; for
+PostgreSQL, the ``search_version`` row every index write advances in its own
+transaction). A backend without one would be asked on every request.
 
 Each request then reads fresh, by id, the hits' rows through the reader's
 permission filter (as the service re-checks them) with the texts their snippets

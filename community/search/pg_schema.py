@@ -64,6 +64,14 @@ def table_ddl(suffix: str = "") -> list[str]:
 
 INDEXES = {"search_document": ("tsv", "title_trgm", "tags"), "search_word": ("trgm",)}
 
+# The index's version: one row, advanced in the transaction of every write to the
+# tables above (an index batch, a rebuild's swap), so a reader who sees a version sees
+# at least the index as of it. Never rebuilt nor swapped: it only grows.
+VERSION_DDL = ("CREATE TABLE IF NOT EXISTS search_version ("
+               "id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)")
+BUMP_VERSION = ("INSERT INTO search_version (id, version) VALUES (1, 1) ON CONFLICT (id) "
+                "DO UPDATE SET version = search_version.version + 1")
+
 
 def ensure_configs(conn) -> None:
     for statement in CONFIG_DDL:

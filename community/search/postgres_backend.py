@@ -86,6 +86,11 @@ class PostgresBackend(SearchBackend):
     def missing(self) -> bool:
         return not self.exists()
 
+    def version(self):
+        """The ``search_version`` row (pg_schema.VERSION_DDL): one primary-key read."""
+        with self._connect() as conn:
+            return conn.scalar(text("SELECT version FROM search_version WHERE id = 1"))
+
     def healthy(self) -> bool:
         try:
             with self._connect() as conn:
@@ -157,9 +162,13 @@ class PostgresBackend(SearchBackend):
         sql, params = self._match(req)
         rank = f"(ts_rank('{WEIGHTS}', d.tsv, CASE d.lang WHEN 'en' THEN q.q_en ELSE q.q_fr END)"
         rank += " + similarity(d.title, :q))" if req.title_only else ")"
-        columns = f"d.thread_id, {rank} * d.boost AS rank, count(*) OVER () AS total"
-        page = (sql.format(columns=columns)
-                + f" ORDER BY {SORTS[req.sort]} LIMIT :limit OFFSET :offset")
+        columns = (f"d.thread_id, {rank} * d.boost AS rank, d.created_at, d.score")
+        # Ranked first, counted over the narrow rows: counting beside the ranking carried
+        # every match's tsvector through the window (spilled to disk: 386 ms against 217
+        # for a query matching 100,000 documents).
+        page = (f"WITH m AS MATERIALIZED ({sql.format(columns=columns)}) "
+                "SELECT d.thread_id, d.rank, count(*) OVER () AS total FROM m AS d "
+                f"ORDER BY {SORTS[req.sort]} LIMIT :limit OFFSET :offset")
         params.update(limit=req.limit, offset=req.offset)
         with self._connect() as conn:
             rows = conn.execute(text(page), params).all()
@@ -261,6 +270,8 @@ class PostgresBackend(SearchBackend):
                 conn.execute(text("DELETE FROM search_document WHERE thread_id = ANY(:ids)"),
                              {"ids": gone})
             self._insert(conn, [d for d in documents.values() if d is not None])
+            conn.execute(text(pg_schema.VERSION_DDL))
+            conn.execute(text(pg_schema.BUMP_VERSION))
             conn.commit()
 
     def rebuild(self, documents: Iterable[dict], *, procs: int = 1,
@@ -280,6 +291,8 @@ class PostgresBackend(SearchBackend):
                         self._flush(conn, batch, progress)
                 self._flush(conn, batch, progress)
                 pg_schema.swap_in_build_tables(conn)
+                conn.execute(text(pg_schema.VERSION_DDL))
+                conn.execute(text(pg_schema.BUMP_VERSION))
                 conn.execute(text("ANALYZE search_document"))
                 conn.commit()
             except BaseException:
