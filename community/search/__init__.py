@@ -7,7 +7,9 @@ default, or PostgreSQL full-text) to the app and registers the /search page; the
 
 from __future__ import annotations
 
-from flask import current_app
+import contextlib
+
+from flask import current_app, has_request_context
 from flask_login import current_user
 
 from ..extensions import limiter
@@ -52,7 +54,15 @@ def make_backend(app) -> SearchBackend:
             with app.app_context():
                 return db.engine
 
-        return PostgresBackend(engine)
+        @contextlib.contextmanager
+        def request_connection():
+            if not has_request_context():
+                yield None
+                return
+            with db.session.begin_nested():
+                yield db.session.connection()
+
+        return PostgresBackend(engine, request_connection)
     from .whoosh_backend import WhooshBackend
 
     return WhooshBackend(app.config["SEARCH_INDEX_DIR"], cache_mb=app.config["SEARCH_ARRAY_CACHE_MB"])

@@ -59,24 +59,49 @@ def _any_word(lang: str, param: str, weight: str = "") -> str:
             f"FROM unnest(to_tsvector('{pg_schema.CONFIGS[lang]}', :{param})))::tsquery")
 
 
+@contextlib.contextmanager
+def _unavailable_if_missing():
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) in ("42P01", "42704"):  # table, config
+            raise IndexUnavailable(str(exc.orig).splitlines()[0]) from exc
+        raise
+
+
 class PostgresBackend(SearchBackend):
     cuts_snippets = True
 
-    def __init__(self, engine_getter: Callable):
+    def __init__(self, engine_getter: Callable, request_connection: Callable | None = None):
         self._engine = engine_getter
+        # A context manager giving the request's own connection (in a savepoint), or
+        # None outside a request.
+        self._request_connection = request_connection
         self.path = "the search_document table"  # where `reindex` says the index went
 
     # ---- state -------------------------------------------------------------------
 
     @contextlib.contextmanager
     def _connect(self):
-        try:
-            with self._engine().connect() as conn:
+        with _unavailable_if_missing(), self._engine().connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _read(self):
+        """For queries in a request, its own connection: a search that took a second one
+        beside the page's emptied the pool under load (each request holding one and
+        waiting for another). In a savepoint, so a failed search leaves the page's
+        transaction usable. Elsewhere (the worker, commands), a connection of its own."""
+        if self._request_connection is None:
+            with self._connect() as conn:
                 yield conn
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) in ("42P01", "42704"):  # table, config
-                raise IndexUnavailable(str(exc.orig).splitlines()[0]) from exc
-            raise
+            return
+        with _unavailable_if_missing(), self._request_connection() as conn:
+            if conn is None:
+                with self._engine().connect() as own:
+                    yield own
+            else:
+                yield conn
 
     def exists(self) -> bool:
         with self._engine().connect() as conn:
@@ -88,12 +113,12 @@ class PostgresBackend(SearchBackend):
 
     def version(self):
         """The ``search_version`` row (pg_schema.VERSION_DDL): one primary-key read."""
-        with self._connect() as conn:
+        with self._read() as conn:
             return conn.scalar(text("SELECT version FROM search_version WHERE id = 1"))
 
     def healthy(self) -> bool:
         try:
-            with self._connect() as conn:
+            with self._read() as conn:
                 conn.execute(text("SELECT 1 FROM search_document LIMIT 1"))
             return True
         except (IndexUnavailable, DBAPIError):
@@ -170,7 +195,7 @@ class PostgresBackend(SearchBackend):
                 "SELECT d.thread_id, d.rank, count(*) OVER () AS total FROM m AS d "
                 f"ORDER BY {SORTS[req.sort]} LIMIT :limit OFFSET :offset")
         params.update(limit=req.limit, offset=req.offset)
-        with self._connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(text(page), params).all()
             if rows:
                 total = rows[0].total
@@ -186,7 +211,7 @@ class PostgresBackend(SearchBackend):
         words = sorted({t.text for t in spelling_analyzer()(text_) if not t.text.isdigit()})
         if not words:
             return None
-        with self._connect() as conn:
+        with self._read() as conn:
             fixes = dict(conn.execute(text(
                 "SELECT w, (SELECT s.word FROM search_word s WHERE s.word % w "
                 "ORDER BY similarity(s.word, w) DESC, s.word LIMIT 1) "
@@ -220,7 +245,7 @@ class PostgresBackend(SearchBackend):
         stmt = text(f"SELECT t.n, CASE t.lang {cases} END FROM unnest(:langs, :bodies) "
                     "WITH ORDINALITY AS t(lang, body, n)").bindparams(
             bindparam("langs", type_=ARRAY(TEXT)), bindparam("bodies", type_=ARRAY(TEXT)))
-        with self._connect() as conn:
+        with self._read() as conn:
             rows = dict(conn.execute(stmt, {"langs": langs, "bodies": clean, "words": words,
                                             "options": HEADLINE_OPTIONS}).all())
         return [_render(rows.get(n + 1)) for n in range(len(texts))]

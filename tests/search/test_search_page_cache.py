@@ -8,7 +8,7 @@ import re
 
 import pytest
 from searchbackends import over_backends
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from community.extensions import db as _db
 from community.models import SearchMiss, utcnow
@@ -200,3 +200,24 @@ def test_the_header_search_box_shows_each_searchs_own_words(scene, browser):
         html = page(guest, f"/search?q={words}")
         box = re.search(r'id="site-search"[^>]*value="([^"]*)"', html)
         assert box.group(1) == words
+
+
+def test_a_search_takes_one_connection_from_the_pool(app, db, scene, browser):
+    """The search runs on the request's own connection: under load, requests that each
+    held one and waited for a second emptied the pool (PostgreSQL at a million posts)."""
+    reader = browser(scene["voter"])
+    page(reader, "/search?q=grinder")
+    checkouts: list = []
+
+    def checkout(*_args):
+        checkouts.append(1)
+
+    event.listen(_db.engine, "checkout", checkout)
+    try:
+        for url in ("/search?q=espresso", "/search?q=grinder+noise&sort=votes",
+                    "/api/v1/search?q=burrs"):
+            checkouts.clear()
+            assert reader.get(url).status_code == 200
+            assert len(checkouts) == 1, url
+    finally:
+        event.remove(_db.engine, "checkout", checkout)
