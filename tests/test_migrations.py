@@ -167,6 +167,19 @@ def test_upgrade_to_0005_marks_existing_accounts_verified_and_downgrade_keeps_th
     assert (users, notes) == (2, 1)  # dropping the column did not cascade through "user"
 
 
+def _spaces_and_a_member(conn, space_ids) -> None:
+    """Public spaces ``s<id>`` and the member ann (id 1), in the schema as of 0022 on."""
+    for space_id in space_ids:
+        conn.execute(text(
+            "INSERT INTO space (id, slug, name, description, attribution_html, "
+            "visibility, position, created_at) VALUES (:id, :slug, 'S', '', '', "
+            "'public', 0, '2026-11-30 10:00:00')"), {"id": space_id, "slug": f"s{space_id}"})
+    conn.execute(text(
+        'INSERT INTO "user" (id, username, username_lower, display_name, role, '
+        "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
+        "'member', 1, false, '2026-11-30 10:00:00')"))
+
+
 def _counts(conn) -> tuple:
     return tuple(conn.execute(text(
         "SELECT thread_count, deleted_thread_count FROM space WHERE id = 1")).one())
@@ -183,15 +196,7 @@ def test_upgrade_counts_each_spaces_threads_and_the_database_keeps_counting(
     with app.app_context():
         upgrade(revision="0022_pg_search")
         with db.engine.begin() as conn:
-            for space_id in (1, 2):
-                conn.execute(text(
-                    "INSERT INTO space (id, slug, name, description, attribution_html, "
-                    "visibility, position, created_at) VALUES (:id, :slug, 'S', '', '', "
-                    "'public', 0, '2026-11-30 10:00:00')"), {"id": space_id, "slug": f"s{space_id}"})
-            conn.execute(text(
-                'INSERT INTO "user" (id, username, username_lower, display_name, role, '
-                "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
-                "'member', 1, false, '2026-11-30 10:00:00')"))
+            _spaces_and_a_member(conn, (1, 2))
             conn.execute(text(thread), [{"id": 1, "deleted": None}, {"id": 2, "deleted": None},
                                         {"id": 3, "deleted": "2026-12-01 10:00:00"}])
         upgrade()
@@ -230,14 +235,7 @@ def test_upgrade_copies_each_tagged_threads_activity_and_the_database_keeps_it(
     with app.app_context():
         upgrade(revision="0024_tag_page")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO space (id, slug, name, description, attribution_html, "
-                "visibility, position, created_at) VALUES (1, 's1', 'S', '', '', "
-                "'public', 0, '2026-11-30 10:00:00')"))
-            conn.execute(text(
-                'INSERT INTO "user" (id, username, username_lower, display_name, role, '
-                "reputation, is_ambassador, created_at) VALUES (1, 'ann', 'ann', 'Ann', "
-                "'member', 1, false, '2026-11-30 10:00:00')"))
+            _spaces_and_a_member(conn, (1,))
             conn.execute(text("INSERT INTO tag (id, name, description) VALUES (1, 'alpha', ''), (2, 'beta', '')"))
             conn.execute(text(thread), [{"id": 1, "at": "2026-12-01 10:00:00"},
                                         {"id": 2, "at": "2026-12-02 10:00:00"}])
