@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from community import create_app
 from community.errors import storage_unavailable
@@ -174,6 +175,23 @@ def test_a_full_disk_is_a_503_reads_work_nothing_is_half_written_and_writes_resu
     (FileNotFoundError(errno.ENOENT, "gone"), None),
 ])
 def test_a_full_disk_seen_by_the_os_is_storage_full(error, kind):
+    assert storage_unavailable(error) == kind
+
+
+class _PgError(Exception):
+    def __init__(self, sqlstate: str):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(("error", "kind"), [
+    (OperationalError("SELECT", {}, _PgError("57014")), "busy"),  # statement_timeout
+    (OperationalError("SELECT", {}, _PgError("55P03")), "busy"),  # lock_not_available
+    (OperationalError("SELECT", {}, _PgError("53100")), "full"),  # disk_full
+    (OperationalError("SELECT", {}, _PgError("42P01")), None),  # undefined_table
+    (PoolTimeout("QueuePool limit reached"), "busy"),
+])
+def test_postgresql_and_pool_errors_that_pass_by_themselves(error, kind):
     assert storage_unavailable(error) == kind
 
 

@@ -72,7 +72,7 @@ def _unavailable_if_missing():
 class PostgresBackend(SearchBackend):
     cuts_snippets = True
 
-    def __init__(self, engine_getter: Callable, request_connection: Callable | None = None):
+    def __init__(self, engine_getter: Callable, request_connection: Callable):
         self._engine = engine_getter
         # A context manager giving the request's own connection (in a savepoint), or
         # None outside a request.
@@ -92,10 +92,6 @@ class PostgresBackend(SearchBackend):
         beside the page's emptied the pool under load (each request holding one and
         waiting for another). In a savepoint, so a failed search leaves the page's
         transaction usable. Elsewhere (the worker, commands), a connection of its own."""
-        if self._request_connection is None:
-            with self._connect() as conn:
-                yield conn
-            return
         with _unavailable_if_missing(), self._request_connection() as conn:
             if conn is None:
                 with self._engine().connect() as own:
@@ -187,7 +183,7 @@ class PostgresBackend(SearchBackend):
         sql, params = self._match(req)
         rank = f"(ts_rank('{WEIGHTS}', d.tsv, CASE d.lang WHEN 'en' THEN q.q_en ELSE q.q_fr END)"
         rank += " + similarity(d.title, :q))" if req.title_only else ")"
-        columns = (f"d.thread_id, {rank} * d.boost AS rank, d.created_at, d.score")
+        columns = f"d.thread_id, {rank} * d.boost AS rank, d.created_at, d.score"
         # Ranked first, counted over the narrow rows: counting beside the ranking carried
         # every match's tsvector through the window (spilled to disk: 386 ms against 217
         # for a query matching 100,000 documents).

@@ -24,8 +24,6 @@ def home():
     return list_cache.home_page()
 
 
-
-
 @bp.get("/spaces/<slug>")
 def space(slug: str):
     space = perm.require_space(current_user, list_cache.space_row(slug))

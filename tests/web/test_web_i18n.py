@@ -72,6 +72,11 @@ def test_a_french_browser_gets_the_french_home_page(make_space, client):
     assert "Accueil" in page and "Questions sans réponse" in page and "Se connecter" in page
     english = text(client.get("/", headers={"Accept-Language": "en"}))
     assert "Unanswered questions" in english
+    # A header longer than any browser's is still read (it skips the parsed-header cache).
+    long = ",".join(f"x{i:03d};q=0.1" for i in range(30)) + ",fr;q=0.9"
+    assert len(long) > 200
+    assert '<html lang="fr">' in text(client.get("/", headers={"Accept-Language": long}))
+    assert '<html lang="en">' in text(client.get("/"))  # no header: the default
 
 
 def test_the_language_switch_is_stored_in_the_session(client):
