@@ -260,3 +260,41 @@ def test_upgrade_copies_each_tagged_threads_activity_and_the_database_keeps_it(
     assert [(t, g, at[:19]) for t, g, at in kept] == [(1, 1, third), (1, 2, third),
                                                        (2, 1, second), (2, 2, second)]
     assert "last_activity_at" not in columns
+
+
+def test_upgrade_numbers_each_threads_posts_and_the_database_advances_it(
+        tmp_path, empty_database_url):
+    app = _app(tmp_path, empty_database_url)
+    thread = ("INSERT INTO thread (id, space_id, kind, title, body, body_html, author_id, "
+              "score, score_offset, post_count, is_locked, is_pinned, is_closed, view_count, "
+              "created_at, last_activity_at) VALUES (:id, 1, 'question', 'A title', 'b', "
+              "'<p>b</p>', 1, 0, 0, 0, false, false, false, 0, '2026-11-30 10:00:00', "
+              "'2026-11-30 10:00:00')")
+    post = ("INSERT INTO post (id, thread_id, author_id, body, body_html, score, score_offset, "
+            "is_official, created_at) VALUES (:id, :thread, 1, 'a', '<p>a</p>', 0, 0, false, "
+            "'2026-11-30 11:00:00')")
+    revs = text("SELECT id, posts_rev FROM thread ORDER BY id")
+    with app.app_context():
+        upgrade(revision="0025_tag_recent")
+        with db.engine.begin() as conn:
+            _spaces_and_a_member(conn, (1,))
+            conn.execute(text(thread), [{"id": 1}, {"id": 2}, {"id": 3}])
+            conn.execute(text(post), {"id": 1, "thread": 1})
+        upgrade()
+        with db.engine.begin() as conn:
+            backfilled = [tuple(r) for r in conn.execute(revs)]
+            conn.execute(text(post), {"id": 2, "thread": 1})
+            conn.execute(text("UPDATE post SET score = 1 WHERE id = 1"))
+            conn.execute(text("UPDATE post SET thread_id = 2 WHERE id = 2"))
+            conn.execute(text("DELETE FROM post WHERE id = 1"))
+            advanced = [tuple(r) for r in conn.execute(revs)]
+            conn.execute(text("DELETE FROM thread WHERE id = 2"))  # its post goes with it
+        downgrade(revision="0025_tag_recent")
+        with db.engine.begin() as conn:
+            conn.execute(text(post), {"id": 3, "thread": 3})  # no trigger left behind
+            columns = {c["name"] for c in inspect(conn).get_columns("thread")}
+        db.engine.dispose()
+    assert backfilled == [(1, 0), (2, 0), (3, 0)]
+    # Thread 1: an answer, a vote, a move away, a deletion; thread 2: the move in.
+    assert advanced == [(1, 4), (2, 1), (3, 0)]
+    assert "posts_rev" not in columns

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..lengths import TAG_MAX, TITLE_MAX
-from . import tag_recent, thread_counts
+from . import posts_rev, tag_recent, thread_counts
 from .base import UTCDateTime, utcnow
 from .space import Space
 from .user import User
@@ -81,6 +81,9 @@ class Thread(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Advanced by the database on every write to the thread's posts (models/posts_rev.py);
+    # this object's copy is stale once one is written: read it with a query.
+    posts_rev: Mapped[int] = mapped_column(default=0, server_default="0")
 
     space: Mapped[Space] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
@@ -152,6 +155,9 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+posts_rev.install(Post.__table__)
 
 
 class Revision(db.Model):

@@ -9,12 +9,13 @@ PostgreSQL, the ``search_version`` row every index write advances in its own
 transaction). A backend without one would be asked on every request.
 
 Each request then reads fresh, by id, the hits' rows through the reader's
-permission filter (as the service re-checks them) with the texts their snippets
-are cut from (the thread's body, its visible answers), and the spaces the filter
-offers. Those rows with the backend's answer, the request's arguments and
-list_cache.reader() are the key: an edit, a vote, a deleted or moved thread changes
-it at once, and a hit the reader may not read is not in their rows, so no snippet of
-it ever reaches them, whoever's search was kept.
+permission filter (as the service re-checks them) with what their snippets are cut
+from: the thread's body, and for its answers the thread's ``posts_rev``, which the
+database advances on every write to one of them (models/posts_rev.py); and the
+spaces the filter offers. Those rows with the backend's answer, the request's
+arguments and list_cache.reader() are the key: an edit, a vote, a deleted or moved
+thread or answer changes it at once, and a hit the reader may not read is not in
+their rows, so no snippet of it ever reaches them, whoever's search was kept.
 """
 
 from __future__ import annotations
@@ -29,31 +30,27 @@ from sqlalchemy import bindparam, select
 from .. import permissions as perm
 from ..extensions import db
 from ..key_reads import KeyRead
-from ..models import KnowledgeLink, Post, Space, Thread
+from ..models import KnowledgeLink, Space, Thread
 from ..web import list_cache, page_cache
 from . import service
 from .base import IndexUnavailable
 
-_T, _S, _P, _KL = Thread.__table__, Space.__table__, Post.__table__, KnowledgeLink.__table__
-_IDS = bindparam("ids", expanding=True)
-# What a result shows and is cut from; ``source``: the question an article was written
-# from (listed beside it, it is left out: service.without_twins).
-_POSTS = (select(_P.c.id, _P.c.thread_id, _P.c.score, _P.c.body_html)
-          .where(_P.c.thread_id.in_(_IDS), _P.c.deleted_at.is_(None))
-          .order_by(_P.c.thread_id, _P.c.id))
-_POSTS_READ = KeyRead(_POSTS, expanding="ids")
+_T, _S, _KL = Thread.__table__, Space.__table__, KnowledgeLink.__table__
 # Positions in _statements' rows (plain tuples, as KeyRead gives them).
-_ID, _KIND, _SPACE, _SOURCE = 0, 2, 9, 12
+_ID, _KIND, _SPACE, _SOURCE = 0, 2, 9, 13
 
 
 def _statements(user) -> tuple:
+    # What a result shows and is cut from; ``source``: the question an article was
+    # written from (listed beside it, it is left out: service.without_twins).
     rows = (select(_T.c.id, _T.c.title, _T.c.kind, _T.c.idea_status, _T.c.is_closed,
                    _T.c.accepted_post_id, _T.c.post_count, _T.c.score, _T.c.created_at,
-                   _T.c.space_id, _T.c.body_html, _S.c.slug,
+                   _T.c.space_id, _T.c.body_html, _T.c.posts_rev, _S.c.slug,
                    select(_KL.c.source_id).where(_KL.c.article_id == _T.c.id)
                    .scalar_subquery().label("source"))
             .join(_S, _S.c.id == _T.c.space_id)
-            .where(_T.c.id.in_(_IDS), perm.thread_filter(user), _T.c.deleted_at.is_(None))
+            .where(_T.c.id.in_(bindparam("ids", expanding=True)), perm.thread_filter(user),
+                   _T.c.deleted_at.is_(None))
             .order_by(_T.c.id))
     # Archived ones too: their threads are still found, not offered as a filter.
     spaces = (select(_S.c.id, _S.c.slug, _S.c.name, _S.c.archived_at.is_(None))
@@ -109,13 +106,12 @@ def results_page(text: str, f: service.Filters, *, args: dict, spaces: tuple, pa
         # The service's re-check: the filter's space and kind, as the rows are now.
         rows = [r for r in rows if (f.space is None or r[_SPACE] == f.space.id)
                 and (not f.kind or r[_KIND] == f.kind)]
-        posts = _POSTS_READ.rows(conn, [r[_ID] for r in rows])
         twins = {r[_SOURCE] for r in rows if r[_KIND] == "article"} & {r[_ID] for r in rows}
         total = found["total"] = max(0, result.total - (len(ids) - len(rows) + len(twins)))
         fixed = service.suggestion(req, total, page=page, memo=memo)
         return ("search", list_cache.reader(), tuple(sorted(args.items())), page, per_page,
                 tuple(offered), tuple(ids), result.total, req.any_word,
-                _frozen(result.terms), tuple(rows), tuple(posts), fixed)
+                _frozen(result.terms), tuple(rows), fixed)
 
     def column() -> str:
         result = found.get("result") or service.find(req, memo=memo)

@@ -36,9 +36,10 @@ from .helpers import current_path
 HOME_LIST_SIZE = 10
 
 _T, _S, _U, _TAG = Thread.__table__, Space.__table__, User.__table__, Tag.__table__
-# What a thread list shows of each thread (community/templates/_macros.html thread_row).
+# What a thread list shows of each thread (community/templates/_macros.html thread_row):
+# no text, so neither the bodies nor posts_rev (a vote on an answer moves no list).
 _ROWS = (
-    select(*(c for c in _T.c if c.name not in ("body", "body_html")),
+    select(*(c for c in _T.c if c.name not in ("body", "body_html", "posts_rev")),
            _S.c.slug, _S.c.name, _S.c.visibility,
            _U.c.username, _U.c.display_name, _U.c.reputation, _U.c.role, _U.c.is_ambassador,
            select(func.aggregate_strings(_TAG.c.name, "\x1f"))
