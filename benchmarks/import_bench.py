@@ -30,21 +30,21 @@ from benchmarks.se_dump import generate  # noqa: E402
 
 def child(folder: str, db_path: str, workers: int | None) -> None:
     """Import ``folder`` into a new SQLite database; print the figures as JSON."""
-    from sqlalchemy import create_engine, func, select
-    from sqlalchemy.orm import Session
+    from sqlalchemy import func, select
 
-    import community.models  # noqa: F401  (every table on the metadata)
-    from community.database import install_sqlite_hooks
+    from community import create_app
     from community.extensions import db
     from community.importer import import_dump
     from community.models import Post, Thread
 
-    # The engine the app configures for SQLite (community.database), without the web app.
-    engine = create_engine(f"sqlite:///{db_path}", connect_args={
-        "isolation_level": None, "timeout": 15, "check_same_thread": False})
-    install_sqlite_hooks(engine, busy_timeout=15)
-    db.metadata.create_all(engine)
-    with Session(engine) as session:
+    # As `flask community import` runs it: in the app (its engine set-up, its site rules).
+    tmp = Path(db_path).parent
+    app = create_app({"INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "bench",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+                      "SEARCH_INDEX_DIR": str(tmp / "index")})
+    with app.app_context():
+        db.create_all()
+        session = db.session
         started = time.perf_counter()
         summary = import_dump(session, folder, space_slug="bench", workers=workers,
                               echo=lambda *a, **k: print(*a, file=sys.stderr), tty=False)
