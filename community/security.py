@@ -15,6 +15,10 @@ CSP = (
     "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Set on every response unless the view set its own (name, its lower case, value).
+SECURITY_HEADERS = tuple((name, name.lower(), value) for name, value in (
+    ("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"), ("Referrer-Policy", "strict-origin-when-cross-origin")))
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Forms a guest sends without a CSRF token (the same form checks a member's).
 GUEST_FORMS = frozenset({"auth.set_language"})
@@ -134,14 +138,19 @@ def init_app(app) -> None:
 
     @app.after_request
     def _headers(resp):
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers = resp.headers
+        # One pass over what the view set (first value wins, as Headers.get): Werkzeug's
+        # lookup of a missing name raises and catches an HTTP exception, five per page.
+        present: dict = {}
+        for name, value in headers.items():
+            present.setdefault(name.lower(), value)
+        for name, lower, value in SECURITY_HEADERS:
+            if lower not in present:
+                headers.add(name, value)
         # A public file whose address changes with it (an avatar) may be cached by anyone;
         # a file only some may read (an upload) by the reader's own browser, revalidated.
-        kept = resp.headers.get("Cache-Control", "").startswith(("public", "private"))
+        kept = present.get("cache-control", "").startswith(("public", "private"))
         if not kept and (current_user.is_authenticated or request.path.startswith("/api/")):
-            resp.headers["Cache-Control"] = "no-store"
-        resp.headers.add("Vary", "Cookie")
+            headers["Cache-Control"] = "no-store"
+        headers.add("Vary", "Cookie")
         return resp
