@@ -12,7 +12,7 @@ is not in the key (no list shows a relative date), and PAGE_CACHE_TTL bounds it.
 The page around the column (header, bell, CSRF token) is page_cache.page's shell,
 per reader. A query string (filters, later pages) is in the key through the list's
 arguments; the shell's sign-in and language links get the request's own path and query
-(page_cache._put_path).
+(page_cache.page).
 """
 
 from __future__ import annotations

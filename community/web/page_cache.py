@@ -251,7 +251,7 @@ def _audience(conn, row, post_authors: set[int]) -> tuple:
             tuple(sorted(votes)), following, perm.awaits_email_verification(user))
 
 
-def lookup(row) -> tuple[str | None, tuple]:
+def lookup(row) -> tuple[Parts | None, tuple]:
     """(cached content or None, the key to store a fresh render under)."""
     conn = db.session.connection()
     fingerprint = _fingerprint(conn, row)
@@ -263,7 +263,7 @@ def lookup(row) -> tuple[str | None, tuple]:
     return _cache().get(key), key
 
 
-def store_if_unchanged(key: tuple, row, html: str) -> None:
+def store_if_unchanged(key: tuple, row, html: Parts) -> None:
     """Store a fresh render under the key read before it.
 
     SQLite reads a whole transaction from one snapshot, so the render saw exactly
@@ -294,18 +294,19 @@ def remember(key: tuple, make):
     return value
 
 
-def render_with_placeholder(render) -> str:
+def render_with_placeholder(render) -> Parts:
     """Run a render for the cache: every CSRF token in it comes out as the placeholder.
 
     Flask-WTF's ``generate_csrf`` returns ``g.csrf_token`` when it is set, so setting it
     to the placeholder covers its Jinja global, its context processor and any direct
-    call; the reader's real token (if this request made one) is put back after."""
+    call; the reader's real token (if this request made one) is put back after. The
+    render comes back split at its placeholders, for ``page``."""
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
     real = g.pop(field, None)
     setattr(g, field, CSRF_PLACEHOLDER)
     g.csrf_placeholder = True
     try:
-        return render()
+        return _split(render())
     finally:
         g.pop("csrf_placeholder", None)
         g.pop(field, None)
@@ -316,13 +317,43 @@ def render_with_placeholder(render) -> str:
 # ---- the page around the content ---------------------------------------------------
 
 # Stands in the cached content for the answer box's text: the reader's own draft
-# (community/services/drafts.py) is put there per request, after every other placeholder.
+# (community/services/drafts.py) is put there per request.
 ANSWER_PLACEHOLDER = Markup(f"answer{secrets.token_hex(16)}")
 
 # Each with its own secret: one showing up somewhere would give nothing else away.
 _TITLE, _HEAD, _CONTENT, _PATH, _SEARCH = (f"{name}{secrets.token_hex(16)}" for name in
                                            ("title", "head", "content", "path", "search"))
-_PARTS = re.compile("|".join((_TITLE, _HEAD, _CONTENT, _SEARCH)))
+# The request's path as a link's ``next=`` query value; elsewhere (a form's hidden
+# ``next``) as an attribute's text. The placeholder is hex, which neither encoding
+# changes, so the two places are told apart by what precedes it (first in the
+# alternation: it starts earlier than the bare placeholder it holds).
+_NEXT = "next=" + _PATH
+_SLOTS = re.compile("(" + "|".join(map(re.escape, (
+    _NEXT, _PATH, CSRF_PLACEHOLDER, str(ANSWER_PLACEHOLDER), _TITLE, _HEAD, _CONTENT,
+    _SEARCH))) + ")")
+
+
+class Parts(tuple):
+    """A render split once at its placeholders: text at even positions, a placeholder
+    at odd ones. Filling it per request is a join: no pass over the page's text, and
+    nothing filled in (a title, a draft) is ever read again for a placeholder."""
+
+    slots: frozenset
+
+
+def _split(html: str) -> Parts:
+    parts = Parts(_SLOTS.split(html))
+    parts.slots = frozenset(parts[1::2])
+    return parts
+
+
+def _fill(parts: Parts, values: dict) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    out = list(parts)
+    for i in range(1, len(out), 2):
+        out[i] = values[out[i]]
+    return "".join(out)
 
 
 def current_path(real: str) -> str:
@@ -355,13 +386,14 @@ def session_has_flashes() -> bool:
     return bool(session.get("_flashes"))
 
 
-def page(render_shell, *, title: str, head: str, path: str, content: str,
+def page(render_shell, *, title: str, head: str, path: str, content: Parts,
          answer: str = "") -> str:
-    """The whole page: the reader's cached shell (header, footer) around ``content``.
+    """The whole page: the reader's cached shell (header, footer) around ``content``
+    (``render_with_placeholder``'s).
 
     ``path`` (with its query, if any) is where the sign-in and language links send the
-    reader back to (``_put_path``). ``answer`` is the text of
-    the answer box (the reader's draft), escaped here."""
+    reader back to. ``answer`` is the text of the answer box (the reader's draft),
+    escaped here."""
     key = _shell_key()
     shell = _cache().get(("shell", key)) if key is not None else None
     if shell is None:
@@ -369,26 +401,16 @@ def page(render_shell, *, title: str, head: str, path: str, content: str,
             title=Markup(_TITLE), head=Markup(_HEAD), content=Markup(_CONTENT)))
         if key is not None:
             _cache().put(("shell", key), shell)
+    slots = shell.slots | content.slots
     # A token only for a page that holds a form needing one: a guest's list page then
     # starts no session (no cookie to sign, send and read back on every request).
-    token = (generate_csrf() if CSRF_PLACEHOLDER in shell or CSRF_PLACEHOLDER in content
-             else "")
-    out = _put_path(shell.replace(CSRF_PLACEHOLDER, token), path)
-    # The parts holding user text (the head has the title and description too) go in
-    # one pass, so nothing in them is ever taken for a placeholder.
-    parts = {_TITLE: str(escape(title)), _HEAD: head, _SEARCH: str(escape(search_words())),
-             _CONTENT: _put_path(content.replace(CSRF_PLACEHOLDER, token), path)
-             .replace(ANSWER_PLACEHOLDER, str(escape(answer)))}
-    return _PARTS.sub(lambda match: parts[match.group()], out)
-
-
-def _put_path(html: str, path: str) -> str:
-    """The request's path (and query) where a render put ``current_path()``: as a link's
-    ``next=`` query value, encoded as ``url_for`` encodes it, and elsewhere (a form's
-    hidden ``next``) as an attribute's text. The placeholder is hex, which neither
-    encoding changes, so the two places are told apart by what precedes it."""
-    if _PATH not in html:
-        return html
-    # Werkzeug's url_for quotes query values so (tests/web/test_list_cache.py compares).
-    as_query = str(escape(urlencode([("next", path)], safe="!$'()*,/:;?@")))
-    return html.replace("next=" + _PATH, as_query).replace(_PATH, str(escape(path)))
+    values = {CSRF_PLACEHOLDER: generate_csrf() if CSRF_PLACEHOLDER in slots else "",
+              ANSWER_PLACEHOLDER: str(escape(answer)), _TITLE: str(escape(title)),
+              _HEAD: head, _SEARCH: str(escape(search_words()))}
+    if _PATH in slots:
+        values[_PATH] = str(escape(path))
+    if _NEXT in slots:
+        # Werkzeug's url_for quotes query values so (tests/web/test_list_cache.py compares).
+        values[_NEXT] = str(escape(urlencode([("next", path)], safe="!$'()*,/:;?@")))
+    values[_CONTENT] = _fill(content, values)
+    return _fill(shell, values)
