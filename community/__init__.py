@@ -96,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         transports=pusher.transports(app.config["SOCKETIO_TRANSPORTS"]),
         max_http_buffer_size=1_000_000,
     )
+    pusher.pages_past_socketio(app)
 
     from .api import register as register_api
     from .web import register as register_web

@@ -152,3 +152,23 @@ def client_manager(url: str | None, timeout: float):
         raise ValueError(f"SOCKETIO_MESSAGE_QUEUE must be a redis:// URL, not {url!r}")
     # Flask-SocketIO's channel name, so processes of the previous release still hear us.
     return TimeoutRedisManager(url, timeout=timeout, channel="flask-socketio")
+
+
+def pages_past_socketio(app) -> None:
+    """Send every request outside the Socket.IO path straight to Flask.
+
+    Flask-SocketIO's middleware copies the WSGI environ of every request, and
+    engine.io's builds a class for it under gunicorn (about 20 µs a page, for
+    websockets only). Call right after ``socketio.init_app``."""
+    middleware = app.wsgi_app
+    pages = middleware.wsgi_app  # Flask's own, which the middleware wraps
+    prefix = middleware.engineio_path
+    if middleware.static_files:
+        return  # it serves files outside its path too: keep it in front of everything
+
+    def wsgi_app(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(prefix):
+            return middleware(environ, start_response)
+        return pages(environ, start_response)
+
+    app.wsgi_app = wsgi_app

@@ -52,9 +52,13 @@ def refuse_oversized_stream() -> None:
     Werkzeug without an error, and the cut bytes then read as bad JSON or a partial
     form. Read it once here (what is read stays cached for the view) and refuse it
     whole when more follows the limit."""
+    environ = request.environ
+    # Without Content-Length or Transfer-Encoding a request has no body (RFC 9112,
+    # 6.3): most requests, every page view, are done here.
+    if "HTTP_TRANSFER_ENCODING" not in environ or "wsgi.input_terminated" not in environ:
+        return
     limit = request.max_content_length
-    if (limit is None or request.content_length is not None
-            or "wsgi.input_terminated" not in request.environ):
+    if limit is None or request.content_length is not None:
         return
     if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
