@@ -114,6 +114,10 @@ def init_app(app) -> None:
         for name in ("_login_user", csrf_field, "csrf_valid", "unread_notifications",
                      "_flask_babel"):
             g.pop(name, None)
+        if "HTTP_COOKIE" not in request.environ and "HTTP_AUTHORIZATION" not in request.environ:
+            # No session, no remember cookie, no token: a guest, which Flask-Login would
+            # conclude too, after hashing the address and agent for session protection.
+            login_manager._update_request_context_with_user()
 
     @app.before_request
     def _upload_limit():
