@@ -21,8 +21,9 @@ cache_ok
 _.process_bind_param
 _.process_result_value
 
-# Flask reads the app's session interface (security.SessionCookies).
+# Flask reads the app's session interface (security.SessionCookies) and calls it.
 _.session_interface
+_.open_session
 
 # Flask-Login: user loader protocol, settings, and the cached caller on ``g``.
 _.get_id

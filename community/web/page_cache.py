@@ -33,7 +33,6 @@ from urllib.parse import urlencode
 from flask import current_app, g, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, case, desc, func, literal, or_, select, union_all
 
@@ -61,6 +60,7 @@ from ..models import (
     thread_tag,
     utcnow,
 )
+from ..security import csrf_token
 
 # Never in user content: it is secret and substituted before any byte leaves.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
@@ -404,7 +404,7 @@ def page(render_shell, *, title: str, head: str, path: str, content: Parts,
     slots = shell.slots | content.slots
     # A token only for a page that holds a form needing one: a guest's list page then
     # starts no session (no cookie to sign, send and read back on every request).
-    values = {CSRF_PLACEHOLDER: generate_csrf() if CSRF_PLACEHOLDER in slots else "",
+    values = {CSRF_PLACEHOLDER: csrf_token() if CSRF_PLACEHOLDER in slots else "",
               ANSWER_PLACEHOLDER: str(escape(answer)), _TITLE: str(escape(title)),
               _HEAD: head, _SEARCH: str(escape(search_words()))}
     if _PATH in slots:
