@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import request
 
 from community import security
+from tests.web.webtools import assert_each_page_is_its_readers, parallel_readers, read_at_once
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -96,3 +97,17 @@ def test_another_session_never_gets_this_ones_token(app, login, make_user, make_
     assert tokens[0] != tokens[1]
     resp = two.post(f"/threads/{thread.id}/follow", data={"csrf_token": tokens[0]})
     assert resp.status_code == 400
+
+
+def test_readers_at_once_each_keep_their_own_session_and_token(
+        app, db, login, make_user, make_thread, fresh_context_per_request):
+    thread = make_thread()
+    url = f"/threads/{thread.id}"
+    browsers = parallel_readers(app, db, login, [make_user() for _ in range(4)])
+    results = read_at_once(browsers, [url, "/"], rounds=6)
+    assert_each_page_is_its_readers(results, signed_in=4)
+    tokens = [TOKEN.search(results[i][-2])[1] for i in range(4)]  # each one's last thread page
+    assert len(set(tokens)) == 4
+    for browser, token in zip(browsers, tokens, strict=False):
+        resp = browser.post(f"{url}/follow", data={"csrf_token": token})
+        assert resp.status_code in (302, 303)
