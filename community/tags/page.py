@@ -8,9 +8,10 @@ what the reader may do here (follow the tag, curate it) they are the key. Any
 change to what the column shows changes one of them, and a reader who may not
 list a thread never gets a rendering that lists it: its id is not in their list.
 
-Sorted by activity (the default), the ids come in order from the tag's own rows,
+Sorted by activity (the default), the threads come in order from the tag's own rows,
 which carry their thread's last activity (models/tag_recent.py): one row per thread
-listed, however rare the tag. The other sorts read the tag's rows, then sort.
+listed, however rare the tag, read with what the list shows of it in the same query.
+The other sorts read the tag's rows, sort their ids, then read the page's rows.
 """
 
 from __future__ import annotations
@@ -61,16 +62,23 @@ def tag_row(name: str):
     return read.first(db.session.connection(), name=name.strip().lower(), uid=uid)
 
 
+def _recent_statement(user):
+    """One page (``:limit`` from ``:offset``) of the threads with tag ``:tag`` that
+    ``user`` may list, by activity, each as a list shows it: in one query, as the tag's
+    rows come in that order from ix_thread_tag_recent and only the page's threads are
+    read."""
+    return list_cache.rows_statement(
+        and_(thread_tag.c.tag_id == bindparam("tag"), perm.thread_filter(user)),
+        (thread_tag.c.last_activity_at.desc(), thread_tag.c.thread_id.desc()),
+        bindparam("limit"), offset=bindparam("offset"),
+        join=(thread_tag, thread_tag.c.thread_id == Thread.id))
+
+
 def _ids_statement(user, sort: str):
-    """One page (``:limit`` from ``:offset``) of the ids of threads with tag ``:tag``
-    that ``user`` may list; the same rows as queries.thread_list_statements(tag=...)."""
+    """The other sorts: one page of the ids (their rows are read after: sorting whole
+    rows would cost more); the same rows as queries.thread_list_statements(tag=...)."""
     tag = bindparam("tag")
     where = [perm.thread_filter(user)]
-    if sort == "recent":
-        return (select(Thread.id).join(thread_tag, thread_tag.c.thread_id == Thread.id)
-                .where(thread_tag.c.tag_id == tag, *where)
-                .order_by(thread_tag.c.last_activity_at.desc(), thread_tag.c.thread_id.desc())
-                .limit(bindparam("limit")).offset(bindparam("offset")))
     where.append(Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag)))
     if sort == "unanswered":
         where.append(and_(Thread.kind == "question", Thread.post_count == 0,
@@ -87,20 +95,28 @@ def tag_page(tag, *, sort: str, page: int) -> str:
     can_curate = perm.can(perm.check_curate_tags, current_user)
     read: list[list[int]] = []  # the ids the latest fingerprint read: the render lists them
 
-    def ids() -> list[int]:
+    def listing() -> tuple[list[int], tuple]:
+        """(one page of ids in order, their rows as a list shows them)"""
+        conn = db.session.connection()
+        if sort == "recent":
+            rows_q = list_cache.statements("tag-recent",
+                                           lambda user: KeyRead(_recent_statement(user)))
+            rows = list_cache.listed_rows(rows_q.rows(conn, **params))
+            read[:] = [[row[0] for row in rows]]
+            return read[0], rows
         ids_q = list_cache.statements(("tag", sort),
                                       lambda user: KeyRead(_ids_statement(user, sort)))
-        read[:] = [ids_q.scalars(db.session.connection(), **params)]
-        return read[0]
+        read[:] = [ids_q.scalars(conn, **params)]
+        return read[0], list_cache.thread_rows(sorted(read[0]))
 
     def fingerprint() -> tuple:
-        listed = ids()
+        listed, rows = listing()
         # The tag's row holds the reader's count and follow state.
         return ("tag", list_cache.reader(), tuple(tag), sort, page, per_page, tuple(listed),
-                list_cache.thread_rows(sorted(listed)), can_curate)
+                rows, can_curate)
 
     def column() -> str:
-        listed = read[0] if read else ids()
+        listed = read[0] if read else listing()[0]
         rows = ({t.id: t for t in db.session.scalars(select(Thread).where(Thread.id.in_(listed)))}
                 if listed else {})
         items = [rows[i] for i in listed if i in rows]

@@ -198,12 +198,17 @@ def following(space: Space) -> bool:
 
 # ---- for other lists of threads ------------------------------------------------------
 
-def rows_statement(where, order_by: tuple, limit: int):
-    """What a thread list shows of the first ``limit`` threads matching ``where`` in
-    ``order_by`` order, in one query (rather than the ids, then ``thread_rows``); pass
-    its result through ``listed_rows``."""
-    return (select(*_ROWS.selected_columns).select_from(*_ROWS.get_final_froms())
-            .where(where).order_by(*order_by).limit(limit))
+def rows_statement(where, order_by: tuple, limit, *, offset=None, join=None):
+    """What a thread list shows of the first ``limit`` threads (from ``offset``)
+    matching ``where`` in ``order_by`` order, in one query (rather than the ids, then
+    ``thread_rows``); ``join``: (a table, its on-clause) the others name. Only for an
+    order an index gives: a sort would sort whole rows. Pass its result through
+    ``listed_rows``."""
+    statement = select(*_ROWS.selected_columns).select_from(*_ROWS.get_final_froms())
+    if join is not None:
+        statement = statement.join(*join)
+    statement = statement.where(where).order_by(*order_by).limit(limit)
+    return statement if offset is None else statement.offset(offset)
 
 
 def listed_rows(result) -> tuple:
