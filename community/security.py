@@ -130,7 +130,8 @@ def csrf_token() -> str:
         return g.get(field)
     limit = app.config["WTF_CSRF_TIME_LIMIT"]
     reuse = CSRF_REUSE if limit is None else min(CSRF_REUSE, limit // 10)
-    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    # Keys change with a restart, which empties this; tests change them in place.
+    secret = app.secret_key
     raw = session.get(field)
     found = _signed_tokens.get((secret, raw)) if isinstance(raw, str) else None
     if found is not None and time.time() - found[1] < reuse:
