@@ -269,6 +269,8 @@ def _helper(mode: str, cfg_path: Path, *extra: str) -> list[str]:
 def run(args) -> int:
     tmp = Path(args.workdir or tempfile.mkdtemp(prefix="continuum-load-"))
     tmp.mkdir(parents=True, exist_ok=True)
+    # mkdtemp's folder is its owner's alone; .ci/postgres.sh runs initdb as postgres.
+    tmp.chmod(0o755)
     ci_env = {**os.environ, "PGTEST_PORT": str(PG_PORT), "PGTEST_DIR": str(tmp / "pg"),
               "REDISTEST_PORT": str(REDIS_PORT), "REDISTEST_DIR": str(tmp / "redis")}
     env = {**os.environ, "COMMUNITY_INSTANCE_PATH": str(tmp / "instance"),
