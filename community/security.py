@@ -26,6 +26,9 @@ SECURITY_HEADERS = tuple((name, name.lower(), value) for name, value in (
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Forms a guest sends without a CSRF token (the same form checks a member's).
 GUEST_FORMS = frozenset({"auth.set_language"})
+# Entries kept of checked cookies and of signed CSRF tokens (one each per live session),
+# emptied when full.
+KEPT_MAX = 4096
 # Room for a multipart body's boundaries and headers around an uploaded file.
 MULTIPART_ROOM = 64 * 1024
 
@@ -75,7 +78,6 @@ class SessionCookies(SecureCookieSessionInterface):
     session changes, and checking its signature and decoding it cost about 60 µs."""
 
     _signer: tuple = (None, None)
-    VERIFIED_MAX = 4096
 
     def __init__(self):
         # cookie -> (the signer that checked it, its data, when it was signed)
@@ -109,15 +111,15 @@ class SessionCookies(SecureCookieSessionInterface):
         # and a list in it (flashed messages) would be shared and changed in place.
         if isinstance(data, dict) and all(isinstance(v, str | int | float | None)
                                           for v in data.values()):
-            if len(self._verified) >= self.VERIFIED_MAX:
+            if len(self._verified) >= KEPT_MAX:
                 self._verified.clear()
             self._verified[cookie] = (signer, dict(data), int(signed.timestamp()))
         return self.session_class(data)
 
 
-# A signed CSRF token is valid for WTF_CSRF_TIME_LIMIT (an hour); one this session had
-# signed in the last few minutes is given again rather than signed anew (about 50 µs
-# a page with a form), so a page is still good for 55 minutes at least.
+# A signed CSRF token is valid for WTF_CSRF_TIME_LIMIT (here: as long as the session);
+# one this session had signed in the last few minutes is given again rather than signed
+# anew (about 50 µs a page with a form). With a time limit, at most a tenth of it.
 CSRF_REUSE = 300
 _signed_tokens: dict[tuple, tuple[str, float]] = {}
 
@@ -140,7 +142,7 @@ def csrf_token() -> str:
     token = generate_csrf()
     raw = session.get(field)
     if isinstance(raw, str):
-        if len(_signed_tokens) >= SessionCookies.VERIFIED_MAX:
+        if len(_signed_tokens) >= KEPT_MAX:
             _signed_tokens.clear()
         _signed_tokens[(secret, raw)] = (token, time.time())
     return token
